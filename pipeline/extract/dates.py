@@ -1,0 +1,168 @@
+"""Dates: find date and period expressions in a normalized line and parse them.
+
+A `DateExpr` carries the last day it covers (到2026年底 -> 2026-12-31), its precision, the start of
+a stated period (2026年起), a recurrence (每年2月底前) and the role the surrounding words give it:
+'by' (…前: a deadline or a goal's date), 'target' (到/至…: a goal's horizon), 'from' (…起), or
+'plain' (a date mentioned, e.g. when a meeting was held).
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.numbers import parse_numeral
+from pipeline.patterns import tables
+
+
+@dataclass
+class DateExpr:
+    start: int
+    end: int
+    due: dt.date | None
+    precision: str | None  # day | month | quarter | year
+    role: str  # by | target | from | plain
+    due_from: dt.date | None = None
+    recurrence: str | None = None
+    recurrence_rule: str | None = None
+    period: tuple[int, int] | None = None  # a span of years (十五五, 2024—2026年)
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_Y = r"(?P<y>(?:19|20)\d{2})年"
+_BY = r"(?P<by>以前|之前|前|止)?"
+_LEAD = r"(?P<lead>力争到|力争在|力争|到|至|截至|截止到|截止|自|从|于|在)?"
+
+ABSOLUTE = re.compile(
+    _LEAD + _Y +
+    r"(?:"
+    r"(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号]|(?P<mend>底|末|份))?"
+    r"|(?P<yend>年底|年末|底|末)"
+    r"|(?P<half>上半年|下半年)"
+    r"|第?(?P<q>[一二三四1-4])季度(?P<qend>末|底)?"
+    r")?" + r"(?P<from>起|开始|以来)?" + _BY
+)
+
+RECURRING = re.compile(
+    r"(?P<every>每年度|每年|每半年|每个?季度|每个?月)"
+    r"(?:(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号]|(?P<mend>底|末))?"
+    r"|(?P<md>3[01]|[12]\d|0?[1-9])[日号]"
+    r"|第?(?P<q>[一二三四1-4])季度"
+    r"|(?P<half>上半年|下半年|年底|年末|末|底))?"
+    r"(?P<by>以前|之前|前)?"
+)
+
+PLAN_PERIOD = re.compile(r"(?P<a>(?:19|20)\d{2})(?:年)?—(?P<b>(?:19|20)\d{2})年")
+FIVE_YEAR = re.compile(r"[“\"]?(?P<plan>十[四五六]五)[”\"]?(?P<tail>期间|末|时期|初)?")
+RELATIVE_YEARS = re.compile(r"(?P<lead>未来|今后|此后)(?P<n>[一二三四五六七八九十两]|\d)年")
+
+
+def find_dates(text: str) -> list[DateExpr]:
+    """Every date or period expression in a normalized line, left to right, without overlaps."""
+    found: list[DateExpr] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(expr: DateExpr) -> None:
+        if any(expr.start < e and s < expr.end for s, e in taken):
+            return
+        taken.append((expr.start, expr.end))
+        found.append(expr)
+
+    for m in PLAN_PERIOD.finditer(text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if a <= b <= a + 15:
+            lead = text[max(0, m.start() - 1):m.start()]
+            role = "target" if lead in ("到", "至") else "plain"
+            add(DateExpr(m.start(), m.end(), dt.date(b, 12, 31), "year", role, due_from=dt.date(a, 1, 1), period=(a, b)))
+    for m in ABSOLUTE.finditer(text):
+        expr = _parse_absolute(m, text)
+        if expr:
+            add(expr)
+    for m in RECURRING.finditer(text):
+        expr = _parse_recurring(m)
+        if expr:
+            add(expr)
+    for m in FIVE_YEAR.finditer(text):
+        a, b = tables.FIVE_YEAR_PLANS[m.group("plan")]
+        lead = text[max(0, m.start() - 1):m.start()]
+        # 到"十五五"末 sets a goal's horizon; "十五五"时期/期间 only names the period
+        role = "target" if lead in ("到", "至") or m.group("tail") == "末" else "plain"
+        add(DateExpr(m.start(), m.end(), dt.date(b, 12, 31), "year", role, due_from=dt.date(a, 1, 1), period=(a, b)))
+    found.sort(key=lambda e: e.start)
+    return found
+
+
+def _parse_absolute(m: re.Match, text: str) -> DateExpr | None:
+    year = int(m.group("y"))
+    lead, by, since = m.group("lead") or "", m.group("by"), m.group("from")
+    if m.group("d"):
+        due, precision = safe_date(year, int(m.group("m")), int(m.group("d"))), "day"
+    elif m.group("m"):
+        due, precision = month_end(year, int(m.group("m"))), "month"
+    elif m.group("half"):
+        due, precision = (dt.date(year, 6, 30) if m.group("half") == "上半年" else dt.date(year, 12, 31)), "month"
+    elif m.group("q"):
+        quarter = _QUARTER[m.group("q")]
+        due, precision = month_end(year, quarter * 3), "quarter"
+    else:
+        due, precision = dt.date(year, 12, 31), "year"
+    if due is None:
+        return None
+    if text[m.end():m.end() + 1] in ("度",) and precision == "year":
+        return DateExpr(m.start(), m.end() + 1, due, precision, "plain")  # 2026年度: a fiscal year named
+    if since in ("起", "开始") and lead not in ("到", "至"):
+        start = _period_start(year, m, precision, due)
+        return DateExpr(m.start(), m.end(), due if precision == "day" else None,
+                        "day" if precision == "day" else None, "from", due_from=start)
+    if since == "以来" or lead.startswith("截"):
+        return DateExpr(m.start(), m.end(), due, precision, "past")
+    if by and by != "止" or (by == "止" and lead in ("到", "至")):
+        role = "by"
+    elif lead in ("到", "至", "力争到", "力争在", "力争"):
+        role = "target"
+    else:
+        role = "plain"
+    return DateExpr(m.start(), m.end(), due, precision, role)
+
+
+def _period_start(year: int, m: re.Match, precision: str, due: dt.date) -> dt.date:
+    if precision == "day":
+        return due
+    if m.group("m"):
+        return dt.date(year, int(m.group("m")), 1)
+    return dt.date(year, 1, 1)
+
+
+def _parse_recurring(m: re.Match) -> DateExpr | None:
+    every = m.group("every")
+    recurrence = tables.RECURRENCE.get(every.replace("年度", "年"), "yearly")
+    has_point = any(m.group(g) for g in ("m", "md", "q", "half"))
+    if not has_point and not m.group("by"):
+        return None  # "每年" alone is a frequency word, not a due date
+    rule = m.group(0)
+    return DateExpr(m.start(), m.end(), None, None, "by", recurrence=recurrence, recurrence_rule=rule)
+
+
+def horizon_from_relative_years(text: str, base_year: int | None) -> DateExpr | None:
+    """'未来五年' in a text issued in 2025 -> 2026..2030; needs the article's year."""
+    m = RELATIVE_YEARS.search(text)
+    if not m or base_year is None:
+        return None
+    n = parse_numeral(m.group("n"))
+    if not n:
+        return None
+    start = base_year + 1
+    end = base_year + int(n)
+    return DateExpr(m.start(), m.end(), dt.date(end, 12, 31), "year", "target", due_from=dt.date(start, 1, 1), period=(start, end))

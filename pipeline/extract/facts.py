@@ -1,0 +1,415 @@
+"""Clauses -> facts: deadline, target, milestone, relative, with the due date from context.
+
+Works on one article at a time, line by line (a line is usually a paragraph). Dates and
+quantities come from dates.py and numbers.py; this module decides what each one means from the
+words around it and where it sits: a goal's date reaches the clauses after it in the paragraph,
+and an article's plan period or first goal date reaches the paragraphs with no date of their own.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.dates import DateExpr, find_dates, horizon_from_relative_years
+from pipeline.extract.numbers import Quantity, find_quantities
+from pipeline.model import Article, Fact
+from pipeline.patterns import tables
+from pipeline.read import Line
+
+SENTENCE_END = re.compile(r"[。；;！？!?]")
+CLAUSE_END = re.compile(r"[，,：:。；;！？!?]")
+QUOTE_MAX = 120
+QUOTE_MIN = 10
+
+_RELATIVE_BEFORE = re.compile(r"(有效期|期限|筹建期|间隔|周期|提升期|整改期|过渡期|公示期|试用期|保护期)[^，。；]{0,8}$")
+_RELATIVE_AFTER = re.compile(r"^(?:内|以内|之内|的?[^，。；]{0,6}期)")
+_EVERY_N = re.compile(r"每$")
+_PAST = re.compile("|".join(map(re.escape, tables.PAST_CUES)))
+_FUTURE = re.compile(r"将|力争|预计|目标|到\d{4}年|要|应|推动|打造|培育")
+_PAST_PARAGRAPH = re.compile(r"近年来|以来|截至|目前|过去")
+_FUTURE_STRICT = re.compile(r"将|力争|预计|目标|计划|到\d{4}年|到“十")
+_SUBMIT = re.compile("|".join(map(re.escape, tables.SUBMIT_VERBS)))
+_GOAL_VERB = re.compile("|".join(map(re.escape, tables.GOAL_VERBS)))
+_MILESTONE_CUE = re.compile("|".join(map(re.escape, tables.MILESTONE_CUES)))
+_MILESTONE_WORD = re.compile("|".join(map(re.escape, tables.MILESTONE_CUES + tables.MILESTONE_VERBS)))
+HEADING = re.compile(r"^(?:#+\s*)?(?:[一二三四五六七八九十]+、|[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[章条节]|\d+[.、])")
+CARRY_PARAGRAPHS = 2  # how many paragraphs after a goal date's paragraph it still reaches
+_EXPLICIT_COMPARATOR = re.compile("|".join(map(re.escape, list(tables.COMPARATOR_SUFFIX) + [
+    k for k, v in tables.COMPARATOR_PREFIX.items() if v != "="])))
+_LEADING_NOISE = re.compile(r"^[\s、，,：:（(）)\-—*#\d.一二三四五六七八九十]*(?:是|要|并|和|及|等)?")
+_DATE_WORDS = re.compile(r"(?:力争)?(?:到|至|于|在|自|从)?(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:底|末|年底|年末)?(?:前|起|之前|以前)?")
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+
+    def text(self, line: str) -> str:
+        return line[self.start:self.end]
+
+
+def spans(text: str, pattern: re.Pattern) -> list[Span]:
+    """Split text at the pattern, keeping each piece's offsets (the delimiter stays with the piece)."""
+    out, start = [], 0
+    for m in pattern.finditer(text):
+        out.append(Span(start, m.end()))
+        start = m.end()
+    if start < len(text):
+        out.append(Span(start, len(text)))
+    return [s for s in out if text[s.start:s.end].strip()]
+
+
+@dataclass
+class Horizon:
+    due: dt.date
+    precision: str
+    due_from: dt.date | None = None
+
+
+class ArticleContext:
+    """What a paragraph inherits: the article's plan period or its first stated goal date."""
+
+    def __init__(self, article: Article | None, lines: list[Line]):
+        self.article = article
+        self.horizon: Horizon | None = None
+        if article and article.period_end:
+            self.horizon = Horizon(dt.date(article.period_end, 12, 31), "year",
+                                   dt.date(article.period_start, 1, 1) if article.period_start else None)
+        else:
+            for line in lines:
+                first = next((d for d in find_dates(line.text) if d.role == "target" and d.due), None)
+                if first:
+                    self.horizon = Horizon(first.due, first.precision, first.due_from)
+                    break
+        self.base_year = article.issued_on.year if article and article.issued_on else None
+
+
+def extract_article(lines: list[Line], article: Article | None) -> list[Fact]:
+    """Every fact in an article's lines (the heading line itself states no goal).
+
+    A goal date ("到2028年，…") reaches the paragraphs right after its own (the rest of a 目标
+    section, or a line broken mid-sentence) until the next numbered heading."""
+    ctx = ArticleContext(article, lines)
+    facts: list[Fact] = []
+    carried: DateExpr | None = None
+    reach = 0
+    for index, line in enumerate(lines):
+        text = line.text.strip()
+        if (article and index == 0) or not text:
+            continue
+        if HEADING.match(text) or reach <= 0:
+            carried = None
+        line_facts, last_goal_date = extract_line(line, ctx, carried)
+        facts.extend(line_facts)
+        if last_goal_date is not None:
+            carried, reach = last_goal_date, CARRY_PARAGRAPHS
+        elif carried is not None and text[-1:] in "。；;！!？?":
+            reach -= 1
+    for fact in facts:
+        fact.article = article
+    return facts
+
+
+def extract_line(line: Line, ctx: ArticleContext, carried: DateExpr | None = None) -> tuple[list[Fact], DateExpr | None]:
+    """Facts in one line, and the goal date it leaves for the lines after it."""
+    text = line.text
+    if len(text.strip()) < 6:
+        return [], None
+    dates = find_dates(text)
+    facts: list[Fact] = []
+    facts += _deadlines(line, dates)
+    goal_facts, covered, last_anchor = _dated_goals(line, dates, ctx, carried)
+    facts += goal_facts
+    facts += _relatives(line, dates)
+    facts += _context_targets(line, dates, ctx, covered)
+    if not goal_facts and not carried:
+        facts += _plan_milestones(line, ctx)
+    return facts, last_anchor
+
+
+# --- deadlines -----------------------------------------------------------------------------------
+
+def _deadlines(line: Line, dates: list[DateExpr]) -> list[Fact]:
+    facts = []
+    for d in dates:
+        if d.role != "by":
+            continue
+        clause = _deadline_quote(line.text, d)
+        if d.recurrence:
+            facts.append(_make(line, "deadline", clause, recurrence=d.recurrence, recurrence_rule=d.recurrence_rule,
+                               due_basis="explicit"))
+        elif d.precision in ("day", "month", "quarter") or _SUBMIT.search(clause.text(line.text)):
+            facts.append(_make(line, "deadline", clause, due_date=d.due, due_precision=d.precision, due_basis="explicit"))
+    return facts
+
+
+def _deadline_quote(text: str, d: DateExpr) -> Span:
+    """From the clause that holds the date to the end of its sentence: who does what by when."""
+    sentence = _sentence_span(text, d.start)
+    return _trim(text, Span(_clause_start(text, d.start), max(sentence.end, d.end)))
+
+
+# --- dated goals: 到2027年…, 2026年起… --------------------------------------------------------------
+
+def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
+                 carried: DateExpr | None) -> tuple[list[Fact], set[int], DateExpr | None]:
+    """Milestones and targets in the scope of a goal date (stated in the line, or carried from the
+    lines before); returns them, the quantity starts used and the line's last goal date."""
+    text = line.text
+    facts: list[Fact] = []
+    covered: set[int] = set()
+    anchors = [d for d in dates if d.role in ("target", "from") or (d.role == "by" and d.precision == "year" and not d.recurrence)]
+    rel = horizon_from_relative_years(text, ctx.base_year)
+    if rel and not any(d.start <= rel.start < d.end for d in dates):
+        anchors.append(rel)
+        anchors.sort(key=lambda d: d.start)
+    last_anchor = next((d for d in reversed(anchors) if d.role == "target" and d is not rel), None)
+    if carried is not None and (not anchors or anchors[0].start > 0):
+        anchors.insert(0, DateExpr(0, 0, carried.due, carried.precision, "carried", due_from=carried.due_from,
+                                   period=carried.period))
+    for i, d in enumerate(anchors):
+        if d.role == "by" and _SUBMIT.search(_quote_span(text, d.start, d.end).text(text)):
+            continue  # a year-level deadline, already taken
+        scope_end = anchors[i + 1].start if i + 1 < len(anchors) else len(text)
+        scope_start = _clause_start(text, d.start)
+        if _PAST.search(text[scope_start:d.start]):
+            continue
+        due, precision = (d.due, d.precision) if d.due else (None, None)
+        quantities = [q for q in find_quantities(text[:scope_end]) if q.start >= d.end and not _is_duration(q)]
+        clauses = spans(text[:scope_end], CLAUSE_END)
+        first = True
+        for clause in clauses:
+            if clause.end <= d.start:
+                continue
+            body = Span(max(clause.start, d.end), clause.end)
+            body_text = body.text(text)
+            in_clause = [q for q in quantities if body.start <= q.start < body.end and _is_goal_number(text, q)]
+            if in_clause:
+                for q in in_clause:
+                    covered.add(q.start)
+                    quote = _quantity_quote(text, q)
+                    facts.append(_make(line, "target", quote, due_date=due, due_precision=precision,
+                                       due_from=d.due_from, due_basis="context",
+                                       value=q.value, value_max=q.value_max, unit=q.unit,
+                                       comparator=q.comparator, metric=_metric(text, quote, q)))
+                first = False
+                continue
+            core = _strip_connectives(body_text)
+            cue = _MILESTONE_WORD if first and d.role != "carried" else _MILESTONE_CUE
+            if len(core) < 4 or not cue.search(core) or _PAST.match(core):
+                continue
+            explicit = first and d.role != "carried"
+            quote = Span(d.start, body.end) if explicit and body.start - d.end <= 2 else Span(body.start, body.end)
+            quote = _trim(text, quote)
+            facts.append(_make(line, "milestone", quote, due_date=due, due_precision=precision if due else None,
+                               due_from=d.due_from if d.role == "from" or d.period else None,
+                               due_basis="explicit" if explicit else "context", metric=_metric_text(core)))
+            first = False
+    return facts, covered, last_anchor
+
+
+def _plan_milestones(line: Line, ctx: ArticleContext) -> list[Fact]:
+    """In a plan with a stated period (行动方案（2026—2028年）), "培育一批…" is a goal due at its end."""
+    article = ctx.article
+    if not article or not article.period_end or not ctx.horizon:
+        return []
+    text = line.text
+    facts = []
+    for clause in spans(text, CLAUSE_END):
+        body = clause.text(text)
+        if "一批" not in body or _PAST.search(body):
+            continue
+        quote = _trim(text, clause)
+        facts.append(_make(line, "milestone", quote, due_date=ctx.horizon.due, due_precision=ctx.horizon.precision,
+                           due_basis="context", metric=_metric_text(_strip_connectives(body))))
+    return facts
+
+
+# --- relative obligations: 3个月内, 有效期3年 -------------------------------------------------------
+
+def _is_duration(q: Quantity) -> bool:
+    return q.unit in tables.TIME_UNITS
+
+
+def _relatives(line: Line, dates: list[DateExpr]) -> list[Fact]:
+    text = line.text
+    facts = []
+    for q in find_quantities(text):
+        if not _is_duration(q) or q.value_max is not None:
+            continue
+        before, after = text[max(0, q.start - 12):q.start], text[q.end:q.end + 8]
+        if re.search(r"(近|未来|今后|连续|前|过去|最近|已|满)$", before) or before.endswith("第"):
+            continue
+        if q.unit in ("日", "天", "月", "个月") and re.match(r"(起|前|底|末)", after):
+            continue
+        is_within = bool(_RELATIVE_AFTER.match(after)) or re.search(r"(后|之日起|起)[^，。；]{0,6}$", before) and after.startswith(("内", "以内"))
+        if not (is_within or _RELATIVE_BEFORE.search(before) or _EVERY_N.search(before)):
+            continue
+        recurrence = "monthly" if re.search(r"每月|每个月", before) else None
+        unit = tables.DURATION_UNIT.get(q.unit, q.unit)
+        comparator = "=" if (_EVERY_N.search(before) or re.search(r"有效期|提升期|暂定", before)) and q.comparator == "=" else (
+            q.comparator if q.comparator != "=" else "<=")
+        quote = _quote_span(text, q.start, q.end)
+        facts.append(_make(line, "relative", quote, value=q.value, unit=unit, comparator=comparator,
+                           recurrence=recurrence, due_basis="explicit", metric=_metric_text(
+                               _strip_connectives(quote.text(text)))))
+    return facts
+
+
+# --- targets framed by the article, not the sentence -----------------------------------------------
+
+def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, covered: set[int]) -> list[Fact]:
+    text = line.text
+    facts = []
+    if any(d.role in ("plain", "past") and d.precision for d in dates) and not _FUTURE.search(text):
+        return []  # a dated report of what happened
+    for q in find_quantities(text):
+        if q.start in covered or _is_duration(q) or not _is_goal_number(text, q):
+            continue
+        clause = _clause_of(text, q.start)
+        clause_text = text[clause.start:q.start]
+        explicit = _EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3])
+        if not explicit and not (ctx.horizon and _GOAL_VERB.search(clause_text)):
+            continue
+        sentence = _sentence(text, Span(q.start, q.end))
+        if _PAST.search(sentence) or (_dated_report(sentence) and not _FUTURE_STRICT.search(sentence)):
+            continue
+        past_from = _PAST_PARAGRAPH.search(text)
+        if past_from and past_from.start() < q.start and not _FUTURE_STRICT.search(sentence):
+            continue  # a paragraph that began reporting the past goes on reporting it
+        horizon = ctx.horizon
+        quote = _quantity_quote(text, q)
+        facts.append(_make(line, "target", quote, due_date=horizon.due if horizon else None,
+                           due_precision=horizon.precision if horizon else None,
+                           due_basis="context", value=q.value, value_max=q.value_max, unit=q.unit,
+                           comparator=q.comparator, metric=_metric(text, quote, q)))
+    return facts
+
+
+def _dated_report(sentence: str) -> bool:
+    """'2025年我国人工智能企业数量超6200家': a sentence about a named year, with no goal date."""
+    return any(d.role in ("plain", "past") and d.precision for d in find_dates(sentence))
+
+
+def _is_goal_number(text: str, q: Quantity) -> bool:
+    """A number that can be a goal: not an ordinal, not 若干/每, not a bare 一 (一个/一家 are articles)."""
+    before = text[max(0, q.start - 2):q.start]
+    if any(before.endswith(word) for word in tables.NOT_GOAL_BEFORE):
+        return False
+    numeral = text[q.number_start:q.number_start + 1]
+    if numeral in "一两" and q.value <= 2 and q.comparator == "=" and q.unit not in ("倍",):
+        return False
+    if q.unit in ("批", "次", "级") and q.comparator == "=":
+        return False
+    if q.unit == "%" and re.search(r"(占|的)$", before):
+        return False
+    if any(text.startswith(word, q.end) for word in tables.NOT_GOAL_AFTER) or before.endswith(("“", '"')):
+        return False
+    clause = _clause_of(text, q.start)
+    if any(word in text[clause.start:clause.end] for word in tables.NOT_GOAL_CLAUSE):
+        return False
+    return True
+
+
+# --- quotes and metrics ------------------------------------------------------------------------------
+
+def _clause_start(text: str, pos: int) -> int:
+    m = None
+    for m in CLAUSE_END.finditer(text, 0, pos):
+        pass
+    return m.end() if m else 0
+
+
+def _clause_of(text: str, pos: int) -> Span:
+    start = _clause_start(text, pos)
+    m = CLAUSE_END.search(text, pos)
+    return Span(start, m.start() if m else len(text))
+
+
+def _quote_span(text: str, start: int, end: int) -> Span:
+    """The clause around [start, end), grown within its sentence while shorter than QUOTE_MIN or only
+    a date: forwards when it opens with a date ("2026年8月30日前，各单位…"), else backwards."""
+    clause = _clause_of(text, start)
+    sentence = _sentence_span(text, start)
+    s, e = clause.start, max(clause.end, end)
+    while e - s < QUOTE_MIN or _DATE_WORDS.fullmatch(text[s:e].strip(" ，,")):
+        only_date = bool(_DATE_WORDS.fullmatch(text[s:e].strip(" ，,")))
+        if not only_date and s > sentence.start:
+            s = _clause_start(text, s - 1)
+            continue
+        m = CLAUSE_END.search(text, e + 1, sentence.end)
+        grown = m.start() if m else sentence.end
+        if grown <= e:
+            break
+        e = grown
+    return _trim(text, Span(s, e))
+
+
+def _sentence_span(text: str, pos: int) -> Span:
+    starts = [m.end() for m in SENTENCE_END.finditer(text, 0, pos)]
+    m = SENTENCE_END.search(text, pos)
+    return Span(starts[-1] if starts else 0, m.start() if m else len(text))
+
+
+def _quantity_quote(text: str, q: Quantity) -> Span:
+    """The clause around a number; in a list of numbers (A达到85%、B达到54%) just its own item,
+    grown backwards to QUOTE_MIN so it names what is counted."""
+    clause = _clause_of(text, q.start)
+    if sum(1 for other in find_quantities(text[clause.start:clause.end])) < 2:
+        return _quote_span(text, q.start, q.end)
+    start = text.rfind("、", clause.start, q.start) + 1 or clause.start
+    start = max(start, clause.start)
+    nxt = text.find("、", q.end, clause.end)
+    end = nxt if nxt != -1 else clause.end
+    while end - start < QUOTE_MIN and start > clause.start:
+        start = max(clause.start, text.rfind("、", clause.start, start - 1) + 1)
+    return _trim(text, Span(start, end))
+
+
+_ARTICLE_NUMBER = re.compile(r"第[一二三四五六七八九十百零〇]+条\s*")
+
+
+def _trim(text: str, span: Span) -> Span:
+    """Strip list punctuation and a leading 第十六条 so the quote starts at its words."""
+    s, e = span.start, span.end
+    numbered = _ARTICLE_NUMBER.match(text, s)
+    if numbered and numbered.end() < e:
+        s = numbered.end()
+    while s < e and text[s] in " 　、，,：:;；。（(）)*#-—":
+        s += 1
+    while e > s and text[e - 1] in " 　、，,：:;；。":
+        e -= 1
+    if e - s > QUOTE_MAX:
+        e = s + QUOTE_MAX
+    return Span(s, e)
+
+
+def _strip_connectives(text: str) -> str:
+    return _LEADING_NOISE.sub("", _DATE_WORDS.sub("", text)).strip(" ，,。；;")
+
+
+def _metric_text(text: str) -> str:
+    return text[:40]
+
+
+def _metric(text: str, quote: Span, q: Quantity) -> str:
+    """What is counted: the words after the quantity, else the words before it."""
+    after = text[q.end:quote.end].lstrip("的").strip(" ，,。")
+    after = re.split(r"[，,；;。和及与]", after)[0]
+    before = _strip_connectives(text[quote.start:q.start])
+    before = re.sub(r"(力争|推动|达到|超过|突破|不少于|不低于|至少|迈上|实现|打造|培育|推出|建设|选树|新增)$", "", before)
+    core = after if len(after) >= 2 else before
+    return _metric_text(core or quote.text(text))
+
+
+def _make(line: Line, kind: str, span: Span, **values) -> Fact:
+    start, end = line.span(span.start, span.end)
+    return Fact(kind=kind, line=line.number, char_start=start, char_end=end,
+                quote=line.original[start:end], context=_sentence(line.text, span), **values)
+
+
+def _sentence(text: str, span: Span) -> str:
+    sentence = _sentence_span(text, span.start)
+    return text[sentence.start:max(sentence.end, span.end)]

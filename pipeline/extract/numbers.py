@@ -1,0 +1,111 @@
+"""Numbers: Chinese and Arabic numerals -> float; quantities (number + unit + comparator) found in text.
+
+Extractor and parser are split as in Recognizers-Text: `find_quantities` finds spans with a regex
+built from the tables in patterns/, `parse_numeral` turns a numeral span into a value.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.patterns import tables
+
+DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
+
+
+def parse_numeral(text: str) -> float | None:
+    """'300' -> 300, '3.5' -> 3.5, '三百' -> 300, '十五' -> 15, '两' -> 2, '一千二百' -> 1200.
+
+    Arabic digits mixed with a Chinese multiplier ('1.2万') are handled by the caller's unit, not here."""
+    text = text.strip()
+    if not text:
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    if any(ch not in CN_NUMERAL for ch in text):
+        return None
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in DIGITS:
+            digit = DIGITS[ch]
+        elif ch in SMALL_UNITS:
+            section += (1 if digit is None else digit) * SMALL_UNITS[ch]
+            digit = None
+        else:  # 万 / 亿
+            section += digit or 0
+            total = (total + section) * BIG_UNITS[ch]
+            section, digit = 0, None
+    return float(total + section + (digit or 0))
+
+
+@dataclass
+class Quantity:
+    start: int  # span in the normalized line, comparator words included
+    end: int
+    value: float
+    value_max: float | None
+    unit: str
+    comparator: str
+    number_start: int  # span of the number itself
+    number_end: int
+
+
+_NUM = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+"
+_PREFIX = "|".join(sorted(tables.COMPARATOR_PREFIX, key=len, reverse=True))
+_SUFFIX = "|".join(sorted(tables.COMPARATOR_SUFFIX, key=len, reverse=True))
+_UNITS = "|".join(sorted(map(re.escape, tables.UNITS), key=len, reverse=True))
+QUANTITY = re.compile(
+    rf"(?P<pre>{_PREFIX})?"
+    rf"(?P<num>{_NUM})(?:(?P<dash>—|-|至|到)(?P<num2>{_NUM}))?"
+    rf"(?P<mag>万亿|千亿|百亿|十亿|亿|千万|百万|万)?"
+    rf"(?P<approx>余|多)?"
+    rf"(?P<unit>{_UNITS})"
+    rf"(?P<level>级)?"
+    rf"(?P<post>{_SUFFIX})?"
+)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every number with a unit in a normalized line, with its comparator."""
+    found = []
+    for m in QUANTITY.finditer(text):
+        num = m.group("num")
+        before = text[max(0, m.start("num") - 1):m.start("num")]
+        if before == "第" or (before.isdigit() or before == "."):
+            continue  # ordinal (第二批) or the tail of a longer number
+        value = parse_numeral(num)
+        if value is None:
+            continue
+        level = m.group("level") or (m.group("unit") == "级" and m.group("mag"))
+        if num in ("百", "千") and not (m.group("mag") and level):
+            continue  # 上千万亿倍, 百余家: an order of magnitude, not a stated number
+        if level and before and before in "个家项":
+            continue  # 15个千万级连接: the level describes what is counted
+        unit = (m.group("mag") or "") + m.group("unit")
+        if m.group("unit") == "级" and m.group("mag"):
+            unit = m.group("mag")  # 百亿级规模 -> 100, '亿'
+        if m.group("unit") in tables.TIME_UNITS and not m.group("mag") and value >= 1900:
+            continue  # a year, not a quantity
+        value_max = parse_numeral(m.group("num2")) if m.group("num2") else None
+        if value_max is not None and value_max <= value:
+            value_max = None
+        comparator = comparator_for(m.group("pre"), m.group("post"), m.group("approx"), m.group("level"))
+        found.append(Quantity(
+            start=m.start(), end=m.end(), value=value, value_max=value_max, unit=unit,
+            comparator=comparator, number_start=m.start("num"), number_end=m.end("unit"),
+        ))
+    return found
+
+
+def comparator_for(pre: str | None, post: str | None, approx: str | None = None, level: str | None = None) -> str:
+    """Suffix words (以上, 左右) outrank prefix verbs (达到): '达到85%以上' is >=."""
+    if post:
+        return tables.COMPARATOR_SUFFIX[post]
+    if approx:
+        return ">"
+    if pre:
+        return tables.COMPARATOR_PREFIX[pre]
+    return "="

@@ -1,0 +1,83 @@
+"""Chinese cue words and units as data, apart from the engine that uses them.
+
+Each table is what a reviewer would edit to teach the extractor a new phrase; the regexes in
+extract/ are built from them.
+"""
+
+# Comparators written before the number: 不少于300个, 超过20%, 达到85%.
+COMPARATOR_PREFIX = {
+    "不少于": ">=", "不低于": ">=", "至少": ">=", "最少": ">=", "不小于": ">=",
+    "超过": ">", "突破": ">", "超": ">", "高于": ">", "大于": ">", "多于": ">",
+    "达到": "=", "达": "=", "迈上": ">=", "实现": "=",
+    "约": "~", "近": "~", "将近": "~", "接近": "~", "大约": "~",
+    "不超过": "<=", "不高于": "<=", "不大于": "<=", "不多于": "<=", "不能超过": "<=", "控制在": "<=",
+    "低于": "<", "小于": "<", "少于": "<",
+}
+
+# Comparators written after the quantity: 300个以上, 20%左右.
+COMPARATOR_SUFFIX = {
+    "以上": ">=", "及以上": ">=", "或以上": ">=",
+    "以下": "<=", "及以下": "<=", "以内": "<=",
+    "左右": "~", "上下": "~",
+}
+
+# Units a target or a duration is counted in, as written after the number (magnitude prefixes
+# 万/亿/万亿 are matched separately and kept on the unit: 3.5万亿元 -> 3.5, '万亿元').
+UNITS = [
+    "%", "个百分点", "百分点", "个", "项", "家", "元", "倍", "人", "名", "人次", "座", "台", "套", "台（套）", "台(套)",
+    "条", "所", "处", "款", "种", "户", "吨", "千瓦", "千瓦时", "瓦", "标准箱",
+    "平方米", "平方公里", "公里", "千米", "亩", "张", "件", "份", "篇", "支", "只", "颗", "片",
+    "架", "艘", "辆", "GW", "MW", "TB", "PB", "EFLOPS", "PFLOPS", "Gbps", "Mbps",
+    "分", "级", "次", "秒", "毫秒",
+    "个工作日", "工作日", "个月", "月", "年", "周", "天", "日", "小时", "分钟",
+]
+
+# Units that measure time: a duration ("3个月内") is a relative fact, not a target.
+TIME_UNITS = {"个工作日", "工作日", "个月", "月", "年", "周", "天", "日", "小时", "分钟", "秒", "毫秒"}
+DURATION_UNIT = {"个工作日": "工作日", "个月": "月", "天": "日"}
+
+# Cues that a clause reports the past, not a goal: 已发布, 累计, 截至, 同比.
+PAST_CUES = [
+    "已经", "已", "累计", "截至", "截止到", "同比", "比上年", "较上年", "比去年", "去年", "上年同期",
+    "前三季度", "前两个月", "1—", "共有", "共计", "达到了", "实现了", "完成了", "增长了", "以来",
+    "过去", "近年来", "目前", "现有", "当前",
+]
+
+# Words after which a number is not a goal: 若干千亿级, 第二批.
+NOT_GOAL_BEFORE = ["若干", "第", "每", "以下", "下列", "如下", "上述", "前"]
+
+# Words after a counted unit that make the number a structure word, not a goal: 三个方面, 四部分.
+NOT_GOAL_AFTER = ["方面", "部分", "阶段", "维度", "层次", "环节", "步", "类型", "统一", "高地", "中心”", "”"]
+
+# Clauses that grant money or set eligibility, not goals: 给予最高50万元补贴, 对于投资达到30亿元以上的项目.
+NOT_GOAL_CLAUSE = ["补贴", "奖励", "资助", "补助", "贴息", "给予", "最高", "申领", "算力券", "奖补", "对于"]
+
+# Verbs that make a number a goal when no date frames it: 打造300个, 培育1000家.
+GOAL_VERBS = [
+    "打造", "培育", "建设", "建成", "推动", "推广", "推出", "选树", "遴选", "形成", "支持", "制修订",
+    "制定", "突破", "达到", "超过", "力争", "不少于", "不低于", "至少", "新增", "提升至", "提高到",
+    "增长", "带动", "实现", "布局", "创建", "认定", "发展", "引育", "引进", "招引", "攻关",
+]
+
+# Deadline verbs: a year-level date with these is a deadline ("2026年底前报送"), else a milestone.
+SUBMIT_VERBS = ["报送", "函送", "提交", "上报", "报", "提出", "申报", "申请", "反馈", "备案", "完成", "印发", "出台"]
+
+# Words that make a clause a goal without a number (a milestone): 一批, 基本形成, 显著提升.
+# Strong cues count anywhere a goal date reaches; weak ones only right after an explicit date.
+MILESTONE_CUES = [
+    "一批", "基本形成", "基本建成", "初步形成", "初步建成", "初步构建", "全面建成", "建成", "形成",
+    "显著提升", "明显提升", "大幅提升", "持续提升", "稳步提升", "明显增强", "显著增强", "持续增强",
+    "取得突破", "实现突破", "取得明显进展", "取得积极成效", "取得显著成效", "不断涌现", "不断完善",
+    "持续完善", "更加完善", "逐步拓展", "拓展至", "稳居", "走在前列", "世界前列", "基本实现",
+    "全面实现", "持续壮大", "持续扩大", "明显进展", "率先实现",
+]
+MILESTONE_VERBS = [
+    "实现", "达到", "培育", "打造", "建设", "构建", "推动", "遴选", "攻关", "攻克", "引育",
+    "布局", "普及", "覆盖", "提升", "增强", "完善", "优化", "壮大", "涌现", "扩大", "突破", "领先",
+]
+
+# Recurrence words: 每年 -> yearly.
+RECURRENCE = {"每年": "yearly", "每半年": "half-yearly", "每季度": "quarterly", "每个季度": "quarterly", "每月": "monthly", "每个月": "monthly"}
+
+# Five-year plans: "十五五" -> 2026..2030.
+FIVE_YEAR_PLANS = {"十四五": (2021, 2025), "十五五": (2026, 2030), "十六五": (2031, 2035)}

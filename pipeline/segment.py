@@ -1,0 +1,223 @@
+"""Stage 2: split a bulletin into its articles.
+
+The table of contents (目录 / 本期要目) names the articles; each is found again as a heading in
+the body, even when the heading breaks over two lines. Interpretations (解读) missing from the
+table of contents are found by their heading. Without a table of contents, markdown headings of
+level 1-2 and the first line stand in.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pipeline.extract.dates import PLAN_PERIOD, safe_date
+from pipeline.extract.numbers import parse_numeral
+from pipeline.model import Article
+from pipeline.read import Document, Line
+
+TOC_HEADINGS = {"目录", "本期要目", "要目", "本期目录"}
+_TOC_ENTRY = re.compile(r"^(?:[-*•]\s*)?(?:(?P<lead>\d{1,3})\s+)?(?P<title>.+?)(?:\s*(?:[.…·]{2,}|\t| {2,})\s*(?P<page>\d{1,3}))?\s*$")
+_NOISE = re.compile(r"[\s《》“”\"'()（）|｜·:：\-—_*#.…、，,!！?？\[\]【】]")
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号")
+STANDALONE_DATE = re.compile(r"^[(（]?\s*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日\s*[)）]?$")
+PLAN_YEARS = re.compile(r"(?P<n>[一二三四五六七八九十]|\d{1,2})年行动(?:计划|方案)")
+INTERPRETATION_HEADING = re.compile(r"^(?:#+\s*)?(?:政策)?解读\s*[|｜:：丨]")
+POLICY_WORDS = ("意见", "通知", "方案", "办法", "计划", "规划", "措施", "要点", "条例", "规定", "指南", "决定", "纲要", "细则", "政策")
+NEWS_WORDS = ("会议", "召开", "主持", "座谈", "讲话", "发布会", "调研", "考察", "论坛", "大会", "下达")
+REPORT_WORDS = ("报告", "展望", "白皮书", "蓝皮书", "指数", "研究", "观察", "分析", "综述")
+
+
+def compact(text: str) -> str:
+    return _NOISE.sub("", text)
+
+
+def segment(doc: Document) -> list[Article]:
+    """Articles in reading order, each with title, line range, kind, number, date and issuer mentions."""
+    lines = doc.lines
+    toc_start, toc_end, titles = _table_of_contents(lines)
+    starts: list[tuple[int, str]] = []
+    if titles:
+        cursor = toc_end + 1
+        for title in titles:
+            found = _find_heading(lines, title, cursor)
+            if found is not None:
+                starts.append((found, title))
+                cursor = found + 1
+    body_from = toc_end + 1 if titles else 0
+    for i in range(body_from, len(lines)):
+        text = lines[i].text.strip()
+        if INTERPRETATION_HEADING.match(text) and len(text) < 80 and all(abs(i - s) > 2 for s, _ in starts):
+            starts.append((i, text.lstrip("# ").strip()))
+    if not starts:
+        starts = _markdown_headings(lines) or [(_first_content_line(lines), "")]
+    starts.sort()
+    articles = []
+    for ordinal, (index, title) in enumerate(starts, start=1):
+        end = starts[ordinal][0] - 1 if ordinal < len(starts) else len(lines) - 1
+        while end > index and not lines[end].text.strip():
+            end -= 1
+        heading = _heading_text(lines, index, title)
+        articles.append(_describe(Article(ordinal, heading, index + 1, end + 1), lines[index:end + 1]))
+    return articles
+
+
+def _table_of_contents(lines: list[Line]) -> tuple[int, int, list[str]]:
+    """(index of the 目录 line, index of its last entry, titles) or (-1, -1, [])."""
+    for i, line in enumerate(lines[:200]):
+        if compact(line.text) in TOC_HEADINGS:
+            titles: list[str] = []
+            last = i
+            j = i + 1
+            while j < len(lines):
+                text = lines[j].original.strip()  # the tab before a page number survives only here
+                if not text:
+                    j += 1
+                    continue
+                m = _TOC_ENTRY.match(text)
+                is_entry = m and (m.group("page") or m.group("lead")) and len(compact(m.group("title"))) >= 2
+                if is_entry:
+                    titles.append(m.group("title").strip())
+                    last = j
+                elif titles and not _is_section_label(lines, j):
+                    break
+                j += 1
+            if titles:
+                return i, last, titles
+    return -1, -1, []
+
+
+def _is_section_label(lines: list[Line], j: int) -> bool:
+    """Short group labels between entries (国策要论, 地方新政) keep the table of contents going."""
+    text = compact(lines[j].text)
+    if len(text) > 8:
+        return False
+    for k in range(j + 1, min(j + 4, len(lines))):
+        nxt = lines[k].original.strip()
+        if nxt:
+            m = _TOC_ENTRY.match(nxt)
+            return bool(m and (m.group("page") or m.group("lead")))
+    return False
+
+
+def _find_heading(lines: list[Line], title: str, cursor: int) -> int | None:
+    """First body line at or after cursor that starts the title, possibly broken over lines."""
+    target = compact(title)
+    if len(target) < 2:
+        return None
+    for i in range(cursor, len(lines)):
+        head = compact(lines[i].text)
+        if not head or not target.startswith(head[: len(target)]) and not head.startswith(target):
+            continue
+        if len(head) < min(4, len(target)):
+            continue
+        joined, k = head, i + 1
+        while len(joined) < len(target) and k < min(i + 4, len(lines)):
+            joined += compact(lines[k].text)
+            k += 1
+        if joined.startswith(target) or head.startswith(target):
+            return i
+    return None
+
+
+def _markdown_headings(lines: list[Line]) -> list[tuple[int, str]]:
+    heads = []
+    for i, line in enumerate(lines):
+        m = re.match(r"^(#{1,2})\s+(.+)$", line.text.strip())
+        if m and len(m.group(2)) >= 6 and not re.match(r"^[一二三四五六七八九十]+、", m.group(2)):
+            heads.append((i, m.group(2).strip()))
+    return heads
+
+
+def _first_content_line(lines: list[Line]) -> int:
+    return next((i for i, line in enumerate(lines) if line.text.strip()), 0)
+
+
+def _heading_text(lines: list[Line], index: int, toc_title: str) -> str:
+    """The heading as the body writes it, joined when it breaks over lines; falls back to the TOC."""
+    first = lines[index].text.strip().lstrip("#").strip()
+    target = compact(toc_title)
+    title, k = first, index + 1
+    while target and len(compact(title)) < len(target) and k < min(index + 4, len(lines)):
+        title += lines[k].text.strip().lstrip("#").strip()
+        k += 1
+    title = re.sub(r"[.…]{2,}\s*\d*$", "", title).strip()
+    return title or toc_title or first
+
+
+def _describe(article: Article, lines: list[Line]) -> Article:
+    """Kind, document number, issue date, plan period and issuer mentions from the article's own text."""
+    head_text = "\n".join(line.text for line in lines[:12])
+    number = DOC_NUMBER.search(head_text)
+    interpretation = "解读" in article.title[:6]
+    article.doc_number = re.sub(r"\s+", "", number.group(0)) if number and not interpretation else None
+    issued = _issue_date(lines)
+    if issued:
+        article.issued_on, article.issued_precision = issued, "day"
+    _plan_period(article, lines)
+    article.kind = _kind(article)
+    mentions = [article.title]
+    if article.doc_number:
+        mentions.append(article.doc_number)
+    mentions += _signature_lines(lines)
+    article.issuer_mentions = mentions
+    return article
+
+
+def _plan_period(article: Article, lines: list[Line]) -> None:
+    """A plan's period from its title or its own heading lines: （2026—2028年）, or 三年行动计划
+    counted from the year it was issued."""
+    headings = [article.title] + [line.text.strip() for line in lines[1:15]
+                                  if 0 < len(line.text.strip()) < 60 and not re.search(r"[。；，]", line.text)]
+    for heading in headings:
+        period = PLAN_PERIOD.search(heading.replace(" ", ""))
+        if period:
+            article.period_start, article.period_end = int(period.group("a")), int(period.group("b"))
+            return
+    for heading in headings:
+        years = PLAN_YEARS.search(heading)
+        if years and article.issued_on:
+            span = int(parse_numeral(years.group("n")) or 0)
+            if span:
+                article.period_start, article.period_end = article.issued_on.year, article.issued_on.year + span - 1
+                return
+
+
+def _issue_date(lines: list[Line]) -> dt.date | None:
+    for line in lines[:25] + lines[-12:]:
+        m = STANDALONE_DATE.match(line.text.strip())
+        if m:
+            return safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return None
+
+
+def _signature_lines(lines: list[Line]) -> list[str]:
+    """Short lines right above a standalone date: the signing bodies (工业和信息化部 / 中央网信办 ...)."""
+    names = []
+    for i, line in enumerate(lines):
+        if STANDALONE_DATE.match(line.text.strip()):
+            j = i - 1
+            while j >= 0 and len(names) < 20:
+                text = lines[j].text.strip()
+                if not text:
+                    j -= 1
+                    continue
+                if len(text) > 30 or re.search(r"[。，；：]", text):
+                    break
+                names.append(text)
+                j -= 1
+    return names
+
+
+def _kind(article: Article) -> str:
+    title = article.title
+    if "解读" in title[:6]:
+        return "interpretation"
+    if article.doc_number:
+        return "policy"
+    if any(word in title for word in NEWS_WORDS):
+        return "news"
+    if any(word in title for word in REPORT_WORDS) and not any(word in title for word in POLICY_WORDS):
+        return "report"
+    if any(word in title for word in POLICY_WORDS) or article.issued_on:
+        return "policy"
+    return "news"

@@ -1,0 +1,73 @@
+"""Segmentation of each seed: article count, start lines and titles, checked against the gold
+articles where they exist and against the table of contents elsewhere."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.read import read_document
+from pipeline.resolve import resolve_article
+from pipeline.segment import segment
+
+from conftest import GOLD, SEEDS
+
+EXPECTED = {
+    "000_99cf775f10c83dd8.txt": (10, "中共中央办公厅", "“十五五”新图景"),
+    "001_a6d99f30f310d834.txt": (11, "国务院关于推行常住地提供基本公共服务的实施意见", "《人工智能终端智能化分级》"),
+    "002_d93f11f449eae9cb.txt": (9, "“数据要素×”三年行动计划", "人工智能知识产权法律问题研究报告"),
+    "003_0324ae380340b6c7.txt": (13, "工信部等八部门联合印发", "国家发展改革委关于印发《国家新兴产业创新中心管理办法》"),
+    "004_2da2f80224de81e4.txt": (8, "工业和信息化部等十六部门关于促进", "2022—2023"),
+}
+
+
+def articles_of(name: str):
+    doc = read_document(SEEDS / name, SEEDS)
+    articles = segment(doc)
+    for article in articles:
+        resolve_article(article)
+    return articles
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_article_count_and_titles(name):
+    count, first, last = EXPECTED[name]
+    articles = articles_of(name)
+    assert len(articles) == count
+    assert articles[0].title.startswith(first)
+    assert last in articles[-1].title
+    assert all(a.start_line <= a.end_line for a in articles)
+    assert all(b.start_line > a.end_line for a, b in zip(articles, articles[1:]))
+
+
+def test_table_of_contents_is_not_an_article():
+    for name in EXPECTED:
+        assert all("目录" not in a.title and "要目" not in a.title for a in articles_of(name))
+
+
+@pytest.mark.parametrize("gold_file", sorted(GOLD.glob("*.articles.jsonl")), ids=lambda p: p.name[:3])
+def test_matches_gold_articles(gold_file):
+    gold = [json.loads(line) for line in gold_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    articles = {a.start_line: a for a in articles_of(gold[0]["seed"])}
+    assert sorted(articles) == [g["start_line"] for g in gold]
+    for g in gold:
+        article = articles[g["start_line"]]
+        assert article.kind == g["kind"], g["title"]
+        assert article.doc_number == g["doc_number"], g["title"]
+
+
+def test_issuers_from_heading_signature_and_number():
+    articles = {a.start_line: a for a in articles_of("003_0324ae380340b6c7.txt")}
+    eight = articles[31].issuers
+    for name in ("工业和信息化部", "中央网络安全和信息化委员会办公室", "国家发展和改革委员会", "教育部", "商务部",
+                 "国务院国有资产监督管理委员会", "国家市场监督管理总局", "国家数据局"):
+        assert name in eight
+    assert articles[31].issued_on.isoformat() == "2025-12-25"
+    assert "财政部" in articles[858].issuers
+
+
+def test_plan_period_from_title():
+    articles = {a.start_line: a for a in articles_of("000_99cf775f10c83dd8.txt")}
+    assert (articles[398].period_start, articles[398].period_end) == (2026, 2028)
+    assert articles[683].period_end == 2028  # 三年行动计划 issued 2026-03-10
