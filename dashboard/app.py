@@ -1,0 +1,59 @@
+"""Entry point: `streamlit run dashboard/app.py`. Builds the navigation and the shared sidebar
+(基准日期 and the database being read); each page lives in dashboard/pages/."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# streamlit puts only dashboard/ on sys.path; the pages import dashboard.* and pipeline.*
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from dashboard import queries  # noqa: E402
+
+PAGES = Path(__file__).parent / "pages"
+
+st.set_page_config(page_title="政策目标与截止事项跟踪", page_icon="📅", layout="wide")
+
+pages = [
+    st.Page("pages/overview.py", title="概览", icon="📊", url_path="overview", default=True),
+    st.Page("pages/timeline.py", title="时间线", icon="🗓️", url_path="timeline"),
+    st.Page("pages/deadlines.py", title="截止事项", icon="⏰", url_path="deadlines"),
+    st.Page("pages/targets.py", title="目标", icon="🎯", url_path="targets"),
+    st.Page("pages/agencies.py", title="部门", icon="🏛️", url_path="agencies"),
+    st.Page("pages/documents.py", title="文档", icon="📄", url_path="documents"),
+    st.Page("pages/search.py", title="搜索", icon="🔍", url_path="search"),
+]
+# Pages of the progress tracker (issue 4), shown once their files exist.
+for name, title, icon in (("progress", "进度", "✅"), ("upload", "上传", "📤")):
+    if (PAGES / f"{name}.py").exists():
+        pages.append(st.Page(f"pages/{name}.py", title=title, icon=icon, url_path=name))
+page = st.navigation(pages)
+
+db = queries.db_path()
+with st.sidebar:
+    # Kept in plain session state (not a widget key) so every page, and tests, read and set one value.
+    st.session_state["as_of"] = st.date_input(
+        "基准日期", value=st.session_state.get("as_of", dt.date.today()),
+        help="倒计时、逾期和进度都按这一天计算；可选其他日期提前规划。")
+    st.caption(f"数据库：`{db}`")
+    try:
+        info = queries.build_info(db)
+    except queries.DatabaseMissing:
+        info = None
+    if info:
+        built = info["finished_at"]
+        st.caption(f"{info['documents']} 份简报 · {info['articles']} 篇文章 · {info['facts']} 条事实"
+                   + (f"<br>构建于 {built:%Y-%m-%d %H:%M}" if built is not None else ""), unsafe_allow_html=True)
+
+if info is None:
+    st.error(f"找不到数据库 `{db}`（或文件无法读取）。请先在项目根目录运行下面的命令构建数据库，然后刷新本页：")
+    st.code(queries.BUILD_COMMAND, language="bash")
+    st.caption("也可以设置环境变量 TRACKER_DB 指向已有的数据库文件。")
+    st.stop()
+
+page.run()

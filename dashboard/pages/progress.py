@@ -1,0 +1,281 @@
+"""进度跟踪: staff record what was done about each fact; members see the same tables read-only.
+
+Facts come read-only from the pipeline's database; everything staff enter goes to progress.duckdb
+through dashboard.progress, so a rebuild of the facts never touches it. Entries whose fact vanished
+in a rebuild are listed for staff to relink or close.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard import auth, progress, queries
+
+KIND_LABELS = {"deadline": "截止事项", "relative": "相对期限", "target": "量化目标", "milestone": "里程碑"}
+LABELS = {
+    "due_date": "截止日期", "quote": "原文", "source_file": "来源文件", "line": "行",
+    "status": "状态", "owner": "负责人", "note": "备注", "value": "目标值", "unit": "单位",
+    "actual_value": "最新实际值", "observed_on": "观测日期", "actual_source": "数据来源",
+    "completion": "完成度", "updated_at": "更新时间", "updated_by": "更新人",
+    "snapshot_kind": "类型", "snapshot_quote": "原文（记录时）", "snapshot_source_file": "来源文件",
+    "snapshot_line": "行", "snapshot_due_date": "截止日期",
+}
+ACTIONS = {"update": "更新", "close": "关闭孤立记录", "relink_out": "转移到新事项", "relink_in": "自旧事项转入"}
+
+
+def load_facts() -> pd.DataFrame:
+    """One row per goal, as on the other pages (a goal stated in two bulletins is tracked once)."""
+    facts = queries.all_facts(TRACKER_DB)
+    return facts[facts["is_head"] & facts["kind"].isin(list(KIND_LABELS))].rename(columns={"id": "fact_id"})
+
+
+def local_time(column: pd.Series) -> pd.Series:
+    """The log stores UTC; staff read Beijing time."""
+    stamps = pd.to_datetime(column)
+    return stamps.dt.tz_localize("UTC").dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m-%d %H:%M")
+
+
+def text_or_blank(value) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def as_date(value) -> dt.date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def snapshot_of(row: pd.Series) -> dict:
+    """What the fact said when staff acted on it, so the entry stays readable if the fact vanishes."""
+    value = row.get("value")
+    return {"kind": row["kind"], "quote": row["quote"], "source_file": row["source_file"],
+            "line": int(row["line"]), "due_date": as_date(row.get("due_date")),
+            "value": None if value is None or pd.isna(value) else float(value)}
+
+
+def fact_label(row: pd.Series) -> str:
+    due = as_date(row.get("due_date"))
+    quote = row["quote"] if len(row["quote"]) <= 40 else row["quote"][:40] + "…"
+    return f"{due or '无日期'}｜{quote}｜{row['source_file']}:{row['line']}"
+
+
+def flash(message: str) -> None:
+    """Show a message after the rerun that redraws the tables with the new entry."""
+    st.session_state["progress_flash"] = message
+    st.rerun()
+
+
+def filtered(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    needle = st.text_input("筛选（原文或来源文件包含）", key=f"filter_{key}").strip()
+    if not needle:
+        return frame
+    hit = frame["quote"].str.contains(needle, regex=False) | frame["source_file"].str.contains(needle, regex=False)
+    return frame[hit]
+
+
+def blank_text(frame: pd.DataFrame) -> None:
+    """Empty cells instead of "None" in text and date columns; numbers keep NaN so they format."""
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), "")
+
+
+def show_table(frame: pd.DataFrame, columns: list[str]) -> None:
+    shown = frame[columns].copy()
+    if "updated_at" in shown:
+        shown["updated_at"] = local_time(shown["updated_at"])
+    blank_text(shown)
+    config = {c: LABELS.get(c, c) for c in columns}
+    if "completion" in columns:
+        config["completion"] = st.column_config.ProgressColumn(LABELS["completion"], min_value=0.0, max_value=1.0,
+                                                               format="percent")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+
+
+def pick_fact(frame: pd.DataFrame, key: str) -> pd.Series | None:
+    choice = st.selectbox("选择要更新的事项", frame["fact_id"], index=None, placeholder="输入关键词搜索…",
+                          format_func=dict(zip(frame["fact_id"], frame.apply(fact_label, axis=1))).get,
+                          key=f"pick_{key}")
+    return None if choice is None else frame[frame["fact_id"] == choice].iloc[0]
+
+
+def changed_text(given: str, current) -> str | None:
+    """The new value when the field changed ("" clears it), else None (leave as is)."""
+    given = given.strip()
+    return given if given != text_or_blank(current) else None
+
+
+def status_form(row: pd.Series, staff: str, statuses: tuple[str, ...]) -> None:
+    fid = row["fact_id"]
+    current = text_or_blank(row["status"])
+    with st.form(f"status_form_{fid}"):
+        status = st.selectbox("状态", statuses, index=statuses.index(current) if current in statuses else None,
+                              placeholder="未设置", key=f"status_{fid}")
+        owner = st.text_input("负责人", value=text_or_blank(row["owner"]), key=f"owner_{fid}")
+        note = st.text_area("备注", value=text_or_blank(row["note"]), key=f"note_{fid}")
+        if not st.form_submit_button("保存"):
+            return
+    changes = {"status": status if status and status != current else None,
+               "owner": changed_text(owner, row["owner"]), "note": changed_text(note, row["note"])}
+    save(row, staff, changes)
+
+
+def actual_form(row: pd.Series, staff: str) -> None:
+    fid = row["fact_id"]
+    current_value = None if pd.isna(row["actual_value"]) else float(row["actual_value"])
+    with st.form(f"actual_form_{fid}"):
+        unit = text_or_blank(row["unit"])
+        actual = st.number_input(f"实际值{f'（{unit}）' if unit else ''}", value=current_value, format="%g",
+                                 key=f"actual_{fid}")
+        observed = st.date_input("观测日期", value=as_date(row["observed_on"]), key=f"observed_{fid}")
+        source = st.text_input("数据来源（文件、网址或报告名）", value=text_or_blank(row["actual_source"]),
+                               key=f"source_{fid}")
+        owner = st.text_input("负责人", value=text_or_blank(row["owner"]), key=f"t_owner_{fid}")
+        note = st.text_area("备注", value=text_or_blank(row["note"]), key=f"t_note_{fid}")
+        if not st.form_submit_button("保存"):
+            return
+    new_actual = actual is not None and (actual != current_value or observed != as_date(row["observed_on"])
+                                         or changed_text(source, row["actual_source"]) is not None)
+    if new_actual and (observed is None or not source.strip()):
+        st.error("记录实际值时请同时填写观测日期和数据来源。")
+        return
+    changes = {"owner": changed_text(owner, row["owner"]), "note": changed_text(note, row["note"])}
+    if new_actual:
+        changes |= {"actual_value": actual, "observed_on": observed, "actual_source": source.strip()}
+    save(row, staff, changes)
+
+
+def save(row: pd.Series, staff: str, changes: dict) -> None:
+    changes = {field: value for field, value in changes.items() if value is not None}
+    if not changes:
+        st.info("没有改动。")
+        return
+    progress.record(PROGRESS_DB, row["fact_id"], staff, fact_snapshot=snapshot_of(row), **changes)
+    flash(f"已保存：{fact_label(row)}")
+
+
+def deadline_tab(facts: pd.DataFrame, staff: str | None) -> None:
+    frame = filtered(facts[facts["kind"].isin(["deadline", "relative"])], "deadline")
+    st.caption(f"共 {len(frame)} 项；状态：{' / '.join(progress.DEADLINE_STATUSES)}。已提交的事项不计为逾期。")
+    show_table(frame, ["due_date", "status", "owner", "note", "quote", "source_file", "line",
+                       "updated_at", "updated_by"])
+    if staff and len(frame):
+        row = pick_fact(frame, "deadline")
+        if row is not None:
+            status_form(row, staff, progress.DEADLINE_STATUSES)
+
+
+def target_tab(facts: pd.DataFrame, staff: str | None) -> None:
+    frame = filtered(facts[facts["kind"] == "target"], "target").copy()
+    frame["completion"] = (frame["actual_value"] / frame["value"].where(frame["value"] > 0)).clip(0, 1)
+    st.caption(f"共 {len(frame)} 项；完成度 = 最新实际值 ÷ 目标值。")
+    show_table(frame, ["due_date", "value", "unit", "actual_value", "completion", "observed_on", "actual_source",
+                       "quote", "source_file", "line", "updated_at", "updated_by"])
+    if staff and len(frame):
+        row = pick_fact(frame, "target")
+        if row is not None:
+            actual_form(row, staff)
+
+
+def milestone_tab(facts: pd.DataFrame, staff: str | None) -> None:
+    frame = filtered(facts[facts["kind"] == "milestone"], "milestone")
+    st.caption(f"共 {len(frame)} 项；状态：{' / '.join(progress.MILESTONE_STATUSES)}。")
+    show_table(frame, ["due_date", "status", "owner", "note", "quote", "source_file", "line",
+                       "updated_at", "updated_by"])
+    if staff and len(frame):
+        row = pick_fact(frame, "milestone")
+        if row is not None:
+            status_form(row, staff, progress.MILESTONE_STATUSES)
+
+
+def orphan_tab(orphans: pd.DataFrame, facts: pd.DataFrame, staff: str | None) -> None:
+    st.caption("事实数据库重建后，原文改动或删除的事项会失去对应；其进度记录保留在此，"
+               "请关联到改动后的事项，或关闭。")
+    if orphans.empty:
+        st.success("没有待处理的孤立记录。")
+        return
+    show_table(orphans.assign(snapshot_kind=orphans["snapshot_kind"].map(KIND_LABELS)),
+               ["snapshot_kind", "snapshot_due_date", "snapshot_quote", "snapshot_source_file", "snapshot_line",
+                "status", "owner", "note", "actual_value", "updated_at", "updated_by"])
+    if not staff:
+        return
+    labels = {r.fact_id: f"{text_or_blank(r.snapshot_quote)[:40]}｜{text_or_blank(r.snapshot_source_file)}"
+              for r in orphans.itertuples()}
+    old_id = st.selectbox("选择孤立记录", list(labels), format_func=labels.get, key="orphan_pick")
+    old = orphans[orphans["fact_id"] == old_id].iloc[0]
+    # the closest wording of the same kind first: usually the same goal after an edit
+    candidates = facts if pd.isna(old["snapshot_kind"]) else facts[facts["kind"] == old["snapshot_kind"]]
+    quote = text_or_blank(old["snapshot_quote"])
+    ranked = candidates.assign(
+        similarity=candidates["quote"].map(lambda q: difflib.SequenceMatcher(None, quote, q).ratio())
+    ).sort_values("similarity", ascending=False).head(30)
+    left, right = st.columns(2)
+    with left:
+        new_id = st.selectbox("关联到", ranked["fact_id"], index=None, placeholder="按相似度排列",
+                              format_func=dict(zip(ranked["fact_id"], ranked.apply(fact_label, axis=1))).get,
+                              key=f"relink_target_{old_id}")
+        if st.button("关联并转移进度", disabled=new_id is None, key=f"relink_{old_id}"):
+            new_row = facts[facts["fact_id"] == new_id].iloc[0]
+            progress.relink(PROGRESS_DB, old_id, new_id, staff, fact_snapshot=snapshot_of(new_row))
+            flash(f"已关联到：{fact_label(new_row)}")
+    with right:
+        st.write("该事项已不再适用时：")
+        if st.button("关闭（保留历史）", key=f"close_{old_id}"):
+            progress.close_orphan(PROGRESS_DB, old_id, staff)
+            flash("已关闭该孤立记录，历史仍保留在修改记录中。")
+
+
+def log_tab(staff: str | None) -> None:
+    log = progress.history(PROGRESS_DB)
+    st.caption(f"全部 {len(log)} 条修改记录（只追加，不删除），最新在前。")
+    if len(log):
+        shown = log.head(500).assign(recorded_at=lambda f: local_time(f["recorded_at"]),
+                                     action=lambda f: f["action"].map(ACTIONS))
+        blank_text(shown)
+        st.dataframe(shown[["recorded_at", "actor", "action", "fact_id", "status", "owner", "note", "actual_value",
+                            "observed_on", "actual_source", "linked_fact_id"]],
+                     hide_index=True, width="stretch",
+                     column_config={"recorded_at": "时间", "actor": "操作人", "action": "操作", "fact_id": "事项编号",
+                                    "linked_fact_id": "关联编号", **{k: LABELS[k] for k in progress.FIELDS}})
+    if not staff:
+        return
+    st.subheader("备份与迁移")
+    st.download_button("导出修改记录（CSV）", progress.export_csv(PROGRESS_DB),
+                       file_name=f"progress-{dt.date.today():%Y%m%d}.csv", mime="text/csv")
+    upload = st.file_uploader("导入之前导出的 CSV（已有的记录会跳过）", type=["csv"], key="progress_import")
+    if upload is not None and st.button("导入", key="progress_import_go"):
+        try:
+            added = progress.import_csv(PROGRESS_DB, upload.getvalue())
+        except (ValueError, duckdb.Error) as error:
+            st.error(f"导入失败：这不是本系统导出的进度记录文件（{type(error).__name__}）。")
+        else:
+            flash(f"导入完成：新增 {added} 条记录。")
+
+
+TRACKER_DB = queries.db_path()
+PROGRESS_DB = progress.default_progress_path(TRACKER_DB)
+
+st.title("进度跟踪")
+if message := st.session_state.pop("progress_flash", None):
+    st.success(message)
+staff = auth.sign_in_panel()
+
+facts = load_facts()
+state = progress.current_state(PROGRESS_DB, TRACKER_DB)
+facts = facts.merge(state.drop(columns=[c for c in state.columns if c.startswith("snapshot_")]),
+                    on="fact_id", how="left")
+orphans = state[state["orphaned"] & ~state["closed"].astype(bool)]
+
+tabs = st.tabs(["截止事项", "量化目标", "里程碑", f"孤立记录（{len(orphans)}）", "修改记录与备份"])
+with tabs[0]:
+    deadline_tab(facts, staff)
+with tabs[1]:
+    target_tab(facts, staff)
+with tabs[2]:
+    milestone_tab(facts, staff)
+with tabs[3]:
+    orphan_tab(orphans, facts, staff)
+with tabs[4]:
+    log_tab(staff)

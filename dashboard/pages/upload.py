@@ -1,0 +1,172 @@
+"""上传简报: staff add a bulletin (PDF, Word .docx or text) and rebuild the database.
+
+The file is checked by content with the pipeline's own reader before it is stored, so a file that
+would only fail every build never lands in the input folder. It is stored under
+<input>/uploads/ with a sanitized name, then the ordinary build runs in a subprocess; its result and
+any ingest error for the file are shown.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+
+from dashboard import auth, queries
+from pipeline.formats import MAX_FILE_BYTES
+from pipeline.read import IngestError, text_from_bytes
+
+ROOT = Path(__file__).resolve().parents[2]
+UPLOAD_FOLDER = "uploads"
+BUILD_TIMEOUT_SECONDS = 600
+SUFFIXES = {"pdf": ".pdf", "docx": ".docx"}
+FORMAT_LABELS = {"pdf": "PDF", "docx": "Word 文档"}
+# The pipeline's reasons are English (they are also logged); staff read them in Chinese first.
+REASONS_ZH = [
+    ("file too large", "文件过大"),
+    ("truncated PDF", "PDF 文件不完整（被截断）"),
+    ("encrypted PDF", "PDF 已加密，需要密码"),
+    ("damaged PDF", "PDF 文件已损坏"),
+    ("no text layer", "PDF 没有文字层（扫描件），需要先做文字识别（OCR）"),
+    ("PDF text layer is unreadable", "PDF 文字层无法识别，需要先做文字识别（OCR）"),
+    ("zip archive without word/document.xml", "这是压缩包，不是 Word 文档"),
+    ("corrupt zip archive", "压缩文件已损坏，不是可读的 Word 文档"),
+    ("corrupt Word document", "Word 文档已损坏"),
+    ("Word document body unpacks", "Word 文档解压后过大"),
+    ("legacy Office file", "旧版 Office 格式（.doc），请另存为 .docx 或 PDF"),
+    ("binary file", "二进制文件，不是文本"),
+    ("undecodable bytes", "无法识别的文字编码"),
+    ("empty file", "文件为空"),
+    ("line ", "单行过长，不像简报正文"),
+    ("same content as", "与已有文件内容相同，只计一次"),
+    ("file disappeared", "文件在构建过程中被删除"),
+]
+
+
+def input_dir() -> Path:
+    """The folder the build reads: $TRACKER_INPUT, else seeds/."""
+    return Path(os.environ.get("TRACKER_INPUT") or ROOT / "seeds")
+
+
+def safe_filename(name: str, encoding: str) -> str:
+    """A file name that stays inside the upload folder: no directories, no leading dot, only letters,
+    digits (Chinese included), '-', '_' and '.', and a suffix that matches the content."""
+    stem = Path(unicodedata.normalize("NFKC", name).replace("\\", "/").split("/")[-1]).stem
+    stem = re.sub(r"[^\w.-]+", "_", stem).strip("._-")[:80] or "upload"
+    suffix = SUFFIXES.get(encoding) or (".md" if name.lower().endswith(".md") else ".txt")
+    return stem + suffix
+
+
+def store_upload(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
+    """Check the bytes as the build will, then write them under folder/uploads/.
+    Returns (path, is_new); the same content already stored is not written twice.
+    Raises IngestError when the file is not a readable bulletin."""
+    if len(data) > MAX_FILE_BYTES:
+        raise IngestError(f"file too large: {len(data) / 2**20:.1f} MB, the limit is {MAX_FILE_BYTES / 2**20:.0f} MB")
+    _, encoding = text_from_bytes(data)
+    target_dir = (folder / UPLOAD_FOLDER).resolve()
+    target_dir.mkdir(parents=True, exist_ok=True)
+    filename = safe_filename(name, encoding)
+    stem, suffix = filename[: -len(Path(filename).suffix)], Path(filename).suffix
+    target, n = target_dir / filename, 1
+    while target.exists():
+        if target.read_bytes() == data:
+            return target, False
+        n += 1
+        target = target_dir / f"{stem}-{n}{suffix}"
+    if target.parent != target_dir:
+        raise IngestError("unsafe file name")
+    partial = target_dir / f".{target.name}.part"  # hidden: a build running now skips it
+    partial.write_bytes(data)
+    os.replace(partial, target)
+    return target, True
+
+
+def build(folder: Path, db: Path) -> subprocess.CompletedProcess:
+    """The ordinary build, one at a time (a lock file beside the database)."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with open(db.with_name(db.name + ".upload.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return subprocess.run(
+            [sys.executable, "-m", "pipeline", "build", "--input", str(folder), "--db", str(db), "--quiet"],
+            cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT_SECONDS)
+
+
+def outcome(db: Path, source_file: str) -> tuple[list[str], int]:
+    """The ingest errors and the number of facts the new database holds for one file."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        errors = [r[0] for r in con.execute(
+            "SELECT reason FROM ingest_errors WHERE source_file = ? AND run_id = "
+            "(SELECT run_id FROM runs ORDER BY finished_at DESC LIMIT 1)", [source_file]).fetchall()]
+        facts = con.execute("SELECT count(*) FROM facts WHERE source_file = ?", [source_file]).fetchone()[0]
+    return errors, facts
+
+
+def reason_zh(reason: str) -> str:
+    """The reason in Chinese, with the pipeline's own words kept for the log."""
+    for prefix, label in REASONS_ZH:
+        if reason.startswith(prefix):
+            return f"{label}（{reason}）"
+    return reason
+
+
+def main() -> None:
+    st.title("上传简报")
+    if not auth.sign_in_panel():
+        st.warning("仅限员工上传。请先登录。")
+        st.stop()
+    folder, db = input_dir(), queries.db_path()
+    limit_mb = MAX_FILE_BYTES / 2**20
+    st.caption(f"支持 PDF（须含文字层，扫描件需先做文字识别）、Word（.docx）和文本文件（.txt、.md），"
+               f"单个文件不超过 {limit_mb:.0f} MB。文件类型按内容判断，与扩展名无关。"
+               f"文件将保存到 `{folder / UPLOAD_FOLDER}`，然后重新构建数据库。")
+    uploaded = st.file_uploader("选择文件", accept_multiple_files=False)
+    if uploaded is None or not st.button("上传并构建", type="primary"):
+        return
+    if uploaded.size > MAX_FILE_BYTES:
+        st.error(f"文件过大：{uploaded.size / 2**20:.1f} MB，上限为 {limit_mb:.0f} MB。")
+        return
+    data = uploaded.getvalue()
+    try:
+        path, is_new = store_upload(folder, uploaded.name, data)
+    except IngestError as exc:
+        st.error(f"无法导入“{uploaded.name}”：{reason_zh(str(exc))}")
+        return
+    source_file = path.relative_to(folder.resolve()).as_posix()
+    if is_new:
+        st.success(f"已保存为 `{source_file}`（{FORMAT_LABELS.get(path.suffix[1:], '文本')}，"
+                   f"SHA-256 {hashlib.sha256(data).hexdigest()[:12]}）。")
+    else:
+        st.info(f"相同内容的文件已存在：`{source_file}`，不重复保存。")
+    with st.spinner("正在构建数据库……"):
+        try:
+            result = build(folder, db)
+        except subprocess.TimeoutExpired:
+            st.error(f"构建超时（超过 {BUILD_TIMEOUT_SECONDS} 秒），原数据库保持不变。")
+            return
+    if result.returncode != 0:
+        st.error("构建失败，原数据库保持不变。")
+        st.code(result.stderr[-4000:] or result.stdout[-4000:])
+        return
+    st.write(f"构建结果：{result.stdout.strip()}")
+    errors, facts = outcome(db, source_file)
+    for reason in errors:
+        st.error(f"“{source_file}”未导入：{reason_zh(reason)}")
+    if not errors:
+        st.success(f"“{source_file}”已导入，提取到 {facts} 条事实。")
+    other_errors = [line for line in result.stderr.splitlines()
+                    if line.startswith("rejected ") and not line.startswith(f"rejected {source_file}:")]
+    if other_errors:
+        with st.expander(f"本次构建中其他未导入的文件（{len(other_errors)}）"):
+            st.code("\n".join(other_errors))
+
+
+if __name__ == "__main__":  # Streamlit runs a page as __main__; tests import the helpers alone
+    main()

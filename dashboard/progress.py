@@ -1,0 +1,249 @@
+"""The progress store: what staff did about each fact, kept apart from the rebuilt facts database.
+
+progress.duckdb holds one append-only table, `progress_log`; the current state is computed from it
+(the `progress_current` view, `current_state()`). Entries are linked to facts by the facts' stable
+ids and carry a snapshot of the fact, so an entry whose fact vanished after a rebuild is still
+shown (as orphaned) until staff relink or close it. Nothing is ever updated or deleted.
+
+DuckDB lets only one process hold a read-write connection, so every write opens the file for
+just one transaction and every read uses a short read-only connection; both retry briefly while
+another process or thread holds the file.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import random
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+DEADLINE_STATUSES = ("待办", "进行中", "已提交", "不适用")
+MILESTONE_STATUSES = ("待办", "进行中", "已完成", "不适用")
+STATUSES = tuple(dict.fromkeys(DEADLINE_STATUSES + MILESTONE_STATUSES))
+
+FIELDS = ("status", "owner", "note", "actual_value", "observed_on", "actual_source")
+SNAPSHOT_FIELDS = ("kind", "quote", "source_file", "line", "due_date", "value")
+# action: update (fields set), close (orphan closed), relink_out (this id moved to linked_fact_id),
+# relink_in (state carried over from linked_fact_id)
+LOG_COLUMNS = {
+    "entry_id": "VARCHAR",
+    "fact_id": "VARCHAR",
+    "action": "VARCHAR",
+    "recorded_at": "TIMESTAMP",  # UTC
+    "actor": "VARCHAR",
+    "status": "VARCHAR",
+    "owner": "VARCHAR",
+    "note": "VARCHAR",
+    "actual_value": "DOUBLE",
+    "observed_on": "DATE",
+    "actual_source": "VARCHAR",
+    "linked_fact_id": "VARCHAR",
+    **{f"snapshot_{name}": kind for name, kind in zip(
+        SNAPSHOT_FIELDS, ("VARCHAR", "VARCHAR", "VARCHAR", "INTEGER", "DATE", "DOUBLE"))},
+}
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS progress_log (
+    {", ".join(f"{name} {kind}" for name, kind in LOG_COLUMNS.items())},
+    PRIMARY KEY (entry_id)
+);
+-- Latest non-null value per field wins; an empty string clears a text field.
+-- closed: the fact's last lifecycle entry closed it or moved it to another id.
+CREATE OR REPLACE VIEW progress_current AS
+SELECT
+    fact_id,
+    {", ".join(
+        f"nullif(last({f} ORDER BY recorded_at, entry_id) FILTER (WHERE {f} IS NOT NULL), '') AS {f}"
+        if LOG_COLUMNS[f] == "VARCHAR" else
+        f"last({f} ORDER BY recorded_at, entry_id) FILTER (WHERE {f} IS NOT NULL) AS {f}"
+        for f in FIELDS)},
+    max(recorded_at) AS updated_at,
+    last(actor ORDER BY recorded_at, entry_id) AS updated_by,
+    coalesce(last(action IN ('close', 'relink_out') ORDER BY recorded_at, entry_id)
+             FILTER (WHERE action <> 'update'), false) AS closed,
+    last(linked_fact_id ORDER BY recorded_at, entry_id) FILTER (WHERE action = 'relink_out') AS relinked_to,
+    {", ".join(
+        f"last(snapshot_{f} ORDER BY recorded_at, entry_id) FILTER (WHERE snapshot_{f} IS NOT NULL) AS snapshot_{f}"
+        for f in SNAPSHOT_FIELDS)}
+FROM progress_log
+GROUP BY fact_id;
+"""
+STATE_COLUMNS = ["fact_id", *FIELDS, "updated_at", "updated_by", "closed", "relinked_to",
+                 *(f"snapshot_{f}" for f in SNAPSHOT_FIELDS), "orphaned"]
+LOCK_WAIT_SECONDS = 20.0
+
+
+def default_progress_path(tracker_db: Path) -> Path:
+    """Next to the facts database, but a file the pipeline never rebuilds."""
+    return Path(tracker_db).with_name("progress.duckdb")
+
+
+def _is_busy(error: duckdb.Error) -> bool:
+    """Another process holds the file, or this process has it open with the other read mode."""
+    message = str(error)
+    return "lock" in message.lower() or "different configuration" in message
+
+
+@contextlib.contextmanager
+def _connect(path: Path, read_only: bool):
+    """A connection held only for the block, retried while the file is busy."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    pause = 0.005
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except (duckdb.IOException, duckdb.ConnectionException) as error:
+            if not _is_busy(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause * random.uniform(0.5, 1.5))  # jitter: waiting writers don't collide again
+            pause = min(pause * 2, 0.1)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _insert(progress_db: Path, select: str, rows: list[dict] | None = None) -> int:
+    """Insert the result of `select` (which may read the registered `incoming` rows) in one short
+    write; entries already present (same entry_id) are skipped. Returns how many were added."""
+    progress_db = Path(progress_db)
+    progress_db.parent.mkdir(parents=True, exist_ok=True)
+    columns = ", ".join(LOG_COLUMNS)
+    with _connect(progress_db, read_only=False) as con:
+        con.execute(SCHEMA)
+        if rows is not None:
+            con.register("incoming", pd.DataFrame([{name: row.get(name) for name in LOG_COLUMNS} for row in rows],
+                                                  columns=list(LOG_COLUMNS), dtype=object))
+        casts = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in LOG_COLUMNS.items())
+        added = con.execute(f"INSERT OR IGNORE INTO progress_log ({columns}) SELECT {casts} FROM ({select})")
+        return added.fetchone()[0]
+
+
+def _append(progress_db: Path, rows: list[dict]) -> None:
+    """Append new entries atomically (several entries of one relink land together or not at all)."""
+    _insert(progress_db, "SELECT * FROM incoming", rows)
+
+
+def _entry(fact_id: str, actor: str, action: str, **fields) -> dict:
+    if not fact_id or not actor:
+        raise ValueError("fact_id and actor are required")
+    return {"entry_id": uuid.uuid4().hex, "fact_id": fact_id, "action": action,
+            "recorded_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), "actor": actor, **fields}
+
+
+def _snapshot_fields(fact_snapshot: dict | None) -> dict:
+    return {f"snapshot_{name}": (fact_snapshot or {}).get(name) for name in SNAPSHOT_FIELDS}
+
+
+def record(progress_db: Path, fact_id: str, actor: str, *, status=None, owner=None, note=None,
+           actual_value=None, observed_on=None, actual_source=None,
+           fact_snapshot: dict | None = None) -> str:
+    """Append one entry setting the given fields (None leaves a field as it was, "" clears it)."""
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}; expected one of {STATUSES}")
+    entry = _entry(fact_id, actor, "update", status=status, owner=owner, note=note,
+                   actual_value=None if actual_value is None else float(actual_value),
+                   observed_on=observed_on, actual_source=actual_source,
+                   **_snapshot_fields(fact_snapshot))
+    _append(progress_db, [entry])
+    return entry["entry_id"]
+
+
+def _read(progress_db: Path, query: str, params=()) -> pd.DataFrame | None:
+    """Rows from progress.duckdb, or None when nothing was ever recorded."""
+    progress_db = Path(progress_db)
+    if not progress_db.exists():
+        return None
+    with _connect(progress_db, read_only=True) as con:
+        if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'progress_log'").fetchone():
+            return None
+        return con.execute(query, params).df()
+
+
+def _fact_ids(tracker_db: Path) -> set[str] | None:
+    """Ids in the facts database now; None when it cannot be read (then nothing counts as orphaned)."""
+    if not Path(tracker_db).exists():
+        return None
+    try:
+        with _connect(Path(tracker_db), read_only=True) as con:
+            return {row[0] for row in con.execute("SELECT id FROM facts").fetchall()}
+    except duckdb.Error:
+        return None
+
+
+def current_state(progress_db: Path, tracker_db: Path | None = None) -> pd.DataFrame:
+    """One row per fact id ever recorded, with the latest value of each field."""
+    state = _read(progress_db, "SELECT * FROM progress_current ORDER BY fact_id")
+    if state is None:
+        return pd.DataFrame({column: pd.Series(dtype=object) for column in STATE_COLUMNS})
+    known = _fact_ids(tracker_db) if tracker_db is not None else None
+    state["orphaned"] = False if known is None else ~state["fact_id"].isin(known)
+    return state[STATE_COLUMNS]
+
+
+def history(progress_db: Path, fact_id: str | None = None) -> pd.DataFrame:
+    """Every entry, newest first (of one fact when fact_id is given): who changed what, when."""
+    where, params = ("WHERE fact_id = ? OR linked_fact_id = ?", [fact_id, fact_id]) if fact_id else ("", [])
+    frame = _read(progress_db, f"SELECT * FROM progress_log {where} ORDER BY recorded_at DESC, entry_id DESC",
+                  params)
+    return frame if frame is not None else pd.DataFrame(columns=list(LOG_COLUMNS))
+
+
+def relink(progress_db: Path, old_fact_id: str, new_fact_id: str, actor: str, *,
+           fact_snapshot: dict | None = None) -> str:
+    """Move an orphan's state to the fact it became: old gets a relink_out entry (closing it),
+    new gets a relink_in entry carrying old's current fields. Returns the relink_in entry id."""
+    if old_fact_id == new_fact_id:
+        raise ValueError("cannot relink a fact to itself")
+    old = current_state(progress_db)
+    old = old[old["fact_id"] == old_fact_id]
+    if old.empty:
+        raise KeyError(f"no progress recorded for {old_fact_id}")
+    carried = {f: old.iloc[0][f] for f in FIELDS}
+    carried = {f: (None if pd.isna(v) else v) for f, v in carried.items()}
+    if carried["observed_on"] is not None:
+        carried["observed_on"] = pd.Timestamp(carried["observed_on"]).date()
+    out = _entry(old_fact_id, actor, "relink_out", linked_fact_id=new_fact_id)
+    into = _entry(new_fact_id, actor, "relink_in", linked_fact_id=old_fact_id, **carried,
+                  **_snapshot_fields(fact_snapshot))
+    _append(progress_db, [out, into])
+    return into["entry_id"]
+
+
+def close_orphan(progress_db: Path, fact_id: str, actor: str) -> str:
+    """Mark an orphan as dealt with; its history stays."""
+    entry = _entry(fact_id, actor, "close")
+    _append(progress_db, [entry])
+    return entry["entry_id"]
+
+
+def export_csv(progress_db: Path) -> bytes:
+    """The whole log as CSV, oldest first; DuckDB's writer keeps NULL apart from "" and full precision."""
+    header = (",".join(LOG_COLUMNS) + "\n").encode()
+    if _read(progress_db, "SELECT 1") is None:
+        return header
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "progress.csv"
+        with _connect(Path(progress_db), read_only=True) as con:
+            con.execute(f"COPY (SELECT {', '.join(LOG_COLUMNS)} FROM progress_log ORDER BY recorded_at, entry_id) "
+                        f"TO '{target}' (HEADER)")
+        return target.read_bytes()
+
+
+def import_csv(progress_db: Path, data: bytes) -> int:
+    """Add the entries of an export that the store lacks (matched by entry id); returns how many."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    header = data.split(b"\n", 1)[0].decode("utf-8").strip().split(",")
+    if header != list(LOG_COLUMNS):
+        raise ValueError(f"not a progress export: header {header[:3]}... expected {list(LOG_COLUMNS)[:3]}...")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "import.csv"
+        source.write_bytes(data)
+        types = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in LOG_COLUMNS.items()) + "}"
+        return _insert(progress_db, f"SELECT DISTINCT ON (entry_id) * FROM read_csv('{source}', header=true, "
+                                    f"allow_quoted_nulls=false, columns={types})")

@@ -1,0 +1,133 @@
+"""Queries against the fixture database: counts at an as-of date, recurring deadlines, goal
+de-duplication, parameterized search, and the cache following a replaced database file."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dashboard import queries
+from e2e_helpers import AS_OF, make_fixture_db
+
+
+@pytest.fixture
+def db(tmp_path):
+    return make_fixture_db(tmp_path / "tracker.duckdb")
+
+
+def test_counts_at_as_of(db):
+    assert queries.due_counts(db, AS_OF) == {
+        "due_7": 1,    # 05-25
+        "due_30": 3,   # + 05-30, 05-31 (yearly rule)
+        "due_90": 4,   # + 08-01
+        "overdue": 1,  # 04-30
+        "milestones_this_year": 1,
+    }
+
+
+def test_as_of_moves_the_countdown(db):
+    later = queries.deadline_rows(db, dt.date(2026, 5, 31)).set_index("id")
+    assert later.at["f-0530", "days_left"] == -1
+    assert later.at["f-0530", "state"] == "已逾期 1 天"
+    assert later.at["f-yearly", "state"] == "今天到期"
+    assert queries.due_counts(db, dt.date(2026, 5, 31))["overdue"] == 3
+
+
+def test_closed_status_is_not_overdue(db):
+    statuses = pd.DataFrame({"fact_id": ["f-0430", "f-0525"], "status": ["已提交", "进行中"]})
+    rows = queries.deadline_rows(db, AS_OF, statuses).set_index("id")
+    assert not rows.at["f-0430", "overdue"] and rows.at["f-0430", "state"] == "已提交"
+    assert queries.due_counts(db, AS_OF, statuses)["overdue"] == 0
+    empty = pd.DataFrame(columns=["fact_id", "status"])
+    assert queries.due_counts(db, AS_OF, empty)["overdue"] == 1
+
+
+@pytest.mark.parametrize("recurrence, rule, as_of, expected", [
+    ("yearly", "每年5月31日前", dt.date(2026, 5, 20), dt.date(2026, 5, 31)),
+    ("yearly", "每年5月31日前", dt.date(2026, 6, 1), dt.date(2027, 5, 31)),
+    ("yearly", "每年二月底前", dt.date(2027, 1, 1), dt.date(2027, 2, 28)),
+    ("yearly", "every year by May 31", dt.date(2026, 5, 20), dt.date(2026, 5, 31)),
+    ("monthly", "每月10日前", dt.date(2026, 12, 11), dt.date(2027, 1, 10)),
+    ("yearly", "按年度", dt.date(2026, 5, 20), None),
+    ("yearly", "every year in the second quarter", dt.date(2026, 5, 20), None),
+    ("quarterly", "每季度", dt.date(2026, 5, 20), None),
+])
+def test_next_occurrence(recurrence, rule, as_of, expected):
+    assert queries.next_occurrence(recurrence, rule, as_of) == expected
+
+
+def test_same_goal_shown_once_with_both_sources(db):
+    facts = queries.all_facts(db)
+    goal = facts[facts["goal_id"] == "g-300"]
+    assert len(goal) == 2 and goal["is_head"].sum() == 1
+    head = goal[goal["is_head"]].iloc[0]
+    assert head["goal_size"] == 2
+    assert "智慧城市产业网简报 第7行" in head["sources"] and "工业和信息化部简报 第5行" in head["sources"]
+
+
+def test_quotes_match_their_lines(db):
+    facts = queries.all_facts(db)
+    for row in facts.itertuples():
+        line = queries.article_lines(db, row.doc_id, row.line, row.line).iloc[0]["text"]
+        assert line[row.char_start:row.char_end] == row.quote
+
+
+@pytest.mark.parametrize("text, expected_ids", [
+    ("“模数共振”", {"f-0530", "f-0430", "f-yearly"}),  # metric or article title, “” included
+    ("联合实施", {"f-0530", "f-0430", "f-yearly"}),
+    ("函送工业和信息化部（科技司）", {"f-0530"}),
+    ("300个以上", {"f-300a", "f-300b"}),        # search finds every place a goal is stated
+    ("x' OR '1'='1", set()),                    # a quote character is data, not SQL
+    ("100%", set()),                            # % and _ match literally
+])
+def test_search_facts_is_parameterized(db, text, expected_ids):
+    assert set(queries.search_facts(db, text)["id"]) == expected_ids
+
+
+def test_search_lines_with_quote_characters(db):
+    hits = queries.search_lines(db, "“模数共振”")
+    assert list(hits["line"]) == [2, 4]
+    assert queries.search_lines(db, "'; DROP TABLE lines; --").empty
+    assert len(queries.search_lines(db, "零碳工厂")) == 2
+
+
+def test_agencies_ranked_by_open_deadlines(db):
+    ranked = queries.agencies_ranked(db, AS_OF)
+    assert list(ranked["agency"])[:2] == ["工业和信息化部", "国家数据局"]
+    assert ranked.set_index("agency").at["工业和信息化部", "open_deadlines"] == 4
+
+
+def test_elapsed_share():
+    assert queries.elapsed_share(dt.date(2026, 1, 1), dt.date(2026, 12, 31), dt.date(2026, 7, 2)) == pytest.approx(0.5)
+    assert queries.elapsed_share(dt.date(2026, 1, 1), dt.date(2026, 12, 31), dt.date(2030, 1, 1)) == 1.0
+    assert queries.elapsed_share(None, dt.date(2026, 12, 31), AS_OF) is None
+
+
+def test_cache_picks_up_a_replaced_database(db, tmp_path):
+    assert len(queries.all_facts(db)) == 10
+    replacement = make_fixture_db(tmp_path / "rebuilt.duckdb")
+    with contextlib.closing(duckdb.connect(str(replacement))) as con:
+        con.execute("DELETE FROM facts WHERE id = 'f-0530'")
+    os.replace(replacement, db)  # what pipeline/load.py does
+    facts = queries.all_facts(db)
+    assert len(facts) == 9 and "f-0530" not in set(facts["id"])
+    assert queries.due_counts(db, AS_OF)["due_30"] == 2
+
+
+def test_missing_database(tmp_path):
+    with pytest.raises(queries.DatabaseMissing):
+        queries.all_facts(tmp_path / "nope.duckdb")
+    (tmp_path / "junk.duckdb").write_bytes(b"not a database")
+    with pytest.raises(queries.DatabaseMissing):
+        queries.build_info(tmp_path / "junk.duckdb")
+
+
+def test_db_path_from_env(monkeypatch):
+    monkeypatch.delenv("TRACKER_DB", raising=False)
+    assert queries.db_path().as_posix() == "data/tracker.duckdb"
+    monkeypatch.setenv("TRACKER_DB", "/tmp/x.duckdb")
+    assert queries.db_path().as_posix() == "/tmp/x.duckdb"
