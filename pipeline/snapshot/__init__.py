@@ -1,0 +1,1 @@
+"""The weekly PDF snapshot the secretariat circulates (see render.py)."""
