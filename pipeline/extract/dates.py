@@ -64,7 +64,7 @@ RECURRING = re.compile(
     r"(?P<by>以前|之前|前)?"
 )
 
-PLAN_PERIOD = re.compile(r"(?P<a>(?:19|20)\d{2})(?:年)?—(?P<b>(?:19|20)\d{2})年")
+PLAN_PERIOD = re.compile(r"(?P<a>(?:19|20)\d{2})(?:年)?(?:—|-|–|~|～|至|到)(?P<b>(?:19|20)\d{2})年")
 FIVE_YEAR = re.compile(r"[“\"]?(?P<plan>十[四五六]五)[”\"]?(?P<tail>期间|末|时期|初)?")
 RELATIVE_YEARS = re.compile(r"(?P<lead>未来|今后|此后)(?P<n>[一二三四五六七八九十两]|\d)年")
 
@@ -97,8 +97,8 @@ def find_dates(text: str) -> list[DateExpr]:
     for m in FIVE_YEAR.finditer(text):
         a, b = tables.FIVE_YEAR_PLANS[m.group("plan")]
         lead = text[max(0, m.start() - 1):m.start()]
-        # 到"十五五"末 sets a goal's horizon; "十五五"时期/期间 only names the period
-        role = "target" if lead in ("到", "至") or m.group("tail") == "末" else "plain"
+        # 到"十五五"末 and "十五五"期间 frame a goal; "十五五"时期 only names the period
+        role = "target" if lead in ("到", "至") or m.group("tail") in ("末", "期间") else "plain"
         add(DateExpr(m.start(), m.end(), dt.date(b, 12, 31), "year", role, due_from=dt.date(a, 1, 1), period=(a, b)))
     found.sort(key=lambda e: e.start)
     return found

@@ -25,7 +25,7 @@ QUOTE_MIN = 10
 _RELATIVE_BEFORE = re.compile(r"(有效期|期限|筹建期|间隔|周期|提升期|整改期|过渡期|公示期|试用期|保护期)[^，。；]{0,8}$")
 _RELATIVE_AFTER = re.compile(r"^(?:内|以内|之内|的?[^，。；]{0,6}期)")
 _EVERY_N = re.compile(r"每$")
-_PAST = re.compile("|".join(map(re.escape, tables.PAST_CUES)))
+_PAST = re.compile("|".join(list(map(re.escape, tables.PAST_CUES)) + tables.PAST_PATTERNS))
 _FUTURE = re.compile(r"将|力争|预计|目标|到\d{4}年|要|应|推动|打造|培育")
 _PAST_PARAGRAPH = re.compile(r"近年来|以来|截至|目前|过去")
 _FUTURE_STRICT = re.compile(r"将|力争|预计|目标|计划|到\d{4}年|到“十")
@@ -37,6 +37,8 @@ HEADING = re.compile(r"^(?:#+\s*)?(?:[一二三四五六七八九十]+、|[一�
 CARRY_PARAGRAPHS = 2  # how many paragraphs after a goal date's paragraph it still reaches
 _EXPLICIT_COMPARATOR = re.compile("|".join(map(re.escape, list(tables.COMPARATOR_SUFFIX) + [
     k for k, v in tables.COMPARATOR_PREFIX.items() if v != "="])))
+_COMPARATOR_BEFORE_VERB = re.compile("(%s)[\u4e00-\u9fff]{1,3}$" % "|".join(tables.COMPARATOR_BEFORE_VERB))
+_GOAL_VERB_AT = re.compile("(%s)$" % "|".join(map(re.escape, tables.GOAL_VERBS)))
 _LEADING_NOISE = re.compile(r"^[\s、，,：:（(）)\-—*#\d.一二三四五六七八九十]*(?:是|要|并|和|及|等)?")
 _DATE_WORDS = re.compile(r"(?:力争)?(?:到|至|于|在|自|从)?(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:底|末|年底|年末)?(?:前|起|之前|以前)?")
 
@@ -193,7 +195,7 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                     facts.append(_make(line, "target", quote, due_date=due, due_precision=precision,
                                        due_from=d.due_from, due_basis="context",
                                        value=q.value, value_max=q.value_max, unit=q.unit,
-                                       comparator=q.comparator, metric=_metric(text, quote, q)))
+                                       comparator=_comparator(text, q), metric=_metric(text, quote, q)))
                 first = False
                 continue
             core = _strip_connectives(body_text)
@@ -244,13 +246,15 @@ def _relatives(line: Line, dates: list[DateExpr]) -> list[Fact]:
             continue
         if q.unit in ("日", "天", "月", "个月") and re.match(r"(起|前|底|末)", after):
             continue
-        is_within = bool(_RELATIVE_AFTER.match(after)) or re.search(r"(后|之日起|起)[^，。；]{0,6}$", before) and after.startswith(("内", "以内"))
+        within_suffix = text.endswith(("以内", "之内"), 0, q.end)  # 30日以内: the suffix is in the quantity
+        is_within = bool(_RELATIVE_AFTER.match(after)) or within_suffix
         if not (is_within or _RELATIVE_BEFORE.search(before) or _EVERY_N.search(before)):
             continue
         recurrence = "monthly" if re.search(r"每月|每个月", before) else None
         unit = tables.DURATION_UNIT.get(q.unit, q.unit)
-        comparator = "=" if (_EVERY_N.search(before) or re.search(r"有效期|提升期|暂定", before)) and q.comparator == "=" else (
-            q.comparator if q.comparator != "=" else "<=")
+        # "3个月内" is at most; a period's length ("有效期3年", "公示期为5个工作日") is exact
+        within = within_suffix or bool(re.match(r"(?:内|以内|之内)", after))
+        comparator = q.comparator if q.comparator != "=" else ("<=" if within else "=")
         quote = _quote_span(text, q.start, q.end)
         facts.append(_make(line, "relative", quote, value=q.value, unit=unit, comparator=comparator,
                            recurrence=recurrence, due_basis="explicit", metric=_metric_text(
@@ -271,7 +275,7 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         clause = _clause_of(text, q.start)
         clause_text = text[clause.start:q.start]
         explicit = _EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3])
-        if not explicit and not (ctx.horizon and _GOAL_VERB.search(clause_text)):
+        if not explicit and not (ctx.horizon and _GOAL_VERB.search(clause_text)) and not _undated_goal(text, q, ctx):
             continue
         sentence = _sentence(text, Span(q.start, q.end))
         if _PAST.search(sentence) or (_dated_report(sentence) and not _FUTURE_STRICT.search(sentence)):
@@ -284,8 +288,22 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         facts.append(_make(line, "target", quote, due_date=horizon.due if horizon else None,
                            due_precision=horizon.precision if horizon else None,
                            due_basis="context", value=q.value, value_max=q.value_max, unit=q.unit,
-                           comparator=q.comparator, metric=_metric(text, quote, q)))
+                           comparator=_comparator(text, q), metric=_metric(text, quote, q)))
     return facts
+
+
+def _undated_goal(text: str, q: Quantity, ctx: ArticleContext) -> bool:
+    """'推动3—5个通用大模型…' in a policy with no goal date: a goal verb right before the number."""
+    kind = ctx.article.kind if ctx.article else "policy"
+    return kind in ("policy", "interpretation") and bool(_GOAL_VERB_AT.search(text, 0, q.start))
+
+
+def _comparator(text: str, q: Quantity) -> str:
+    """The quantity's own comparator, or one a short verb before it: 至少选择3个 is >= 3."""
+    if q.comparator != "=":
+        return q.comparator
+    m = _COMPARATOR_BEFORE_VERB.search(text, max(_clause_start(text, q.start), q.start - 6), q.start)
+    return tables.COMPARATOR_BEFORE_VERB[m.group(1)] if m else q.comparator
 
 
 def _dated_report(sentence: str) -> bool:
@@ -300,7 +318,8 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
         return False
     numeral = text[q.number_start:q.number_start + 1]
     if numeral in "一两" and q.value <= 2 and q.comparator == "=" and q.unit not in ("倍",):
-        return False
+        if numeral == "一" or not _GOAL_VERB_AT.search(text, 0, q.start):
+            return False  # 一个/一家 are articles; 两个 counts only as a goal verb's object (打造两个)
     if q.unit in ("批", "次", "级") and q.comparator == "=":
         return False
     if q.unit == "%" and re.search(r"(占|的)$", before):
@@ -368,11 +387,11 @@ def _quantity_quote(text: str, q: Quantity) -> Span:
     return _trim(text, Span(start, end))
 
 
-_ARTICLE_NUMBER = re.compile(r"第[一二三四五六七八九十百零〇]+条\s*")
+_ARTICLE_NUMBER = re.compile(r"第[一二三四五六七八九十百零〇]+条\s*|[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）]\s*")
 
 
 def _trim(text: str, span: Span) -> Span:
-    """Strip list punctuation and a leading 第十六条 so the quote starts at its words."""
+    """Strip list punctuation and a leading 第十六条 or （二） so the quote starts at its words."""
     s, e = span.start, span.end
     numbered = _ARTICLE_NUMBER.match(text, s)
     if numbered and numbered.end() < e:

@@ -14,6 +14,9 @@ COMPARATOR_PREFIX = {
     "低于": "<", "小于": "<", "少于": "<",
 }
 
+# Comparators a short verb apart from the number: 至少选择3个, 最多推荐2家.
+COMPARATOR_BEFORE_VERB = {"至少": ">=", "最少": ">=", "不少于": ">=", "最多": "<=", "不超过": "<="}
+
 # Comparators written after the quantity: 300个以上, 20%左右.
 COMPARATOR_SUFFIX = {
     "以上": ">=", "及以上": ">=", "或以上": ">=",
@@ -39,9 +42,12 @@ DURATION_UNIT = {"个工作日": "工作日", "个月": "月", "天": "日"}
 # Cues that a clause reports the past, not a goal: 已发布, 累计, 截至, 同比.
 PAST_CUES = [
     "已经", "已", "累计", "截至", "截止到", "同比", "比上年", "较上年", "比去年", "去年", "上年同期",
-    "前三季度", "前两个月", "1—", "共有", "共计", "达到了", "实现了", "完成了", "增长了", "以来",
+    "前三季度", "前两个月", "共有", "共计", "达到了", "实现了", "完成了", "增长了", "以来",
     "过去", "近年来", "目前", "现有", "当前",
 ]
+
+# The same as patterns: a span of months (1—11月, 1-11月) reports a year to date.
+PAST_PATTERNS = [r"(?<!\d)1[—\-](?:1[0-2]|[2-9])月"]
 
 # Words after which a number is not a goal: 若干千亿级, 第二批.
 NOT_GOAL_BEFORE = ["若干", "第", "每", "以下", "下列", "如下", "上述", "前"]
