@@ -66,6 +66,7 @@ RECURRING = re.compile(
 
 PLAN_PERIOD = re.compile(r"(?P<a>(?:19|20)\d{2})(?:年)?(?:—|-|–|~|～|至|到)(?P<b>(?:19|20)\d{2})年")
 FIVE_YEAR = re.compile(r"[“\"]?(?P<plan>十[四五六]五)[”\"]?(?P<tail>期间|末|时期|初)?")
+_CLOSING_LABEL = re.compile(r"截止(?:时间|日期)[为是：:]?\s*$")
 RELATIVE_YEARS = re.compile(r"(?P<lead>未来|今后|此后)(?P<n>[一二三四五六七八九十两]|\d)年")
 
 
@@ -100,6 +101,9 @@ def find_dates(text: str) -> list[DateExpr]:
         # 到"十五五"末 and "十五五"期间 frame a goal; "十五五"时期 only names the period
         role = "target" if lead in ("到", "至") or m.group("tail") in ("末", "期间") else "plain"
         add(DateExpr(m.start(), m.end(), dt.date(b, 12, 31), "year", role, due_from=dt.date(a, 1, 1), period=(a, b)))
+    for expr in found:
+        if expr.role == "plain" and expr.precision == "day" and _CLOSING_LABEL.search(text, 0, expr.start):
+            expr.role = "by"  # 申报截止时间为2026年6月30日
     found.sort(key=lambda e: e.start)
     return found
 

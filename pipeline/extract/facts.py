@@ -25,6 +25,7 @@ QUOTE_MIN = 10
 _RELATIVE_BEFORE = re.compile(r"(有效期|期限|筹建期|间隔|周期|提升期|整改期|过渡期|公示期|试用期|保护期)[^，。；]{0,8}$")
 _RELATIVE_AFTER = re.compile(r"^(?:内|以内|之内|的?[^，。；]{0,6}期)")
 _EVERY_N = re.compile(r"每$")
+_RECURRENCE_WORDS = sorted(tables.RECURRENCE, key=len, reverse=True)
 _PAST = re.compile("|".join(list(map(re.escape, tables.PAST_CUES)) + tables.PAST_PATTERNS))
 _FUTURE = re.compile(r"将|力争|预计|目标|到\d{4}年|要|应|推动|打造|培育")
 _PAST_PARAGRAPH = re.compile(r"近年来|以来|截至|目前|过去")
@@ -162,7 +163,8 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
     text = line.text
     facts: list[Fact] = []
     covered: set[int] = set()
-    anchors = [d for d in dates if d.role in ("target", "from") or (d.role == "by" and d.precision == "year" and not d.recurrence)]
+    anchors = [d for d in dates if d.role in ("target", "from") or (d.role == "by" and d.precision == "year" and not d.recurrence)
+               or _scheduled(text, d, ctx)]
     rel = horizon_from_relative_years(text, ctx.base_year)
     if rel and not any(d.start <= rel.start < d.end for d in dates):
         anchors.append(rel)
@@ -212,6 +214,23 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
     return facts, covered, last_anchor
 
 
+def _scheduled(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
+    """'2026年上半年，建成一批…' in a policy: a bare month, half-year or quarter opening a sentence,
+    still ahead when the article was issued, schedules what follows (in a report it dates the past)."""
+    if d.role != "plain" or d.precision not in ("month", "quarter") or not text.startswith("，", d.end):
+        return False
+    sentence = _sentence_span(text, d.start)
+    if text[sentence.start:d.start].strip():
+        return False
+    after = text[d.end:sentence.end]
+    if re.search(r"了|成功", after) or _PAST.search(after) or not _MILESTONE_WORD.search(after):
+        return False  # 2022年2月，成都市成功入选…，成为了…: a report
+    article = ctx.article
+    if article and article.kind not in ("policy", "interpretation"):
+        return False
+    return not (article and article.issued_on and d.due <= article.issued_on)
+
+
 def _plan_milestones(line: Line, ctx: ArticleContext) -> list[Fact]:
     """In a plan with a stated period (行动方案（2026—2028年）), "培育一批…" is a goal due at its end."""
     article = ctx.article
@@ -250,7 +269,7 @@ def _relatives(line: Line, dates: list[DateExpr]) -> list[Fact]:
         is_within = bool(_RELATIVE_AFTER.match(after)) or within_suffix
         if not (is_within or _RELATIVE_BEFORE.search(before) or _EVERY_N.search(before)):
             continue
-        recurrence = "monthly" if re.search(r"每月|每个月", before) else None
+        recurrence = next((tables.RECURRENCE[w] for w in _RECURRENCE_WORDS if w in before), None)
         unit = tables.DURATION_UNIT.get(q.unit, q.unit)
         # "3个月内" is at most; a period's length ("有效期3年", "公示期为5个工作日") is exact
         within = within_suffix or bool(re.match(r"(?:内|以内|之内)", after))

@@ -59,7 +59,7 @@ _SUFFIX = "|".join(sorted(tables.COMPARATOR_SUFFIX, key=len, reverse=True))
 _UNITS = "|".join(sorted(map(re.escape, tables.UNITS), key=len, reverse=True))
 QUANTITY = re.compile(
     rf"(?P<pre>{_PREFIX})?"
-    rf"(?P<num>{_NUM})(?:(?P<dash>—|-|至|到)(?P<num2>{_NUM}))?"
+    rf"(?P<num>{_NUM})(?:(?P<unit1>%|个百分点)?(?P<dash>—|-|至|到)(?P<num2>{_NUM}))?"
     rf"(?P<mag>万亿|千亿|百亿|十亿|亿|千万|百万|万)?"
     rf"(?P<approx>余|多)?"
     rf"(?P<unit>{_UNITS})"
@@ -89,6 +89,8 @@ def find_quantities(text: str) -> list[Quantity]:
             unit = m.group("mag")  # 百亿级规模 -> 100, '亿'
         if m.group("unit") in tables.TIME_UNITS and not m.group("mag") and value >= 1900:
             continue  # a year, not a quantity
+        if m.group("unit1") and m.group("unit1") != m.group("unit"):
+            continue  # 8%—10个: two quantities, not a range
         value_max = parse_numeral(m.group("num2")) if m.group("num2") else None
         if value_max is not None and value_max <= value:
             value_max = None
