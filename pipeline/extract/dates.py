@@ -8,6 +8,7 @@ a stated period (2026年起), a recurrence (每年2月底前) and the role the s
 from __future__ import annotations
 
 import calendar
+import functools
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -70,8 +71,12 @@ _CLOSING_LABEL = re.compile(r"截止(?:时间|日期)[为是：:]?\s*$")
 RELATIVE_YEARS = re.compile(r"(?P<lead>未来|今后|此后)(?P<n>[一二三四五六七八九十两]|\d)年")
 
 
-def find_dates(text: str) -> list[DateExpr]:
-    """Every date or period expression in a normalized line, left to right, without overlaps."""
+@functools.lru_cache(maxsize=8192)
+def find_dates(text: str) -> tuple[DateExpr, ...]:
+    """Every date or period expression in a normalized line, left to right, without overlaps.
+
+    Cached: a line is asked several times (its goals, its relatives, its sentences); callers must
+    not change what it returns."""
     found: list[DateExpr] = []
     taken: list[tuple[int, int]] = []
 
@@ -105,7 +110,7 @@ def find_dates(text: str) -> list[DateExpr]:
         if expr.role == "plain" and expr.precision == "day" and _CLOSING_LABEL.search(text, 0, expr.start):
             expr.role = "by"  # 申报截止时间为2026年6月30日
     found.sort(key=lambda e: e.start)
-    return found
+    return tuple(found)
 
 
 def _parse_absolute(m: re.Match, text: str) -> DateExpr | None:

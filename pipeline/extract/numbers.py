@@ -5,6 +5,7 @@ built from the tables in patterns/, `parse_numeral` turns a numeral span into a 
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -68,8 +69,9 @@ QUANTITY = re.compile(
 )
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    """Every number with a unit in a normalized line, with its comparator."""
+@functools.lru_cache(maxsize=8192)
+def find_quantities(text: str) -> tuple[Quantity, ...]:
+    """Every number with a unit in a normalized line, with its comparator (cached: see find_dates)."""
     found = []
     for m in QUANTITY.finditer(text):
         num = m.group("num")
@@ -99,7 +101,7 @@ def find_quantities(text: str) -> list[Quantity]:
             start=m.start(), end=m.end(), value=value, value_max=value_max, unit=unit,
             comparator=comparator, number_start=m.start("num"), number_end=m.end("unit"),
         ))
-    return found
+    return tuple(found)
 
 
 def comparator_for(pre: str | None, post: str | None, approx: str | None = None, level: str | None = None) -> str:
