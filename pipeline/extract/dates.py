@@ -43,7 +43,7 @@ def safe_date(year: int, month: int, day: int) -> dt.date | None:
 
 _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _Y = r"(?P<y>(?:19|20)\d{2})年"
-_BY = r"(?P<by>以前|之前|前|止)?"
+_BY = r"(?P<by>以前|之前|前(?![一二三四五六七八九十两\d]+(?:个月|季度|月|年|天|周))|止)?"  # 2025年前三季度 is a span
 _LEAD = r"(?P<lead>力争到|力争在|力争|到|至|截至|截止到|截止|自|从|于|在)?"
 
 ABSOLUTE = re.compile(

@@ -163,8 +163,8 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
     text = line.text
     facts: list[Fact] = []
     covered: set[int] = set()
-    anchors = [d for d in dates if d.role in ("target", "from") or (d.role == "by" and d.precision == "year" and not d.recurrence)
-               or _scheduled(text, d, ctx)]
+    anchors = [d for d in dates if (d.role in ("target", "from") or (d.role == "by" and d.precision == "year" and not d.recurrence)
+                                    or _scheduled(text, d, ctx)) and not _past_period(text, d, ctx)]
     rel = horizon_from_relative_years(text, ctx.base_year)
     if rel and not any(d.start <= rel.start < d.end for d in dates):
         anchors.append(rel)
@@ -212,6 +212,19 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                                due_basis="explicit" if explicit else "context", metric=_metric_text(core)))
             first = False
     return facts, covered, last_anchor
+
+
+def _past_period(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
+    """'"十四五"期间，…' looks back unless the article is a plan issued before the period's end, or
+    the sentence says what will be (预计, 将, 力争)."""
+    if not (d.period and text.endswith("期间", 0, d.end)):
+        return False
+    article = ctx.article
+    if article and article.issued_on:
+        return article.issued_on.year > d.period[1]
+    if article and article.kind in ("policy", "interpretation"):
+        return False
+    return not _FUTURE_STRICT.search(text[d.end:_sentence_span(text, d.start).end])
 
 
 def _scheduled(text: str, d: DateExpr, ctx: ArticleContext) -> bool:

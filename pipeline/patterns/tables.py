@@ -46,8 +46,9 @@ PAST_CUES = [
     "过去", "近年来", "目前", "现有", "当前",
 ]
 
-# The same as patterns: a span of months (1—11月, 1-11月) reports a year to date.
-PAST_PATTERNS = [r"(?<!\d)1[—\-](?:1[0-2]|[2-9])月"]
+# The same as patterns: a span of months (1—11月, 1-11月) reports a year to date;
+# "共推出18项举措" describes the document itself.
+PAST_PATTERNS = [r"(?<!\d)1[—\-](?:1[0-2]|[2-9])月", r"共(?:推出|提出|包括|涉及|分为|设置|明确)"]
 
 # Words after which a number is not a goal: 若干千亿级, 第二批.
 NOT_GOAL_BEFORE = ["若干", "第", "每", "以下", "下列", "如下", "上述", "前"]
@@ -60,7 +61,7 @@ NOT_GOAL_CLAUSE = ["补贴", "奖励", "资助", "补助", "贴息", "给予", "
 
 # Verbs that make a number a goal when no date frames it: 打造300个, 培育1000家.
 GOAL_VERBS = [
-    "打造", "培育", "建设", "建成", "推动", "推广", "推出", "选树", "遴选", "形成", "支持", "制修订",
+    "打造", "培育", "建设", "建成", "共建", "新建", "推动", "推广", "推出", "选树", "遴选", "形成", "支持", "制修订",
     "制定", "突破", "达到", "超过", "力争", "不少于", "不低于", "至少", "新增", "提升至", "提高到",
     "增长", "带动", "实现", "布局", "创建", "认定", "发展", "引育", "引进", "招引", "攻关",
 ]
