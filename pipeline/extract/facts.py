@@ -29,7 +29,7 @@ _RECURRENCE_WORDS = sorted(tables.RECURRENCE, key=len, reverse=True)
 _PAST = re.compile("|".join(list(map(re.escape, tables.PAST_CUES)) + tables.PAST_PATTERNS))
 _FUTURE = re.compile(r"将|力争|预计|目标|到\d{4}年|要|应|推动|打造|培育")
 _PAST_PARAGRAPH = re.compile(r"近年来|以来|截至|目前|过去")
-_FUTURE_STRICT = re.compile(r"将|力争|预计|目标|计划|到\d{4}年|到“十")
+_FUTURE_STRICT = re.compile(r"将|力争|预计|目标|计划|到\d{4}年|到“十|未来[一二三四五六七八九十两\d]+年|今后")
 _SUBMIT = re.compile("|".join(map(re.escape, tables.SUBMIT_VERBS)))
 _GOAL_VERB = re.compile("|".join(map(re.escape, tables.GOAL_VERBS)))
 _MILESTONE_CUE = re.compile("|".join(map(re.escape, tables.MILESTONE_CUES)))
@@ -87,6 +87,7 @@ class ArticleContext:
                     self.horizon = Horizon(first.due, first.precision, first.due_from)
                     break
         self.base_year = article.issued_on.year if article and article.issued_on else None
+        self.is_plan = article is None or article.kind in ("policy", "interpretation")
 
 
 def extract_article(lines: list[Line], article: Article | None) -> list[Fact]:
@@ -104,6 +105,8 @@ def extract_article(lines: list[Line], article: Article | None) -> list[Fact]:
             continue
         if HEADING.match(text) or reach <= 0:
             carried = None
+        if carried is not None and not ctx.is_plan and not _FUTURE_STRICT.search(text):
+            carried = None  # in news a goal date reaches on only where the text still looks ahead
         line_facts, last_goal_date = extract_line(line, ctx, carried)
         facts.extend(line_facts)
         if last_goal_date is not None:
@@ -312,6 +315,8 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         sentence = _sentence(text, Span(q.start, q.end))
         if _PAST.search(sentence) or (_dated_report(sentence) and not _FUTURE_STRICT.search(sentence)):
             continue
+        if not ctx.is_plan and not _FUTURE_STRICT.search(sentence):
+            continue  # news describes what is; only its own forecasts are goals
         past_from = _PAST_PARAGRAPH.search(text)
         if past_from and past_from.start() < q.start and not _FUTURE_STRICT.search(sentence):
             continue  # a paragraph that began reporting the past goes on reporting it
