@@ -25,6 +25,7 @@ QUOTE_MIN = 10
 _RELATIVE_BEFORE = re.compile(r"(有效期|期限|筹建期|间隔|周期|提升期|整改期|过渡期|公示期|试用期|保护期)[^，。；]{0,8}$")
 _RELATIVE_AFTER = re.compile(r"^(?:内|以内|之内|的?[^，。；]{0,6}期)")
 _EVERY_N = re.compile(r"每$")
+_TAKES_EFFECT = re.compile(r"[^，。；]{0,3}(?:施行|实施|执行|生效)")
 _RECURRENCE_WORDS = sorted(tables.RECURRENCE, key=len, reverse=True)
 _PAST = re.compile("|".join(list(map(re.escape, tables.PAST_CUES)) + tables.PAST_PATTERNS))
 _FUTURE = re.compile(r"将|力争|预计|目标|到\d{4}年|要|应|推动|打造|培育")
@@ -184,6 +185,12 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
         if _PAST.search(text[scope_start:d.start]):
             continue
         due, precision = (d.due, d.precision) if d.due else (None, None)
+        if d.role == "from" and _TAKES_EFFECT.match(text, d.end):
+            # "自2026年2月1日起施行": the date a rule takes effect is the milestone, in its own words
+            quote = _trim(text, Span(_clause_start(text, d.start), _clause_of(text, d.end).end))
+            facts.append(_make(line, "milestone", quote, due_date=due, due_precision=precision, due_from=d.due_from,
+                               due_basis="explicit", metric=_metric_text(_strip_connectives(quote.text(text)))))
+            continue
         quantities = [q for q in find_quantities(text[:scope_end]) if q.start >= d.end and not _is_duration(q)]
         clauses = spans(text[:scope_end], CLAUSE_END)
         first = True
@@ -430,11 +437,12 @@ _ARTICLE_NUMBER = re.compile(r"第[一二三四五六七八九十百零〇]+条\
 def _trim(text: str, span: Span) -> Span:
     """Strip list punctuation and a leading 第十六条 or （二） so the quote starts at its words."""
     s, e = span.start, span.end
-    numbered = _ARTICLE_NUMBER.match(text, s)
-    if numbered and numbered.end() < e:
-        s = numbered.end()
-    while s < e and text[s] in " 　、，,：:;；。（(）)*#-—":
-        s += 1
+    for _ in range(2):  # "**第四十九条** 本办法…": markup, number, markup
+        while s < e and text[s] in " 　、，,：:;；。（(）)*#-—":
+            s += 1
+        numbered = _ARTICLE_NUMBER.match(text, s)
+        if numbered and numbered.end() < e:
+            s = numbered.end()
     while e > s and text[e - 1] in " 　、，,：:;；。":
         e -= 1
     if e - s > QUOTE_MAX:
