@@ -83,7 +83,27 @@ def _table_of_contents(lines: list[Line]) -> tuple[int, int, list[str]]:
                 j += 1
             if titles:
                 return i, last, titles
+            return _plain_table_of_contents(lines, i)
     return -1, -1, []
+
+
+def _plain_table_of_contents(lines: list[Line], toc: int) -> tuple[int, int, list[str]]:
+    """Entries without page numbers: the title-like lines after 目录 that the body repeats as headings."""
+    candidates: list[tuple[int, str]] = []
+    for j in range(toc + 1, min(toc + 80, len(lines))):
+        text = lines[j].text.strip()
+        if not text:
+            continue
+        key = compact(text)
+        if len(key) < 4 or len(key) > 80 or text[-1] in "。；;，," or any(key == compact(t) for _, t in candidates):
+            break  # a sentence, or the first title again: the body has begun
+        candidates.append((j, text))
+    titles, last, cursor = [], -1, (candidates[-1][0] + 1 if candidates else toc + 1)
+    for j, text in candidates:
+        if _find_heading(lines, text, cursor) is not None:
+            titles.append(text)
+            last = j
+    return (toc, last, titles) if len(titles) >= 2 else (-1, -1, [])
 
 
 def _is_section_label(lines: list[Line], j: int) -> bool:

@@ -71,3 +71,27 @@ def test_plan_period_from_title():
     articles = {a.start_line: a for a in articles_of("000_99cf775f10c83dd8.txt")}
     assert (articles[398].period_start, articles[398].period_end) == (2026, 2028)
     assert articles[683].period_end == 2028  # 三年行动计划 issued 2026-03-10
+
+
+def test_table_of_contents_without_page_numbers():
+    """目录 entries with no page numbers still name the articles, and the 目录 is not one of them."""
+    from pipeline.build import document_from_text
+
+    text = "\n".join([
+        "行业协会政策简报", "", "目录",
+        "工业和信息化部办公厅关于组织开展典型场景申报工作的通知",
+        "国家发展改革委等部门关于印发《绿色低碳先进技术推广行动方案（2026—2028年）》的通知",
+        "解读：推动绿色低碳技术规模化应用", "",
+        "工业和信息化部办公厅关于组织开展典型场景申报工作的通知",
+        "工信厅装函〔2026〕118号",
+        "请于2026年9月15日前报送。",
+        "国家发展改革委等部门关于印发《绿色低碳先进技术推广行动方案",
+        "（2026—2028年）》的通知",
+        "推广先进适用绿色低碳技术200项以上。",
+        "解读：推动绿色低碳技术规模化应用",
+        "《方案》提出，到2028年，推广先进适用绿色低碳技术200项以上。",
+    ])
+    articles = segment(document_from_text(text, "plain_toc.txt"))
+    assert [a.start_line for a in articles] == [8, 11, 14]
+    assert [a.kind for a in articles] == ["policy", "policy", "interpretation"]
+    assert (articles[1].period_start, articles[1].period_end) == (2026, 2028)

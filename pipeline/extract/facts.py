@@ -78,6 +78,7 @@ class ArticleContext:
     def __init__(self, article: Article | None, lines: list[Line]):
         self.article = article
         self.horizon: Horizon | None = None
+        self.horizon_line = 0  # a goal date stated in the text reaches only the lines from its own on
         if article and article.period_end:
             self.horizon = Horizon(dt.date(article.period_end, 12, 31), "year",
                                    dt.date(article.period_start, 1, 1) if article.period_start else None)
@@ -86,6 +87,7 @@ class ArticleContext:
                 first = next((d for d in find_dates(line.text) if d.role == "target" and d.due), None)
                 if first:
                     self.horizon = Horizon(first.due, first.precision, first.due_from)
+                    self.horizon_line = line.number
                     break
         self.base_year = article.issued_on.year if article and article.issued_on else None
         self.is_plan = article is None or article.kind in ("policy", "interpretation")
@@ -180,7 +182,7 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
     for i, d in enumerate(anchors):
         if d.role == "by" and _SUBMIT.search(_quote_span(text, d.start, d.end).text(text)):
             continue  # a year-level deadline, already taken
-        scope_end = anchors[i + 1].start if i + 1 < len(anchors) else len(text)
+        scope_end = _report_after(text, d, anchors[i + 1].start if i + 1 < len(anchors) else len(text))
         scope_start = _clause_start(text, d.start)
         if _PAST.search(text[scope_start:d.start]):
             continue
@@ -222,6 +224,18 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                                due_basis="explicit" if explicit else "context", metric=_metric_text(core)))
             first = False
     return facts, covered, last_anchor
+
+
+def _report_after(text: str, d: DateExpr, scope_end: int) -> int:
+    """A goal date's reach ends at a later sentence that reports the past ("2025年…同比增长12.5%")."""
+    pos = _sentence_span(text, d.start).end
+    while pos < scope_end:
+        sentence = _sentence_span(text, pos + 1)
+        body = text[sentence.start:sentence.end]
+        if (_dated_report(body) or "同比" in body) and not _FUTURE_STRICT.search(body):
+            return sentence.start
+        pos = sentence.end
+    return scope_end
 
 
 def _past_period(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
@@ -317,7 +331,8 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         clause = _clause_of(text, q.start)
         clause_text = text[clause.start:q.start]
         explicit = _EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3])
-        if not explicit and not (ctx.horizon and _GOAL_VERB.search(clause_text)) and not _undated_goal(text, q, ctx):
+        horizon = ctx.horizon if line.number >= ctx.horizon_line else None
+        if not explicit and not (horizon and _GOAL_VERB.search(clause_text)) and not _undated_goal(text, q, ctx):
             continue
         sentence = _sentence(text, Span(q.start, q.end))
         if _PAST.search(sentence) or (_dated_report(sentence) and not _FUTURE_STRICT.search(sentence)):
@@ -327,7 +342,6 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         past_from = _PAST_PARAGRAPH.search(text)
         if past_from and past_from.start() < q.start and not _FUTURE_STRICT.search(sentence):
             continue  # a paragraph that began reporting the past goes on reporting it
-        horizon = ctx.horizon
         quote = _quantity_quote(text, q)
         facts.append(_make(line, "target", quote, due_date=horizon.due if horizon else None,
                            due_precision=horizon.precision if horizon else None,
@@ -370,6 +384,8 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
         return False
     if any(text.startswith(word, q.end) for word in tables.NOT_GOAL_AFTER) or before.endswith(("“", '"')):
         return False
+    if text.startswith("的", q.end) and (q.unit == "级" or text.endswith(tuple(tables.COMPARATOR_SUFFIX), 0, q.end)):
+        return False  # "成熟度2级及以上的企业占比超过60%": a qualifier of what is counted
     clause = _clause_of(text, q.start)
     if any(word in text[clause.start:clause.end] for word in tables.NOT_GOAL_CLAUSE):
         return False
