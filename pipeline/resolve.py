@@ -23,6 +23,7 @@ _LOCAL = re.compile(
     r"(?P<body>人民政府(?:办公厅)?|[\u4e00-\u9fff]{1,10}?(?:厅|局|委员会|委))"
 )
 _NOT_A_PLACE = re.compile(r"^(各|直辖|计划单列|地级|县级|所在|省级|市级|本|全|该|城|超大|特大|大|中|小|副省级)")
+_SENTENCE_LEAD = re.compile(r".*(?:报送|函送|送|报|向|由|和|与|及|将|在|对|经|请|会同|联合|指导|组织)")
 _DEPARTMENT = re.compile(r"[（(](?P<dept>[\u4e00-\u9fff]{2,16}?(?:司|局|厅|中心|办公室))[）)]")
 
 
@@ -64,11 +65,14 @@ class AgencyResolver:
             found.append((m.start(), agency))
             taken.append((m.start(), m.end()))
         for m in _LOCAL.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken) or _NOT_A_PLACE.match(m.group("place")):
+            lead = _SENTENCE_LEAD.match(m.group("place"))  # "并将名单报送省工信厅": the place starts after 报送
+            place = m.group("place")[lead.end():] if lead else m.group("place")
+            start = m.start() + (lead.end() if lead else 0)
+            if any(s < m.end() and start < e for s, e in taken) or len(place) < 2 or _NOT_A_PLACE.match(place):
                 continue
-            name = m.group(0)
-            agency = self.known.get(self.alias.get(name, name)) or Agency(name, self._local_level(m.group("place")))
-            found.append((m.start(), agency))
+            name = place + m.group("body")
+            agency = self.known.get(self.alias.get(name, name)) or Agency(name, self._local_level(place))
+            found.append((start, agency))
         seen, ordered = set(), []
         for _, agency in sorted(found, key=lambda pair: pair[0]):
             if agency.name not in seen:
@@ -98,7 +102,7 @@ def resolver() -> AgencyResolver:
 
 def resolve_article(article: Article) -> list[Agency]:
     """The article's issuers: named in its heading (before the document's own title), in its
-    signature block, or by the prefix of its document number."""
+    signature block, or by the prefix of its document number; else who a report says published it."""
     r = resolver()
     title = article.issuer_mentions[0] if article.issuer_mentions else article.title
     subject = re.split(r"《|关于", title)[0]
@@ -108,6 +112,9 @@ def resolve_article(article: Article) -> list[Agency]:
             continue
         agencies += r.find(mention)
     agencies += r.from_doc_number(article.doc_number)
+    if not agencies:  # a news item on a text: "广东省人民政府办公厅印发《…》"
+        for mention in article.publisher_mentions:
+            agencies += r.find(mention)
     unique = {a.name: a for a in agencies}
     article.issuers = list(unique)
     return list(unique.values())

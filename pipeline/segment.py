@@ -49,7 +49,7 @@ def segment(doc: Document) -> list[Article]:
         if INTERPRETATION_HEADING.match(text) and len(text) < 80 and all(abs(i - s) > 2 for s, _ in starts):
             starts.append((i, text.lstrip("# ").strip()))
     if not starts:
-        starts = _markdown_headings(lines) or [(_first_content_line(lines), "")]
+        starts = _markdown_headings(lines) or _plain_headings(lines) or [(_first_content_line(lines), "")]
     starts.sort()
     articles = []
     for ordinal, (index, title) in enumerate(starts, start=1):
@@ -148,6 +148,34 @@ def _markdown_headings(lines: list[Line]) -> list[tuple[int, str]]:
     return heads
 
 
+_PUBLISHED = re.compile(r"(?P<who>[^，。；\n]{2,40}?)(?:联合)?(?:印发|发布|出台)(?:了)?《")
+_SECTION_LABEL = re.compile(r"^[【\[［].{1,12}[】\]］]$")
+_TITLE_END = re.compile(r"[。；;，,：:！!？?）)]$")
+
+
+def _plain_headings(lines: list[Line]) -> list[tuple[int, str]]:
+    """Without a table of contents or markdown: a short line after a blank (or a section label such
+    as 【地方动态】) that ends in no punctuation and opens either a document (a number such as
+    苏工信中小〔2026〕56号 within two lines) or a paragraph longer than itself."""
+    heads = []
+    for i, line in enumerate(lines):
+        text = line.text.strip()
+        if not 8 <= len(text) <= 60 or _TITLE_END.search(text) or _SECTION_LABEL.match(text):
+            continue
+        prev = next((lines[k].text.strip() for k in range(i - 1, -1, -1) if lines[k].text.strip()), "")
+        after_break = i == 0 or not lines[i - 1].text.strip() or _SECTION_LABEL.match(prev)
+        if not after_break or STANDALONE_DATE.match(text):
+            continue
+        following = [lines[k].text.strip() for k in range(i + 1, min(i + 4, len(lines))) if lines[k].text.strip()]
+        if not following:
+            continue
+        numbered = any(DOC_NUMBER.fullmatch(f) for f in following[:2])
+        opens_paragraph = len(following[0]) > 2 * len(text) and following[0][-1] in "。；;！!？?"
+        if numbered or opens_paragraph:
+            heads.append((i, text))
+    return heads if len(heads) >= 2 else []
+
+
 def _first_content_line(lines: list[Line]) -> int:
     return next((i for i, line in enumerate(lines) if line.text.strip()), 0)
 
@@ -180,6 +208,7 @@ def _describe(article: Article, lines: list[Line]) -> Article:
         mentions.append(article.doc_number)
     mentions += _signature_lines(lines)
     article.issuer_mentions = mentions
+    article.publisher_mentions = [m.group("who") for m in _PUBLISHED.finditer(head_text)][:3]
     return article
 
 

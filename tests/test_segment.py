@@ -95,3 +95,30 @@ def test_table_of_contents_without_page_numbers():
     assert [a.start_line for a in articles] == [8, 11, 14]
     assert [a.kind for a in articles] == ["policy", "policy", "interpretation"]
     assert (articles[1].period_start, articles[1].period_end) == (2026, 2028)
+
+
+def test_headings_without_table_of_contents_or_markdown():
+    """Titles after a blank line or a 【section】 label, opening a numbered document or a paragraph."""
+    from pipeline.build import document_from_text
+
+    text = "\n".join([
+        "【政策速递】", "",
+        "江苏省工业和信息化厅关于开展2026年省级专精特新中小企业认定工作的通知",
+        "苏工信中小〔2026〕56号", "",
+        "一、各设区市工信局于2026年6月10日前完成初审，并将推荐名单报送省工业和信息化厅。",
+        "江苏省工业和信息化厅", "2026年4月15日", "",
+        "【地方动态】", "",
+        "广东省印发制造业数字化转型实施方案",
+        "近日，广东省人民政府办公厅印发《广东省制造业数字化转型实施方案（2026—2028年）》。到2028年，打造50个以上数字化转型标杆示范。",
+    ])
+    articles = segment(document_from_text(text, "no_toc.txt"))
+    assert [a.start_line for a in articles] == [3, 12]
+    assert articles[0].doc_number == "苏工信中小〔2026〕56号"
+    assert [resolve_article(a) and a.issuers for a in articles] == [["江苏省工业和信息化厅"], ["广东省人民政府办公厅"]]
+
+
+def test_a_verb_before_a_province_is_not_part_of_its_name():
+    from pipeline.resolve import resolver
+
+    assert [a.name for a in resolver().find("并将推荐名单报送省工业和信息化厅")] == []
+    assert [a.name for a in resolver().find("请各地报送成都市经济和信息化局")] == ["成都市经济和信息化局"]

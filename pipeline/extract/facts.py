@@ -447,11 +447,11 @@ def _quantity_quote(text: str, q: Quantity) -> Span:
     return _trim(text, Span(start, end))
 
 
-_ARTICLE_NUMBER = re.compile(r"第[一二三四五六七八九十百零〇]+条\s*|[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）]\s*")
+_ARTICLE_NUMBER = re.compile(r"第[一二三四五六七八九十百零〇]+条\s*|[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、]\s*")
 
 
 def _trim(text: str, span: Span) -> Span:
-    """Strip list punctuation and a leading 第十六条 or （二） so the quote starts at its words."""
+    """Strip list punctuation and a leading 第十六条, （二） or 一、 so the quote starts at its words."""
     s, e = span.start, span.end
     for _ in range(2):  # "**第四十九条** 本办法…": markup, number, markup
         while s < e and text[s] in " 　、，,：:;；。（(）)*#-—":
