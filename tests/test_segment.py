@@ -122,3 +122,11 @@ def test_a_verb_before_a_province_is_not_part_of_its_name():
 
     assert [a.name for a in resolver().find("并将推荐名单报送省工业和信息化厅")] == []
     assert [a.name for a in resolver().find("请各地报送成都市经济和信息化局")] == ["成都市经济和信息化局"]
+
+
+def test_a_department_written_without_brackets_after_its_ministry():
+    from pipeline.resolve import resolver
+
+    found = resolver().find("报送工业和信息化部装备工业一司。")
+    assert [(a.name, a.parent) for a in found] == [("工业和信息化部装备工业一司", "工业和信息化部")]
+    assert [a.name for a in resolver().find("工业和信息化部将会同有关司局")] == ["工业和信息化部"]

@@ -67,6 +67,16 @@ RECURRING = re.compile(
 
 PLAN_PERIOD = re.compile(r"(?P<a>(?:19|20)\d{2})(?:年)?(?:—|-|–|~|～|至|到)(?P<b>(?:19|20)\d{2})年")
 FIVE_YEAR = re.compile(r"[“\"]?(?P<plan>十[四五六]五)[”\"]?(?P<tail>期间|末|时期|初)?")
+_NOT_LATER = re.compile(r"不(?:迟|晚)于?$")
+RELATIVE_DATE = re.compile(
+    r"(?P<lead>力争到|到|至|于|在)?"
+    r"(?:(?P<rel>今年|本年|当年|明年|次年)"
+    r"(?:(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号]|(?P<mend>底|末))?"
+    r"|(?P<yend>年底|年末|底)|第?(?P<q>[一二三四1-4])季度(?:末|底)?|(?P<half>上半年|下半年))?"
+    r"|本月(?:(?P<md>3[01]|[12]\d|0?[1-9])[日号]|(?P<mdend>底|末))"
+    r"|(?P<within>年内|年底前))"
+    r"(?P<by>以前|之前|前)?"
+)
 _CLOSING_LABEL = re.compile(r"截止(?:时间|日期)[为是：:]?\s*$")
 RELATIVE_YEARS = re.compile(r"(?P<lead>未来|今后|此后)(?P<n>[一二三四五六七八九十两]|\d)年")
 
@@ -109,8 +119,47 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
     for expr in found:
         if expr.role == "plain" and expr.precision == "day" and _CLOSING_LABEL.search(text, 0, expr.start):
             expr.role = "by"  # 申报截止时间为2026年6月30日
+        elif expr.role in ("plain", "target") and expr.precision and _NOT_LATER.search(text, 0, expr.start):
+            expr.role = "by"  # 不迟于2026年9月30日
     found.sort(key=lambda e: e.start)
     return tuple(found)
+
+
+def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
+    """'今年10月底前', '本月25日前', '年内': dates counted from the day the text was issued."""
+    if issued is None or not any(word in text for word in ("今年", "本年", "当年", "明年", "次年", "本月", "年内", "年底前")):
+        return []
+    found = []
+    for m in RELATIVE_DATE.finditer(text):
+        if m.group("within"):
+            if m.group("within") == "年底前" and text[max(0, m.start() - 1):m.start()].isdigit():
+                continue  # 2026年底前 is an absolute date
+            role = "by" if m.group("within") == "年底前" else "target"  # 年内完成100家: a goal for this year
+            found.append(DateExpr(m.start(), m.end(), dt.date(issued.year, 12, 31), "year", role))
+            continue
+        if m.group("md") or m.group("mdend"):
+            due = safe_date(issued.year, issued.month, int(m.group("md"))) if m.group("md") else month_end(issued.year, issued.month)
+            precision = "day" if m.group("md") else "month"
+        else:
+            year = issued.year + (1 if m.group("rel") in ("明年", "次年") else 0)
+            if m.group("d"):
+                due, precision = safe_date(year, int(m.group("m")), int(m.group("d"))), "day"
+            elif m.group("m"):
+                due, precision = month_end(year, int(m.group("m"))), "month"
+            elif m.group("q"):
+                due, precision = month_end(year, _QUARTER[m.group("q")] * 3), "quarter"
+            elif m.group("half"):
+                due, precision = (dt.date(year, 6, 30) if m.group("half") == "上半年" else dt.date(year, 12, 31)), "month"
+            elif m.group("yend"):
+                due, precision = dt.date(year, 12, 31), "year"
+            else:
+                continue  # 今年 alone names the year, it sets no date
+        if due is None:
+            continue
+        lead = m.group("lead") or ""
+        role = "by" if m.group("by") else "target" if lead in ("到", "至", "力争到") else "plain"
+        found.append(DateExpr(m.start(), m.end(), due, precision, role))
+    return found
 
 
 def _parse_absolute(m: re.Match, text: str) -> DateExpr | None:

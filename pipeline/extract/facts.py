@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.dates import DateExpr, find_dates, horizon_from_relative_years
+from pipeline.extract.dates import DateExpr, find_dates, find_relative_dates, horizon_from_relative_years
 from pipeline.extract.numbers import Quantity, find_quantities
 from pipeline.model import Article, Fact
 from pipeline.patterns import tables
@@ -89,7 +89,8 @@ class ArticleContext:
                     self.horizon = Horizon(first.due, first.precision, first.due_from)
                     self.horizon_line = line.number
                     break
-        self.base_year = article.issued_on.year if article and article.issued_on else None
+        self.issued_on = article.issued_on if article else None
+        self.base_year = self.issued_on.year if self.issued_on else None
         self.is_plan = article is None or article.kind in ("policy", "interpretation")
 
 
@@ -127,6 +128,10 @@ def extract_line(line: Line, ctx: ArticleContext, carried: DateExpr | None = Non
     if len(text.strip()) < 6:
         return [], None
     dates = find_dates(text)
+    relative = find_relative_dates(text, ctx.issued_on)
+    if relative:
+        dates = tuple(sorted(list(dates) + [r for r in relative if not any(r.start < d.end and d.start < r.end for d in dates)],
+                             key=lambda d: d.start))
     facts: list[Fact] = []
     facts += _deadlines(line, dates)
     goal_facts, covered, last_anchor = _dated_goals(line, dates, ctx, carried)
@@ -201,6 +206,8 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                 continue
             body = Span(max(clause.start, d.end), clause.end)
             body_text = body.text(text)
+            if d.role == "carried" and _looks_back(text, clause):
+                continue
             in_clause = [q for q in quantities if body.start <= q.start < body.end and _is_goal_number(text, q)]
             if in_clause:
                 for q in in_clause:
@@ -224,6 +231,13 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                                due_basis="explicit" if explicit else "context", metric=_metric_text(core)))
             first = False
     return facts, covered, last_anchor
+
+
+def _looks_back(text: str, clause: Span) -> bool:
+    """A sentence that a carried goal date does not reach: '截至2025年底，已完成节能诊断3000余家'."""
+    sentence = _sentence_span(text, clause.start)
+    body = text[sentence.start:sentence.end]
+    return bool(_PAST.search(body) or _dated_report(body)) and not _FUTURE_STRICT.search(body)
 
 
 def _report_after(text: str, d: DateExpr, scope_end: int) -> int:
