@@ -6,7 +6,7 @@ import tracemalloc
 import duckdb
 import pytest
 
-from docfixtures import DEADLINE, bulletin_pdf, zip_bytes
+from docfixtures import DEADLINE, bulletin_pdf, scanned_pdf, zip_bytes
 from pipeline import build, formats
 from pipeline.formats import IngestError
 from pipeline.read import MAX_LINE_CHARS, read_document
@@ -106,22 +106,35 @@ def test_build_reports_every_bad_file_and_keeps_the_good_one(tmp_path, monkeypat
 
     pdf = bulletin_pdf()
     hostile = {"cut.pdf": pdf[: len(pdf) // 3], "fake.docx": zip_bytes({"x": b"y"}),
-               "long.txt": b"a" * (MAX_LINE_CHARS + 1), "blob.md": bytes(range(1, 32)) * 100}
+               "long.txt": b"a" * (MAX_LINE_CHARS + 1), "blob.md": bytes(range(1, 32)) * 100,
+               "scan.pdf": scanned_pdf(), "good-copy.txt": GOOD.encode("utf-8")}
     for name, data in hostile.items():
         (inbox / name).write_bytes(data)
+    with (inbox / "huge.txt").open("wb") as handle:  # 50 MB, sparse: the size alone refuses it
+        handle.truncate(50 * 2**20)
+    (inbox / "ctl.txt").write_bytes("通知\x07\n各单位：\x1b\n请于2026年6月\x0030日前报送总结。\x7f\n".encode("utf-8"))
     real_discover = build.discover
     monkeypatch.setattr(build, "discover", lambda folder: real_discover(folder) + [folder / "vanished.txt"])
     summary = build.run_build(inbox, db, workers=2)
 
-    assert summary.documents == 1 and summary.errors == 5
+    assert summary.documents == 2 and summary.errors == 8
     with duckdb.connect(str(db), read_only=True) as con:
         errors = dict(con.execute("SELECT source_file, reason FROM ingest_errors").fetchall())
-        documents = con.execute("SELECT source_file FROM documents").fetchall()
-    assert documents == [("good.txt",)]
+        documents = con.execute("SELECT source_file FROM documents ORDER BY 1").fetchall()
+        facts = con.execute("SELECT f.source_file, f.quote, l.text, f.char_start, f.char_end, f.due_date "
+                            "FROM facts f JOIN lines l USING (doc_id, line) ORDER BY 1").fetchall()
+    assert documents == [("ctl.txt",), ("good.txt",)]
     assert errors["cut.pdf"].startswith("truncated PDF")
     assert errors["fake.docx"].startswith("zip archive without word/document.xml")
     assert errors["long.txt"].startswith("line 1 is")
     assert errors["blob.md"].startswith("binary file")
+    assert errors["scan.pdf"] == "no text layer: OCR needed"
+    assert errors["huge.txt"] == "file too large: 50.0 MB, the limit is 20 MB"
     assert errors["vanished.txt"] == "file disappeared during the run"
+    assert errors["good-copy.txt"] == "same content as good.txt: counted once"
+    # the control characters are gone from the stored line, so the quote is still its exact slice
+    assert [(f[0], f[1], str(f[5])) for f in facts] == [
+        ("ctl.txt", "请于2026年6月30日前报送总结", "2026-06-30"), ("good.txt", DEADLINE[:-1], "2026-05-30")]
+    assert all(text[start:end] == quote for _, quote, text, start, end, _ in facts)
     stderr = capsys.readouterr().err
-    assert all(name in stderr for name in [*hostile, "vanished.txt"])
+    assert all(name in stderr for name in [*hostile, "huge.txt", "vanished.txt"])

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 import subprocess
+import sys
 from argparse import Namespace
 from pathlib import Path
 
@@ -44,6 +45,9 @@ FACTS = [
     ("f-2027", "b1", 507, "到2027年，在汽车、锂电池、光伏、电子电器等行业领域，培育建设一批零碳工厂", "milestone",
      dt.date(2027, 12, 31), "year", None, None, None, None, "培育建设一批零碳工厂", ["工业和信息化部"]),
 ]
+# a monthly report the bulletin dates only by its rule (due_date NULL, recurrence_rule 每月5日前)
+MONTHLY = ("f-monthly", "a1", 377, "每月5日前将上月新发放贷款情况报送对口财政部门", "deadline", None, None, "monthly",
+           None, None, None, "报送上月贷款情况", ["国家数据局"], "每月5日前")
 NEW_FACT = ("f-new", "b1", 519, "各地区有关部门于2026年6月10日前制定零碳工厂建设具体实施方案", "deadline",
             dt.date(2026, 6, 10), "day", None, None, None, None, "制定零碳工厂实施方案", ["工业和信息化部"])
 
@@ -64,14 +68,14 @@ def make_db(path: Path, facts=FACTS) -> Path:
         con.execute("INSERT INTO agencies VALUES ('gxb', '工业和信息化部', NULL, 'central', []), "
                     "('sjj', '国家数据局', NULL, 'central', []), ('gxb-kjs', '科技司', '工业和信息化部', 'central', [])")
         for (fact_id, article_id, line, quote, kind, due, precision, recurrence, value, unit, comparator, metric,
-             agencies) in facts:
+             agencies, *rule) in facts:
             doc = ARTICLES[article_id][0]
             con.execute(
                 "INSERT INTO facts (id, doc_id, source_file, line, char_start, char_end, quote, kind, due_date, "
-                "due_precision, recurrence, value, unit, comparator, metric, article_id, group_id, agencies) "
-                "VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [fact_id, doc[:3], doc, line, len(quote), quote, kind, due, precision, recurrence, value, unit,
-                 comparator, metric, article_id, "g-" + fact_id, agencies])
+                "due_precision, recurrence, recurrence_rule, value, unit, comparator, metric, article_id, group_id, "
+                "agencies) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [fact_id, doc[:3], doc, line, len(quote), quote, kind, due, precision, recurrence,
+                 rule[0] if rule else None, value, unit, comparator, metric, article_id, "g-" + fact_id, agencies])
             for name in agencies:
                 con.execute("INSERT INTO fact_agencies VALUES (?, ?, 'named')", [fact_id, AGENCIES[name]])
     return path
@@ -162,17 +166,64 @@ def test_changes_list_a_fact_added_between_two_runs(db, tmp_path):
     write_progress(db, [("f-0430", "已提交", None)])
     assert render.main(snapshot_args(db, "2026-05-18")) == 0
     changes = section(text_of(snapshots / "2026-W21.pdf", tmp_path), "六、与上期相比的变化", None)
-    added = section(changes, "新增事项", "日期变更")
+    assert "新增1项，日期变更0项，状态变更1项，不再出现0项" in changes
+    added = section(changes, "新增事项", "状态变更")
     assert "制定零碳工厂建设具体实施方案" in added and "003_0324ae380340b6c7.txt第519行" in added
     assert "报送联系人" not in added
-    assert "报送联系人" in section(changes, "状态变更", "不再出现的事项")
+    assert "报送联系人" in section(changes, "状态变更", None)
     manifest = json.loads((snapshots / "manifest.json").read_text(encoding="utf-8"))
     assert [s["week"] for s in manifest["snapshots"]] == ["2026-W20", "2026-W21"]
 
     # re-running the same week still compares with the week before, not with itself
     assert render.main(snapshot_args(db, "2026-05-19")) == 0
     again = section(text_of(snapshots / "2026-W21.pdf", tmp_path), "六、与上期相比的变化", None)
-    assert "制定零碳工厂建设具体实施方案" in section(again, "新增事项", "日期变更")
+    assert "制定零碳工厂建设具体实施方案" in section(again, "新增事项", "状态变更")
+
+
+def test_a_recurring_deadline_dated_by_its_rule_falls_in_the_window_of_its_next_occurrence(tmp_path):
+    db = make_db(tmp_path / "tracker.duckdb", FACTS + [MONTHLY])
+    text = text_of(render.render_pdf(db, dt.date(2026, 5, 11)), tmp_path)
+    soon = section(text, "二、未来4周截止事项", "三、本季度其余截止事项")
+    assert "2026-06-05每月" in soon and "每月5日前将上月新发放贷款情况报送对口财政部门" in soon
+    assert "每月5日前将上月" not in section(text, "三、本季度其余截止事项", "四、时间轴")
+
+    early = text_of(render.render_pdf(db, dt.date(2026, 5, 4)), tmp_path)
+    assert "2026-05-05每月" in section(early, "二、未来4周截止事项", "三、本季度其余截止事项")
+
+
+def test_a_revised_bulletin_shows_its_moved_date_not_every_fact_as_new(db, tmp_path):
+    """A revised file hashes differently, so all its fact ids change; the change list still matches
+    the statements: one date moved, nothing new, nothing gone."""
+    assert render.main(snapshot_args(db, "2026-05-11")) == 0
+    revised = [(f"{fact[0]}-v2", *fact[1:]) for fact in FACTS]
+    moved = next(i for i, fact in enumerate(revised) if fact[0] == "f-0830-v2")
+    revised[moved] = (revised[moved][0], "a1", 372, "2026年9月15日前，各行动实施区域和实施主体梳理行动进展", "deadline",
+                      dt.date(2026, 9, 15), "day", None, None, None, None, "报送阶段性总结报告", ["工业和信息化部"])
+    make_db(db, revised)
+    assert render.main(snapshot_args(db, "2026-05-18")) == 0
+    changes = section(text_of(tmp_path / "snapshots" / "2026-W21.pdf", tmp_path), "六、与上期相比的变化", None)
+    assert "新增0项，日期变更1项，状态变更0项，不再出现0项" in changes
+    redated = section(changes, "日期变更", None)
+    assert "2026-09-15" in redated and "2026-08-30" in redated and "000_99cf775f10c83dd8.txt第372行" in redated
+    assert "新增事项" not in changes and "不再出现的事项" not in changes
+
+    assert render.main(snapshot_args(db, "2026-05-25")) == 0
+    unchanged = section(text_of(tmp_path / "snapshots" / "2026-W22.pdf", tmp_path), "六、与上期相比的变化", None)
+    assert "与2026-W21（截至2026-05-18）相比" in unchanged and "与上期相比没有变化" in unchanged
+
+
+@pytest.mark.parametrize("recurrence, rule, as_of, expected", [
+    ("yearly", "每年5月31日前", dt.date(2026, 5, 11), dt.date(2026, 5, 31)),
+    ("yearly", "每年5月31日前", dt.date(2026, 6, 1), dt.date(2027, 5, 31)),
+    ("yearly", "每年2月底前", dt.date(2026, 5, 11), dt.date(2027, 2, 28)),
+    ("yearly", "每年十二月十五日前", dt.date(2026, 5, 11), dt.date(2026, 12, 15)),
+    ("monthly", "每月5日前", dt.date(2026, 12, 6), dt.date(2027, 1, 5)),
+    ("monthly", "每月31日前", dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
+    ("yearly", "每年第二季度", dt.date(2026, 5, 11), None),  # vaguer rules stay undated, as in the app
+    ("monthly", None, dt.date(2026, 5, 11), None),
+])
+def test_rule_occurrence(recurrence, rule, as_of, expected):
+    assert render.rule_occurrence(recurrence, rule, as_of) == expected
 
 
 def test_progress_marks_deadlines_done_and_shows_target_actuals(db, tmp_path):
@@ -181,7 +232,7 @@ def test_progress_marks_deadlines_done_and_shows_target_actuals(db, tmp_path):
     assert "报送联系人" not in section(text, "一、逾期事项", "二、未来4周截止事项")
     goals = section(text, "五、本年度到期的目标与里程碑", "六、与上期相比的变化")
     assert "≥300个" in goals and "实际120个（2026-05-01），达成40%" in goals
-    assert "时间79%" in goals  # plan period 2024–2026: 861 of 1095 days
+    assert "时间进度79%" in goals  # plan period 2024–2026: 861 of 1095 days
     assert "零碳工厂" not in goals  # due 2027
 
 
@@ -214,3 +265,22 @@ def test_usage_errors_exit_2(tmp_path, db, capsys):
 ])
 def test_next_occurrence(due, recurrence, as_of, expected):
     assert render.next_occurrence(due, recurrence, as_of) == expected
+
+
+def test_the_seeds_snapshot_from_the_command_line(seed_db, tmp_path):
+    """The real pipeline end to end: build the seeds, then `python -m pipeline snapshot`."""
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "weekly" / "2026-W20.pdf"
+    result = subprocess.run([sys.executable, "-m", "pipeline", "snapshot", "--db", str(seed_db), "--as-of", "2026-05-11",
+                             "--out", str(out)], cwd=root, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "weekly" / "manifest.json").exists()
+    text = text_of(out, tmp_path)
+    overdue = section(text, "一、逾期事项", "二、未来4周截止事项")
+    soon = section(text, "二、未来4周截止事项", "三、本季度其余截止事项")
+    assert "2026-02-05" in overdue and "2026-05-30" not in overdue
+    assert "并于2026年5月30日前函送工业和信息化部（科技司）" in soon
+    assert "2026-05-31每年" in soon and "通过培育平台更新企业信息" in soon  # 每年5月31日前
+    assert "2026-06-05每月" in soon  # 每月5日前
+    assert "2026-07-30" not in section(text, "一、逾期事项", "四、时间轴")  # next quarter
+    assert "2026-07-30" not in section(text, "五、本年度到期的目标与里程碑", None)

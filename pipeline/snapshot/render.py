@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import queue
+import re
 import shutil
 import subprocess
 import sys
@@ -160,7 +161,7 @@ def load_progress(db_path: Path) -> tuple[dict[str, dict] | None, str | None]:
     read, so statuses are unknown and no status change is reported."""
     path = db_path.with_name("progress.duckdb")
     if not path.exists():
-        return {}, "尚无进度记录（progress.duckdb 不存在），所有事项按“待办”处理。"
+        return {}, "尚无进度记录，所有事项按“待办”处理。"
     try:
         with read_only(path) as con:
             state = con.execute("SELECT * FROM progress_current").df()
@@ -200,6 +201,48 @@ def next_occurrence(due: dt.date, recurrence: str | None, as_of: dt.date) -> dt.
     while (when := add_months(due, months)) < as_of:
         months += step
     return when
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
+
+
+def _rule_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if len(text) > 1 and "十" in text:  # 十二, 二十, 二十五
+        tens, _, ones = text.partition("十")
+        return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
+    return _CN_DIGITS.get(text, 0)
+
+
+def _day_in(year: int, month: int, day: int | None) -> dt.date:
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day or last, last))
+
+
+def rule_occurrence(recurrence: str | None, rule: str | None, as_of: dt.date) -> dt.date | None:
+    """The next date (on or after as_of) of a recurring deadline the bulletin dated only by its rule:
+    每年5月31日前, 每年2月底前, 每月5日前. The same rules as the app's deadline page; vaguer ones
+    (每年第二季度, 每月结束后5个工作日内) stay undated."""
+    if not rule:
+        return None
+    if recurrence == "yearly":
+        match = re.search(_NUM + r"\s*月\s*(?:" + _NUM + r"\s*日|底|末)?", rule)
+        if not match or not 1 <= (month := _rule_number(match.group(1))) <= 12:
+            return None
+        day = _rule_number(match.group(2)) if match.group(2) else None
+        due = _day_in(as_of.year, month, day)
+        return due if due >= as_of else _day_in(as_of.year + 1, month, day)
+    if recurrence == "monthly":
+        match = re.search(r"每月\s*" + _NUM + r"\s*日", rule)
+        if not match or not 1 <= (day := _rule_number(match.group(1))) <= 31:
+            return None
+        due = _day_in(as_of.year, as_of.month, day)
+        if due >= as_of:
+            return due
+        return _day_in(as_of.year + as_of.month // 12, as_of.month % 12 + 1, day)
+    return None
 
 
 def date_text(day: dt.date | None, precision: str | None) -> str:
@@ -278,11 +321,14 @@ class Item:
 def make_item(row: dict, progress: dict[str, dict] | None, as_of: dt.date) -> Item:
     """A fact (a clean record) as the PDF shows it: dated at its next occurrence, with its status."""
     state = (progress or {}).get(row["id"], {})
-    due = _date(row["due_date"])
+    due, precision = _date(row["due_date"]), row["due_precision"]
     if due is not None and row["kind"] in DEADLINE_KINDS:
         due = next_occurrence(due, row["recurrence"], as_of)
+    elif due is None and row["kind"] in DEADLINE_KINDS:
+        due, precision = rule_occurrence(row["recurrence"], row["recurrence_rule"], as_of), "day"
     item = Item(
-        id=row["id"], kind=row["kind"], due=due, when=date_text(due, row["due_precision"]),
+        id=row["id"], kind=row["kind"], due=due,
+        when=date_text(due, precision) if due else (row["recurrence_rule"] or "—"),
         metric="" if row["metric"] == row["quote"] else row["metric"] or "", quote=row["quote"],
         agencies=row["agencies_text"] or "", lead_agency=row["lead_agency"] or "未注明机构",
         status=state.get("status") or "待办", source_file=row["source_file"], line=int(row["line"]),
@@ -348,14 +394,51 @@ def manifest_entries(every: pd.DataFrame, statuses: dict[str, str] | None) -> di
     return entries
 
 
+def _bare(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def _same_text(entry: dict) -> tuple:
+    return entry["kind"], _bare(entry["quote"])
+
+
+def _same_wording(entry: dict) -> tuple:
+    """The sentence with its figures masked: 2026年11月30日前 and 2026年12月15日前 match."""
+    return entry["source_file"], entry["kind"], re.sub(r"\d+(?:\.\d+)?", "#", _bare(entry["quote"]))
+
+
+def match_previous(before: dict[str, dict], current: dict[str, dict]) -> dict[str, str]:
+    """Current fact id -> the previous snapshot's id of the same statement.
+
+    Fact ids hash the document's content, so a revised or re-saved bulletin gives every fact a new
+    id. A statement is the same when its id is, else when its sentence is (in any file: a renamed
+    file), else when its sentence in the same file differs only in its figures (a moved date)."""
+    matched = {fact_id: fact_id for fact_id in current if fact_id in before}
+    used = set(matched)
+    for key in (_same_text, _same_wording):
+        index: dict[tuple, list[str]] = {}
+        for old_id, entry in before.items():
+            if old_id not in used:
+                index.setdefault(key(entry), []).append(old_id)
+        for fact_id, entry in current.items():
+            candidates = [o for o in index.get(key(entry), []) if o not in used] if fact_id not in matched else []
+            if candidates:
+                best = min(candidates, key=lambda o: (before[o]["source_file"] != entry["source_file"],
+                                                      abs(before[o]["line"] - entry["line"])))
+                matched[fact_id] = best
+                used.add(best)
+    return matched
+
+
 def compare(previous: dict | None, current: dict[str, dict], items: dict[str, Item],
             every: pd.DataFrame, progress: dict[str, dict] | None, as_of: dt.date) -> Changes:
-    """New goals, goals whose date moved (the same fact, or its group restated with a date no
+    """New goals, goals whose date moved (the same statement, or its group restated with a date no
     earlier statement had), status changes, and goals no longer in any bulletin; a group once."""
     changes = Changes(previous)
     if previous is None:
         return changes
     before = previous["facts"]
+    matched = match_previous(before, current)
     old_group_dates: dict[str, set] = {}
     for entry in before.values():
         if entry["group_id"]:
@@ -367,7 +450,8 @@ def compare(previous: dict | None, current: dict[str, dict], items: dict[str, It
 
     listed: set[str] = set()
     for fact_id, entry in current.items():
-        group, old = entry["group_id"], before.get(fact_id)
+        group = entry["group_id"]
+        old = before[matched[fact_id]] if fact_id in matched else None
         if not (group and group in listed):
             if old is None and group not in old_group_dates:
                 changes.added.append(item_of(fact_id))
@@ -382,10 +466,11 @@ def compare(previous: dict | None, current: dict[str, dict], items: dict[str, It
         if old_status and entry["status"] and old_status != entry["status"]:
             changes.restatus.append((item_of(fact_id), old_status))
 
+    kept = set(matched.values())
     current_groups = {entry["group_id"] for entry in current.values() if entry["group_id"]}
     for fact_id, entry in before.items():
         group = entry["group_id"]
-        if fact_id in current or (group and (group in current_groups or group in listed)):
+        if fact_id in kept or (group and (group in current_groups or group in listed)):
             continue
         changes.removed.append({**entry, "recurring": ""})
         listed.add(group)
@@ -437,6 +522,16 @@ def record_snapshot(path: Path, as_of: dt.date, pdf: Path, facts: dict[str, dict
 
 # ---------------------------------------------------------------- chart
 
+def month_ticks(start: dt.date, end: dt.date) -> dict:
+    """A tick on each month's first day: 5月 … 12月, with the year on the first tick and on January."""
+    day, values, labels = add_months(start.replace(day=1), 1) if start.day > 1 else start, [], []
+    while day <= end:
+        labels.append(f"{day.year}年{day.month}月" if not values or day.month == 1 else f"{day.month}月")
+        values.append(day.isoformat())
+        day = add_months(day, 1)
+    return {"tickvals": values, "ticktext": labels}
+
+
 def start_timeline(items: list[Item], as_of: dt.date) -> tuple[PendingImage | None, str]:
     """Dated items on a line per agency (the busiest CHART_AGENCIES, the rest on one line), from
     four weeks back to the year's end; drawn in the background (None when nothing falls in that
@@ -480,13 +575,15 @@ def start_timeline(items: list[Item], as_of: dt.date) -> tuple[PendingImage | No
                         "line": {"width": 1, "color": color}}))
     fig.add_shape(type="line", x0=as_of.isoformat(), x1=as_of.isoformat(), y0=0, y1=1, yref="paper",
                   line={"color": "#c0392b", "width": 1.5, "dash": "dot"})
+    fig.add_annotation(x=as_of.isoformat(), y=1, yref="paper", yanchor="bottom", showarrow=False,
+                       text=f"截至{as_of.month}月{as_of.day}日", font={"size": 11, "color": "#c0392b"})
     height = 150 + 34 * len(agencies)
     fig.update_layout(
         font={"family": FONT_FAMILY, "size": 13}, template="plotly_white",
-        margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        margin={"l": 10, "r": 10, "t": 24, "b": 40},
         legend={"orientation": "h", "y": -0.12 - 30 / height, "x": 0},
-        xaxis={"range": [start.isoformat(), (end + dt.timedelta(days=7)).isoformat()], "tickformat": "%Y年%-m月",
-               "dtick": "M1", "showgrid": True},
+        xaxis={"range": [start.isoformat(), (end + dt.timedelta(days=10)).isoformat()], "showgrid": True,
+               **month_ticks(start, end + dt.timedelta(days=10))},
         yaxis={"tickvals": list(row_of.values()), "ticktext": list(row_of), "automargin": True,
                "range": [0.4, len(agencies) + 0.6], "zeroline": False})
     return PendingImage(fig, width=900, height=height), caption
@@ -527,7 +624,7 @@ def build_context(db_path: Path, as_of: dt.date, previous: dict | None) -> tuple
     context = {
         "as_of": as_of, "week_label": iso_week_label(as_of), "iso_year": year, "iso_week": week,
         "weekday": "一二三四五六日"[as_of.weekday()],
-        "soon_end": soon_end, "quarter_end": q_end, "quarter": (as_of.month - 1) // 3 + 1,
+        "soon_end": soon_end, "quarter_end": q_end, "one_day": dt.timedelta(days=1), "quarter": (as_of.month - 1) // 3 + 1,
         "overdue": sorted(overdue, key=lambda i: (-i.overdue_days, i.source_file, i.line)),
         "soon": by_agency(soon), "soon_count": len(soon),
         "quarter_items": by_agency(quarter), "quarter_count": len(quarter),
