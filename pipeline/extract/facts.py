@@ -36,6 +36,7 @@ _GOAL_VERB = re.compile("|".join(map(re.escape, tables.GOAL_VERBS)))
 _MILESTONE_CUE = re.compile("|".join(map(re.escape, tables.MILESTONE_CUES)))
 _MILESTONE_WORD = re.compile("|".join(map(re.escape, tables.MILESTONE_CUES + tables.MILESTONE_VERBS)))
 HEADING = re.compile(r"^(?:#+\s*)?(?:[一二三四五六七八九十]+、|[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[章条节]|\d+[.、])")
+HEADING_MAX = 120
 CARRY_PARAGRAPHS = 2  # how many paragraphs after a goal date's paragraph it still reaches
 _EXPLICIT_COMPARATOR = re.compile("|".join(map(re.escape, list(tables.COMPARATOR_SUFFIX) + [
     k for k, v in tables.COMPARATOR_PREFIX.items() if v != "="])))
@@ -105,8 +106,8 @@ def extract_article(lines: list[Line], article: Article | None) -> list[Fact]:
     reach = 0
     for index, line in enumerate(lines):
         text = line.text.strip()
-        if (article and index == 0) or not text:
-            continue
+        if (article and index == 0 and len(text) <= HEADING_MAX) or not text:
+            continue  # the heading names the text; a first line this long is the text itself
         if HEADING.match(text) or reach <= 0:
             carried = None
         if carried is not None and not ctx.is_plan and not _FUTURE_STRICT.search(text):
@@ -136,6 +137,7 @@ def extract_line(line: Line, ctx: ArticleContext, carried: DateExpr | None = Non
     facts += _deadlines(line, dates)
     goal_facts, covered, last_anchor = _dated_goals(line, dates, ctx, carried)
     facts += goal_facts
+    facts += _trailing_year_goals(line, dates, covered)
     facts += _relatives(line, dates)
     facts += _context_targets(line, dates, ctx, covered)
     if not goal_facts and not carried:
@@ -198,7 +200,7 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
             facts.append(_make(line, "milestone", quote, due_date=due, due_precision=precision, due_from=d.due_from,
                                due_basis="explicit", metric=_metric_text(_strip_connectives(quote.text(text)))))
             continue
-        quantities = [q for q in find_quantities(text[:scope_end]) if q.start >= d.end and not _is_duration(q)]
+        quantities = [q for q in find_quantities(text) if d.end <= q.start and q.end <= scope_end and not _is_duration(q)]
         clauses = spans(text[:scope_end], CLAUSE_END)
         first = True
         for clause in clauses:
@@ -280,6 +282,31 @@ def _scheduled(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     if article and article.kind not in ("policy", "interpretation"):
         return False
     return not (article and article.issued_on and d.due <= article.issued_on)
+
+
+def _trailing_year_goals(line: Line, dates: tuple[DateExpr, ...], covered: set[int]) -> list[Fact]:
+    """'建成数据平台 2026年底前' (a task table's row): a year-level date closing its clause dates the
+    goal before it."""
+    text = line.text
+    facts = []
+    for d in dates:
+        if d.role != "by" or d.precision != "year" or d.recurrence or text[d.end:].strip(" 。；;，,") and not CLAUSE_END.match(text, d.end):
+            continue
+        clause = Span(_clause_start(text, d.start), d.start)
+        body = clause.text(text)
+        if len(_strip_connectives(body)) < 4 or _SUBMIT.search(body) or _PAST.search(body):
+            continue
+        quantities = [q for q in find_quantities(text) if clause.start <= q.start < clause.end and q.start not in covered
+                      and not _is_duration(q) and _is_goal_number(text, q)]
+        for q in quantities:
+            covered.add(q.start)
+            facts.append(_make(line, "target", _trim(text, Span(clause.start, d.end)), due_date=d.due,
+                               due_precision=d.precision, due_basis="explicit", value=q.value, value_max=q.value_max,
+                               unit=q.unit, comparator=_comparator(text, q), metric=_metric_text(_strip_connectives(body))))
+        if not quantities and _MILESTONE_WORD.search(body):
+            facts.append(_make(line, "milestone", _trim(text, Span(clause.start, d.end)), due_date=d.due,
+                               due_precision=d.precision, due_basis="explicit", metric=_metric_text(_strip_connectives(body))))
+    return facts
 
 
 def _plan_milestones(line: Line, ctx: ArticleContext) -> list[Fact]:
@@ -498,8 +525,14 @@ def _metric(text: str, quote: Span, q: Quantity) -> str:
     return _metric_text(core or quote.text(text))
 
 
+_ROW_NUMBER = re.compile(r"\d{1,3}\t+")
+
+
 def _make(line: Line, kind: str, span: Span, **values) -> Fact:
     start, end = line.span(span.start, span.end)
+    row = _ROW_NUMBER.match(line.original, start)  # "2\t完成…": a table row's number cell
+    if row and row.end() < end:
+        start = row.end()
     return Fact(kind=kind, line=line.number, char_start=start, char_end=end,
                 quote=line.original[start:end], context=_sentence(line.text, span), **values)
 
