@@ -18,7 +18,7 @@ class Article:
     period_start: int | None = None
     period_end: int | None = None
     issuer_mentions: list[str] = field(default_factory=list)  # agency names as written
-    publisher_mentions: list[str] = field(default_factory=list)  # "X印发《…》" in a report of the text
+    publisher_mentions: list[str] = field(default_factory=list)  # "X印发《…》", "（来源：X）"
     issuers: list[str] = field(default_factory=list)  # canonical, filled by resolve
     article_id: str = ""
 

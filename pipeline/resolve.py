@@ -114,7 +114,7 @@ def resolve_article(article: Article) -> list[Agency]:
             continue
         agencies += r.find(mention)
     agencies += r.from_doc_number(article.doc_number)
-    if not agencies:  # a news item on a text: "广东省人民政府办公厅印发《…》"
+    if not agencies:  # "广东省人民政府办公厅印发《…》", "（来源：河南省人民政府）"
         for mention in article.publisher_mentions:
             agencies += r.find(mention)
     unique = {a.name: a for a in agencies}

@@ -149,6 +149,7 @@ def _markdown_headings(lines: list[Line]) -> list[tuple[int, str]]:
 
 
 _PUBLISHED = re.compile(r"(?P<who>[^，。；\n]{2,40}?)(?:联合)?(?:印发|发布|出台)(?:了)?《")
+_SOURCE_LINE = re.compile(r"^[（(]\s*来源\s*[:：]\s*(?P<who>[^）)]{2,40})[）)]$")  # （来源：河南省人民政府）
 _SECTION_LABEL = re.compile(r"^[【\[［].{1,12}[】\]］]$")
 _TITLE_END = re.compile(r"[。；;，,：:！!？?）)]$")
 
@@ -208,7 +209,8 @@ def _describe(article: Article, lines: list[Line]) -> Article:
         mentions.append(article.doc_number)
     mentions += _signature_lines(lines)
     article.issuer_mentions = mentions
-    article.publisher_mentions = [m.group("who") for m in _PUBLISHED.finditer(head_text)][:3]
+    article.publisher_mentions = [m.group("who") for m in _PUBLISHED.finditer(head_text)][:3] + [
+        m.group("who") for line in lines if (m := _SOURCE_LINE.match(line.text.strip()))]
     return article
 
 

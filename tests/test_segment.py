@@ -130,3 +130,12 @@ def test_a_department_written_without_brackets_after_its_ministry():
     found = resolver().find("报送工业和信息化部装备工业一司。")
     assert [(a.name, a.parent) for a in found] == [("工业和信息化部装备工业一司", "工业和信息化部")]
     assert [a.name for a in resolver().find("工业和信息化部将会同有关司局")] == ["工业和信息化部"]
+
+
+def test_source_line_names_the_issuer_when_nothing_else_does():
+    from pipeline.build import document_from_text
+
+    text = "\n".join(["河南省加快数字化转型行动计划（2023—2025年）", "到2025年，培育300个绿色工厂。", "（来源：河南省人民政府）"])
+    [article] = segment(document_from_text(text, "source_line.txt"))
+    resolve_article(article)
+    assert article.issuers == ["河南省人民政府"]
