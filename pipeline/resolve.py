@@ -23,8 +23,10 @@ _LOCAL = re.compile(
     r"(?P<body>人民政府(?:办公厅)?|[\u4e00-\u9fff]{1,10}?(?:厅|局|委员会|委))"
 )
 _NOT_A_PLACE = re.compile(r"^(各|直辖|计划单列|地级|县级|所在|省级|市级|本|全|该|城|超大|特大|大|中|小|副省级)")
-# "工业和信息化部节能与综合利用司" as a signature or an addressee: a 司 right after the ministry, ending the phrase
-_BARE_DEPARTMENT = re.compile(r"(?!有关|相关|各|其他)(?P<dept>[\u4e00-\u9fff]{2,12}?司)(?![\u4e00-\u9fff])")
+# "工业和信息化部节能与综合利用司", "…信息通信管理局" as a signature or an addressee: a 司/局 right after the
+# ministry, ending the phrase, with no verb or conjunction in it
+_BARE_DEPARTMENT = re.compile(r"(?![\u4e00-\u9fff]*?(?:有关|相关|各|其他|将|会同|和|及|等|在|对|向|由|的))"
+                              r"(?P<dept>[\u4e00-\u9fff]{2,12}?(?:司|局))(?![\u4e00-\u9fff])")
 _SENTENCE_LEAD = re.compile(r".*(?:报送|函送|送|报|向|由|和|与|及|将|在|对|经|请|会同|联合|指导|组织)")
 _DEPARTMENT = re.compile(r"[（(](?P<dept>[\u4e00-\u9fff]{2,16}?(?:司|局|厅|中心|办公室))[）)]")
 
@@ -62,6 +64,8 @@ class AgencyResolver:
         for m in self.pattern.finditer(text):
             agency = self.known[self.alias[m.group(0)]]
             dept = _DEPARTMENT.match(text, m.end()) or _BARE_DEPARTMENT.match(text, m.end())
+            if dept and self.pattern.search(dept.group("dept")):
+                dept = None  # "工业和信息化部与国家数据局": two bodies, not a department
             if dept and agency.level == "central":
                 agency = Agency(agency.name + dept.group("dept"), agency.level, agency.name)
             found.append((m.start(), agency))

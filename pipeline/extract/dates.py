@@ -53,8 +53,18 @@ ABSOLUTE = re.compile(
     r"|(?P<yend>年底|年末|底|末)"
     r"|(?P<half>上半年|下半年)"
     r"|第?(?P<q>[一二三四1-4])季度(?P<qend>末|底)?"
-    r")?" + r"(?P<from>起|开始|以来)?" + _BY
+    r")?" + r"(?:[（(](?:星期|周)[一二三四五六日天][)）])?" + r"(?P<from>起|开始|以来)?" + _BY
 )
+
+# "申报时间：2026年7月1日—7月31日": a window; under a submission label its end is a deadline
+DAY_RANGE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})年(?P<m>1[0-2]|0?[1-9])月(?P<d>3[01]|[12]\d|0?[1-9])[日号]"
+    r"(?:—|-|–|~|～|至|到)(?:(?P<y2>(?:19|20)\d{2})年)?(?:(?P<m2>1[0-2]|0?[1-9])月)?(?P<d2>3[01]|[12]\d|0?[1-9])[日号]"
+)
+_WINDOW_LABEL = re.compile(r"(?:申报|报名|受理|征集|提交|报送|推荐|申请)(?:时间|日期|期限|截止时间)[为是：:]?\s*$")
+# "请于6月30日前": a month and day with no year, in the year the text was issued
+MONTH_DAY_BY = re.compile(r"(?<![\d年])(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号]|(?P<mend>底|末))"
+                          r"(?:[（(](?:星期|周)[一二三四五六日天][)）])?(?P<by>以前|之前|前)")
 
 RECURRING = re.compile(
     r"(?P<every>每年度|每年|每半年|每个?季度|每个?月)"
@@ -102,6 +112,12 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
             lead = text[max(0, m.start() - 1):m.start()]
             role = "target" if lead in ("到", "至") else "plain"
             add(DateExpr(m.start(), m.end(), dt.date(b, 12, 31), "year", role, due_from=dt.date(a, 1, 1), period=(a, b)))
+    for m in DAY_RANGE.finditer(text):
+        first = safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        last = safe_date(int(m.group("y2") or m.group("y")), int(m.group("m2") or m.group("m")), int(m.group("d2")))
+        if first and last and first <= last:
+            role = "by" if _WINDOW_LABEL.search(text, 0, m.start()) else "plain"
+            add(DateExpr(m.start(), m.end(), last, "day", role, due_from=first))
     for m in ABSOLUTE.finditer(text):
         expr = _parse_absolute(m, text)
         if expr:
@@ -126,10 +142,21 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
 
 
 def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
-    """'今年10月底前', '本月25日前', '年内': dates counted from the day the text was issued."""
-    if issued is None or not any(word in text for word in ("今年", "本年", "当年", "明年", "次年", "本月", "年内", "年底前")):
+    """'今年10月底前', '本月25日前', '年内', '6月30日前': dates counted from the day the text was issued."""
+    if issued is None:
         return []
     found = []
+    for m in MONTH_DAY_BY.finditer(text):
+        if m.group("d"):
+            due, precision = safe_date(issued.year, int(m.group("m")), int(m.group("d"))), "day"
+        else:
+            due, precision = month_end(issued.year, int(m.group("m"))), "month"
+        if due and due < issued:
+            due = safe_date(due.year + 1, due.month, due.day)  # 1月15日前 in a November notice
+        if due:
+            found.append(DateExpr(m.start(), m.end(), due, precision, "by"))
+    if not any(word in text for word in ("今年", "本年", "当年", "明年", "次年", "本月", "年内", "年底前")):
+        return found
     for m in RELATIVE_DATE.finditer(text):
         if m.group("within"):
             if m.group("within") == "年底前" and text[max(0, m.start() - 1):m.start()].isdigit():

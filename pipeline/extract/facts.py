@@ -23,7 +23,7 @@ QUOTE_MAX = 120
 QUOTE_MIN = 10
 
 _RELATIVE_BEFORE = re.compile(r"(有效期|期限|筹建期|间隔|周期|提升期|整改期|过渡期|公示期|试用期|保护期)[^，。；]{0,8}$")
-_RELATIVE_AFTER = re.compile(r"^(?:内|以内|之内|的?[^，。；]{0,6}期)")
+_RELATIVE_AFTER = re.compile(r"^(?:内|以内|之内|的?[^，。；星]{0,6}(?<!星)期)")
 _EVERY_N = re.compile(r"每$")
 _TAKES_EFFECT = re.compile(r"[^，。；]{0,3}(?:施行|实施|执行|生效)")
 _RECURRENCE_WORDS = sorted(tables.RECURRENCE, key=len, reverse=True)
@@ -157,7 +157,8 @@ def _deadlines(line: Line, dates: list[DateExpr]) -> list[Fact]:
             facts.append(_make(line, "deadline", clause, recurrence=d.recurrence, recurrence_rule=d.recurrence_rule,
                                due_basis="explicit"))
         elif d.precision in ("day", "month", "quarter") or _SUBMIT.search(clause.text(line.text)):
-            facts.append(_make(line, "deadline", clause, due_date=d.due, due_precision=d.precision, due_basis="explicit"))
+            facts.append(_make(line, "deadline", clause, due_date=d.due, due_precision=d.precision, due_from=d.due_from,
+                               due_basis="explicit"))
     return facts
 
 
@@ -336,8 +337,8 @@ def _relatives(line: Line, dates: list[DateExpr]) -> list[Fact]:
     text = line.text
     facts = []
     for q in find_quantities(text):
-        if not _is_duration(q) or q.value_max is not None:
-            continue
+        if not _is_duration(q) or q.value_max is not None or any(d.start <= q.start < d.end for d in dates):
+            continue  # "7月31日" inside a date is no duration
         before, after = text[max(0, q.start - 12):q.start], text[q.end:q.end + 8]
         if re.search(r"(近|未来|今后|连续|前|过去|最近|已|满)$", before) or before.endswith("第"):
             continue
