@@ -422,6 +422,8 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
             return False  # 一个/一家 are articles; 两个 counts only as a goal verb's object (打造两个)
     if q.unit in ("批", "次", "级") and q.comparator == "=":
         return False
+    if text.endswith("级", 0, q.end) and find_quantities(text[q.end:_clause_of(text, q.start).end]):
+        return False  # "培育百亿级企业10家": the level qualifies what is counted
     if q.unit == "%" and re.search(r"(占|的)$", before):
         return False
     if any(text.startswith(word, q.end) for word in tables.NOT_GOAL_AFTER) or before.endswith(("“", '"')):

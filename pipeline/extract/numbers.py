@@ -69,6 +69,30 @@ QUANTITY = re.compile(
 )
 
 
+# Shares written in words: 三分之一 -> 33.3 %, 八成 -> 80 %
+SHARE = re.compile(
+    rf"(?P<pre>{_PREFIX})?"
+    r"(?:(?P<den>[一二三四五六七八九十]|\d{1,2})分之(?P<num>[一二三四五六七八九十]|\d{1,2})|(?P<tenths>[一二三四五六七八九])成(?!为|果|效|本|员|立|熟|长|就|都|交))"
+    rf"(?P<post>{_SUFFIX})?"
+)
+
+
+def _shares(text: str) -> list[Quantity]:
+    found = []
+    for m in SHARE.finditer(text):
+        if m.group("tenths"):
+            value = DIGITS[m.group("tenths")] * 10.0
+        else:
+            den, num = parse_numeral(m.group("den")), parse_numeral(m.group("num"))
+            if not den or not num or num > den:
+                continue
+            value = round(num / den * 100, 1)
+        comparator = comparator_for(m.group("pre"), m.group("post"))
+        start = m.start("den") if m.group("den") else m.start("tenths")
+        found.append(Quantity(m.start(), m.end(), value, None, "%", comparator, start, m.end()))
+    return found
+
+
 @functools.lru_cache(maxsize=8192)
 def find_quantities(text: str) -> tuple[Quantity, ...]:
     """Every number with a unit in a normalized line, with its comparator (cached: see find_dates)."""
@@ -79,8 +103,8 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
         if before == "第" or (before.isdigit() or before == "."):
             continue  # ordinal (第二批) or the tail of a longer number
         value = parse_numeral(num)
-        if value is None:
-            continue
+        if value is None or text.startswith("之", m.end("unit")):
+            continue  # 三分之一 is a share, read by _shares
         level = m.group("level") or (m.group("unit") == "级" and m.group("mag"))
         if num in ("百", "千") and not (m.group("mag") and level):
             continue  # 上千万亿倍, 百余家: an order of magnitude, not a stated number
@@ -101,6 +125,10 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
             start=m.start(), end=m.end(), value=value, value_max=value_max, unit=unit,
             comparator=comparator, number_start=m.start("num"), number_end=m.end("unit"),
         ))
+    if "分之" in text or "成" in text:
+        taken = [(q.start, q.end) for q in found]
+        found += [q for q in _shares(text) if not any(q.start < e and s < q.end for s, e in taken)]
+        found.sort(key=lambda q: q.start)
     return tuple(found)
 
 
