@@ -1,8 +1,10 @@
-"""Orchestration: read -> segment -> extract -> resolve for each file, then load once.
+"""Orchestration: read -> segment -> extract -> resolve for each file, then load.
 
 Files are processed in a pool across the cores; a file that fails becomes a row in ingest_errors
-and never stops the others. Unchanged files (same content hash, same rules) are copied from the
-previous database instead of extracted again.
+and never stops the others. Each worker turns its document into plain columns; the main process
+appends them to the new database in batches (as Arrow tables) as they arrive, so memory stays flat.
+Unchanged files (same content hash, same rules) are not read again: their rows are copied from the
+previous database inside DuckDB (ATTACH + INSERT ... SELECT).
 """
 from __future__ import annotations
 
@@ -16,24 +18,25 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from pipeline import load
 from pipeline.extract.facts import extract_article
-from pipeline.model import Fact
+from pipeline.model import Article, Fact
 from pipeline.read import Document, IngestError, Line, discover, normalize_line, read_document, split_lines
 from pipeline.resolve import resolve_article, resolve_facts
 from pipeline.segment import segment
 
 PACKAGE = Path(__file__).parent
-DOC_TABLES = ("documents", "lines", "articles", "facts", "fact_agencies")
+DOC_TABLES = tuple(load.DOC_TABLES)  # documents, lines, articles, facts, fact_agencies
+BATCH_LINES = 100_000  # rows of `lines` (about 12 MB of text) gathered before the main process appends a batch
 
 
 def rules_version() -> str:
-    """A hash of the code and tables that decide what is extracted: a change re-extracts everything."""
+    """A hash of the code and tables that decide what is extracted and of the table layout:
+    a change re-extracts everything."""
     digest = hashlib.sha1()
     for path in sorted(list((PACKAGE / "extract").glob("*.py")) + list((PACKAGE / "patterns").glob("*.*"))
-                       + [PACKAGE / "segment.py", PACKAGE / "resolve.py", PACKAGE / "read.py"]):
+                       + [PACKAGE / name for name in ("segment.py", "resolve.py", "read.py", "formats.py")]
+                       + [PACKAGE / "sql" / "schema.sql"]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -55,48 +58,61 @@ class BuildSummary:
 
 @dataclass
 class Extracted:
-    """One document's rows, as plain records so they cross process boundaries cheaply."""
-    documents: list[dict]
-    lines: list[dict]
-    articles: list[dict]
-    facts: list[dict]
-    fact_agencies: list[dict]
+    """One document's rows as plain columns (table -> column -> values): cheap to pickle between
+    processes, and the workers need neither pyarrow nor DuckDB. Agencies as records (a handful)."""
+    content_hash: str
+    tables: dict[str, dict[str, list]]
     agencies: list[dict]
 
 
-def process_document(doc: Document, version: str) -> Extracted:
-    """Segment, extract and resolve one decoded document into table rows."""
+def extract_document(doc: Document) -> tuple[list[Article], list[Fact], dict]:
+    """Segment, extract and resolve one decoded document: (articles, facts, {agency name: Agency})."""
     articles = segment(doc)
     facts: list[Fact] = []
     agencies = {}
-    line_article: dict[int, str] = {}
     for article in articles:
         article.article_id = hashlib.sha1(f"{doc.content_hash}|{article.start_line}".encode()).hexdigest()[:16]
         agencies.update({a.name: a for a in resolve_article(article)})
+        facts += extract_article(doc.lines[article.start_line - 1:article.end_line], article)
+    if not articles:
+        facts += extract_article(doc.lines, None)
+    agencies.update({a.name: a for a in resolve_facts(facts, doc.content_hash)})
+    return articles, facts, agencies
+
+
+def process_document(doc: Document, version: str) -> Extracted:
+    """One decoded document -> its table rows."""
+    articles, facts, agencies = extract_document(doc)
+    line_article: dict[int, str] = {}
+    for article in articles:
         for number in range(article.start_line, article.end_line + 1):
             line_article[number] = article.article_id
-        facts += extract_article(doc.lines[article.start_line - 1:article.end_line], article)
-    covered = {n for a in articles for n in range(a.start_line, a.end_line + 1)}
-    loose = [line for line in doc.lines if line.number not in covered]
-    facts += extract_article(loose, None) if not articles else []
-    agencies.update({a.name: a for a in resolve_facts(facts, doc.content_hash)})
-    now = dt.datetime.now()
     title = next((line.text.strip() for line in doc.lines if line.text.strip()), doc.source_file)
-    return Extracted(
-        documents=[dict(doc_id=doc.doc_id, source_file=doc.source_file, content_hash=doc.content_hash,
-                        encoding=doc.encoding, title=title[:200], n_lines=len(doc.lines), n_articles=len(articles),
-                        n_facts=len(facts), ingested_at=now, rules_version=version)],
-        lines=[dict(doc_id=doc.doc_id, source_file=doc.source_file, line=line.number, text=line.original,
-                    article_id=line_article.get(line.number)) for line in doc.lines],
-        articles=[dict(article_id=a.article_id, doc_id=doc.doc_id, source_file=doc.source_file, ordinal=a.ordinal,
-                       title=a.title, start_line=a.start_line, end_line=a.end_line, kind=a.kind,
-                       doc_number=a.doc_number, issued_on=a.issued_on, issued_precision=a.issued_precision,
-                       period_start=a.period_start, period_end=a.period_end, issuers=a.issuers) for a in articles],
-        facts=[_fact_row(f, doc) for f in facts],
-        fact_agencies=[dict(fact_id=f.id, agency_id=agencies[name].agency_id, role=role)
-                       for f in facts for name, role in f.agency_roles.items() if name in agencies],
-        agencies=[dict(agency_id=a.agency_id, name=a.name, parent=a.parent, level=a.level) for a in agencies.values()],
-    )
+    n = len(doc.lines)
+    rows = {
+        "documents": [dict(doc_id=doc.doc_id, source_file=doc.source_file, content_hash=doc.content_hash,
+                           encoding=doc.encoding, title=title[:200], n_lines=n, n_articles=len(articles),
+                           n_facts=len(facts), ingested_at=dt.datetime.now(), rules_version=version)],
+        "articles": [dict(article_id=a.article_id, doc_id=doc.doc_id, source_file=doc.source_file, ordinal=a.ordinal,
+                          title=a.title, start_line=a.start_line, end_line=a.end_line, kind=a.kind,
+                          doc_number=a.doc_number, issued_on=a.issued_on, issued_precision=a.issued_precision,
+                          period_start=a.period_start, period_end=a.period_end, issuers=a.issuers) for a in articles],
+        "facts": [_fact_row(f, doc) for f in facts],
+        "fact_agencies": [dict(fact_id=f.id, agency_id=agencies[name].agency_id, role=role)
+                          for f in facts for name, role in f.agency_roles.items() if name in agencies],
+    }
+    tables = {name: _columns(records) for name, records in rows.items() if records}
+    tables["lines"] = dict(
+        doc_id=[doc.doc_id] * n, source_file=[doc.source_file] * n, line=[line.number for line in doc.lines],
+        text=[line.original for line in doc.lines], article_id=[line_article.get(line.number) for line in doc.lines])
+    return Extracted(doc.content_hash, tables,
+                     [dict(agency_id=a.agency_id, name=a.name, parent=a.parent, level=a.level)
+                      for a in agencies.values()])
+
+
+def _columns(records: list[dict]) -> dict[str, list]:
+    """Records with the same keys -> {column: values}."""
+    return {key: [record[key] for record in records] for key in records[0]}
 
 
 def _fact_row(f: Fact, doc: Document) -> dict:
@@ -133,13 +149,7 @@ def document_from_text(text: str, source_file: str = "doc.txt") -> Document:
 
 def extract_text(text: str, source_file: str = "doc.txt") -> list[Fact]:
     """The whole read -> segment -> extract -> resolve chain for one text, without a database."""
-    doc = document_from_text(text, source_file)
-    facts: list[Fact] = []
-    for article in segment(doc):
-        resolve_article(article)
-        facts += extract_article(doc.lines[article.start_line - 1:article.end_line], article)
-    resolve_facts(facts, doc.content_hash)
-    return facts
+    return extract_document(document_from_text(text, source_file))[1]
 
 
 def run_build(input_dir: Path, db_path: Path, full: bool = False, progress: bool = False,
@@ -151,71 +161,105 @@ def run_build(input_dir: Path, db_path: Path, full: bool = False, progress: bool
     version = rules_version()
     paths = discover(input_dir)
     summary = BuildSummary(files=len(paths))
-    previous = None if full else _previous_documents(db_path, version)
+    previous_rows, copyable = ([], False) if full else load.previous_state(db_path)
+    previous = {source_file: (doc_id, content_hash)
+                for source_file, doc_id, content_hash, rules in previous_rows if rules == version}
     reuse: dict[str, str] = {}  # relative path -> doc_id in the previous database
     todo: list[Path] = []
     for path in paths:
         rel = path.relative_to(input_dir).as_posix()
-        known = previous.get(rel) if previous else None
-        if known and _unchanged(path, known):
-            reuse[rel] = known["doc_id"]
+        known = previous.get(rel)
+        if known and _unchanged(path, known[1]):
+            reuse[rel] = known[0]
         else:
             todo.append(path)
 
-    results: list[tuple[str, Extracted | None, str | None]] = []
+    # most previous documents unchanged: start from a copy of the previous file rather than copy their rows
+    from_previous = copyable and bool(reuse) and 2 * len(reuse) >= len(previous_rows)
     tasks = [(str(p), str(input_dir), version) for p in todo]
-    n_workers = workers or min(len(tasks), os.cpu_count() or 1)
-    if n_workers > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=n_workers) as pool:
-            for i, result in enumerate(pool.map(_work, tasks, chunksize=max(1, len(tasks) // (n_workers * 8)))):
-                results.append(result)
-                _progress(progress, i + 1, len(tasks))
-    else:
-        for i, task in enumerate(tasks):
-            results.append(_work(task))
-            _progress(progress, i + 1, len(tasks))
+    n_workers = min(workers or os.cpu_count() or 1, len(tasks))
+    pool = ProcessPoolExecutor(max_workers=n_workers) if n_workers > 1 else None
+    try:
+        # the pool forks its workers here, before this process opens the new database (no threads to inherit)
+        results = (pool.map(_work, tasks, chunksize=max(1, min(4, len(tasks) // (n_workers * 4)))) if pool
+                   else map(_work, tasks))
+        with load.DatabaseWriter(db_path, fail_after=fail_after, start_from_previous=from_previous) as out:
+            if from_previous:
+                summary.reused = out.keep_documents(sorted(set(reuse.values())))
+            if pool:  # the workers have the cores: appending on one thread keeps them busy
+                out.con.execute("SET threads = 1")
+            errors = summary.error_list = _write_new(out, results, input_dir, previous, reuse, progress, len(tasks))
+            out.con.execute("RESET threads")
+            if reuse and not from_previous:
+                if not out.attach_previous():
+                    raise RuntimeError(f"{db_path} became unreadable during the build; run again")
+                summary.reused = out.copy_documents(sorted(set(reuse.values())))["documents"]
+            summary.documents, summary.facts = out.count("documents"), out.count("facts")
+            for name in DOC_TABLES + ("agencies",):
+                out.done(name)
+            for rel, reason in errors:
+                print(f"rejected {rel}: {reason}", file=sys.stderr)
+            run_id = uuid.uuid4().hex[:12]
+            out.insert_rows("ingest_errors", [dict(run_id=run_id, source_file=rel, reason=reason, failed_at=started_at)
+                                              for rel, reason in errors])
+            out.done("ingest_errors")
+            summary.errors = len(errors)
+            if from_previous or out.attach_previous():
+                out.copy_runs()
+            out.insert_rows("runs", [dict(run_id=run_id, started_at=started_at, finished_at=dt.datetime.now(),
+                                          input_dir=str(input_dir), files=summary.files, documents=summary.documents,
+                                          facts=summary.facts, errors=summary.errors, reused=summary.reused)])
+            out.done("runs")
+            out.commit()
+    finally:
+        if pool:
+            pool.shutdown(wait=True, cancel_futures=True)
+    summary.seconds = time.perf_counter() - started
+    return summary
 
-    tables: dict[str, list] = {name: [] for name in DOC_TABLES + ("agencies",)}
-    run_id = uuid.uuid4().hex[:12]
+
+def _write_new(out: load.DatabaseWriter, results, input_dir: Path, previous: dict, reuse: dict[str, str],
+               progress: bool, total: int) -> list[tuple[str, str]]:
+    """Append the extracted documents to the new database in batches as they arrive (in path order);
+    returns the rejected files with their reasons."""
     errors = []
+    agencies: dict[str, dict] = {}
     # the same content under two names is one document: the one kept from the last build wins
-    seen_hashes: dict[str, str] = {previous[rel]["content_hash"]: rel for rel in reuse}
-    for path, extracted, reason in results:
+    seen_hashes: dict[str, str] = {previous[rel][1]: rel for rel in reuse}
+    batch: dict[str, dict[str, list]] = {}
+    pending_lines = 0
+
+    def flush() -> None:
+        nonlocal pending_lines
+        for name, columns in batch.items():
+            out.insert(name, load.arrow_columns(name, columns))
+        batch.clear()
+        pending_lines = 0
+
+    for i, (path, extracted, reason) in enumerate(results):
+        _progress(progress, i + 1, total)
         rel = Path(path).relative_to(input_dir).as_posix()
         if extracted is None:
             errors.append((rel, reason))
             continue
-        content_hash = extracted.documents[0]["content_hash"]
-        if content_hash in seen_hashes:
-            errors.append((rel, f"same content as {seen_hashes[content_hash]}: counted once"))
+        if extracted.content_hash in seen_hashes:
+            errors.append((rel, f"same content as {seen_hashes[extracted.content_hash]}: counted once"))
             continue
-        seen_hashes[content_hash] = rel
-        for name in tables:
-            tables[name].extend(getattr(extracted, name))
-    frames = {name: pd.DataFrame(rows) for name, rows in tables.items()}
-    if reuse:
-        frames = _merge_reused(db_path, reuse, frames)
-    frames["agencies"] = frames["agencies"].drop_duplicates("agency_id") if len(frames["agencies"]) else frames["agencies"]
-    for rel, reason in errors:
-        print(f"rejected {rel}: {reason}", file=sys.stderr)
-    frames["ingest_errors"] = pd.DataFrame(
-        [dict(run_id=run_id, source_file=rel, reason=reason, failed_at=started_at) for rel, reason in errors])
-    summary.documents = len(frames["documents"])
-    summary.facts = len(frames["facts"])
-    summary.errors = len(errors)
-    summary.reused = len(reuse)
-    summary.error_list = errors
-    old_runs = load.read_previous(db_path, "SELECT * FROM runs")
-    summary.seconds = time.perf_counter() - started
-    this_run = pd.DataFrame([dict(run_id=run_id, started_at=started_at, finished_at=dt.datetime.now(),
-                                  input_dir=str(input_dir), files=summary.files, documents=summary.documents,
-                                  facts=summary.facts, errors=summary.errors, reused=summary.reused)])
-    frames["runs"] = pd.concat([f for f in (old_runs, this_run) if f is not None and len(f)], ignore_index=True)
-    load.write_database(db_path, {name: frames[name] for name in
-                                  ("documents", "lines", "articles", "agencies", "facts", "fact_agencies",
-                                   "ingest_errors", "runs")}, fail_after=fail_after)
-    summary.seconds = time.perf_counter() - started
-    return summary
+        seen_hashes[extracted.content_hash] = rel
+        for name, columns in extracted.tables.items():
+            if name in batch:
+                for column, values in columns.items():
+                    batch[name][column].extend(values)
+            else:
+                batch[name] = columns
+        for agency in extracted.agencies:
+            agencies.setdefault(agency["agency_id"], agency)
+        pending_lines += len(extracted.tables["lines"]["line"])
+        if pending_lines >= BATCH_LINES:
+            flush()
+    flush()
+    out.insert_rows("agencies", list(agencies.values()), skip_existing=True)  # same rules, same rows
+    return errors
 
 
 def _progress(enabled: bool, done: int, total: int) -> None:
@@ -227,35 +271,9 @@ def _progress(enabled: bool, done: int, total: int) -> None:
           file=sys.stderr, flush=True)
 
 
-def _previous_documents(db_path: Path, version: str) -> dict[str, dict] | None:
-    frame = load.read_previous(db_path, "SELECT doc_id, source_file, content_hash, rules_version FROM documents")
-    if frame is None:
-        return None
-    frame = frame[frame["rules_version"] == version]
-    return {row.source_file: row._asdict() for row in frame.itertuples(index=False)}
-
-
-def _unchanged(path: Path, known: dict) -> bool:
+def _unchanged(path: Path, content_hash: str) -> bool:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() == known["content_hash"]
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest() == content_hash
     except OSError:
         return False
-
-
-def _merge_reused(db_path: Path, reuse: dict[str, str], frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Copy the unchanged documents' rows from the previous database."""
-    ids = sorted(set(reuse.values()))
-    marks = ", ".join("?" for _ in ids)
-    for name in DOC_TABLES:
-        column = "fact_id" if name == "fact_agencies" else "doc_id"
-        if name == "fact_agencies":
-            query = f"SELECT fa.* FROM fact_agencies fa JOIN facts f ON f.id = fa.fact_id WHERE f.doc_id IN ({marks})"
-        else:
-            query = f"SELECT * FROM {name} WHERE {column} IN ({marks})"
-        old = load.read_previous(db_path, query, ids)
-        if old is not None and len(old):
-            frames[name] = pd.concat([f for f in (frames[name], old) if len(f)], ignore_index=True)
-    agencies = load.read_previous(db_path, "SELECT agency_id, name, parent, level FROM agencies")
-    if agencies is not None and len(agencies):
-        frames["agencies"] = pd.concat([f for f in (frames["agencies"], agencies) if len(f)], ignore_index=True)
-    return frames
