@@ -515,7 +515,13 @@ def _strip_connectives(text: str) -> str:
 
 
 def _metric_text(text: str) -> str:
-    return text[:40]
+    """At most 40 characters, with no bracket left open: '…数据集（每行业梳理' -> '…数据集 每行业梳理'."""
+    text = text[:40]
+    for opening, closing in (("（", "）"), ("(", ")"), ("《", "》")):
+        while text.count(opening) > text.count(closing):
+            cut = text.rfind(opening)
+            text = (text[:cut] + " " + text[cut + 1:]).strip()
+    return text
 
 
 def _metric(text: str, quote: Span, q: Quantity) -> str:
