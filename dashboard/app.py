@@ -17,19 +17,24 @@ from dashboard import queries  # noqa: E402
 
 PAGES = Path(__file__).parent / "pages"
 
-st.set_page_config(page_title="政策目标与截止事项跟踪", page_icon="📅", layout="wide")
+st.set_page_config(page_title="政策目标与截止事项跟踪", page_icon=":material/event:", layout="wide")
+# Streamlit's own toolbar is English and its "Deploy" button means nothing to staff: keep only the menu.
+try:
+    st.set_option("client.toolbarMode", "viewer")
+except Exception:  # an option Streamlit does not let a script set: leave its default
+    pass
 
 pages = [
-    st.Page("pages/overview.py", title="概览", icon="📊", url_path="overview", default=True),
-    st.Page("pages/timeline.py", title="时间线", icon="🗓️", url_path="timeline"),
-    st.Page("pages/deadlines.py", title="截止事项", icon="⏰", url_path="deadlines"),
-    st.Page("pages/targets.py", title="目标", icon="🎯", url_path="targets"),
-    st.Page("pages/agencies.py", title="部门", icon="🏛️", url_path="agencies"),
-    st.Page("pages/documents.py", title="文档", icon="📄", url_path="documents"),
-    st.Page("pages/search.py", title="搜索", icon="🔍", url_path="search"),
+    st.Page("pages/overview.py", title="概览", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("pages/timeline.py", title="时间线", icon=":material/timeline:", url_path="timeline"),
+    st.Page("pages/deadlines.py", title="截止事项", icon=":material/alarm:", url_path="deadlines"),
+    st.Page("pages/targets.py", title="目标", icon=":material/flag:", url_path="targets"),
+    st.Page("pages/agencies.py", title="部门", icon=":material/account_balance:", url_path="agencies"),
+    st.Page("pages/documents.py", title="文档", icon=":material/description:", url_path="documents"),
+    st.Page("pages/search.py", title="搜索", icon=":material/search:", url_path="search"),
 ]
 # Pages of the progress tracker (issue 4), shown once their files exist.
-for name, title, icon in (("progress", "进度", "✅"), ("upload", "上传", "📤")):
+for name, title, icon in (("progress", "进度", ":material/task_alt:"), ("upload", "上传", ":material/upload_file:")):
     if (PAGES / f"{name}.py").exists():
         pages.append(st.Page(f"pages/{name}.py", title=title, icon=icon, url_path=name))
 page = st.navigation(pages)
@@ -40,7 +45,7 @@ with st.sidebar:
     st.session_state["as_of"] = st.date_input(
         "基准日期", value=st.session_state.get("as_of", dt.date.today()),
         help="倒计时、逾期和进度都按这一天计算；可选其他日期提前规划。")
-    st.caption(f"数据库：`{db}`")
+    st.caption(f"数据库：{db.name}", help=f"文件：{db.resolve()}（可用环境变量 TRACKER_DB 指定）")
     try:
         info = queries.build_info(db)
     except queries.DatabaseMissing:

@@ -22,6 +22,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dashboard import queries
+
 DEADLINE_STATUSES = ("待办", "进行中", "已提交", "不适用")
 MILESTONE_STATUSES = ("待办", "进行中", "已完成", "不适用")
 STATUSES = tuple(dict.fromkeys(DEADLINE_STATUSES + MILESTONE_STATUSES))
@@ -165,14 +167,13 @@ def _read(progress_db: Path, query: str, params=()) -> pd.DataFrame | None:
         return con.execute(query, params).df()
 
 
-def _fact_ids(tracker_db: Path) -> set[str] | None:
-    """Ids in the facts database now; None when it cannot be read (then nothing counts as orphaned)."""
-    if not Path(tracker_db).exists():
-        return None
+def _fact_ids(tracker_db: Path, ids) -> set[str] | None:
+    """Which of these ids the facts database holds now; None when it cannot be read (then nothing
+    counts as orphaned). Asks about the recorded ids only, through the app's cached read-only
+    handle on the file (a rebuilt file is picked up by its identity)."""
     try:
-        with _connect(Path(tracker_db), read_only=True) as con:
-            return {row[0] for row in con.execute("SELECT id FROM facts").fetchall()}
-    except duckdb.Error:
+        return queries.existing_fact_ids(Path(tracker_db), ids)
+    except (queries.DatabaseMissing, duckdb.Error):
         return None
 
 
@@ -181,7 +182,7 @@ def current_state(progress_db: Path, tracker_db: Path | None = None) -> pd.DataF
     state = _read(progress_db, "SELECT * FROM progress_current ORDER BY fact_id")
     if state is None:
         return pd.DataFrame({column: pd.Series(dtype=object) for column in STATE_COLUMNS})
-    known = _fact_ids(tracker_db) if tracker_db is not None else None
+    known = _fact_ids(tracker_db, state["fact_id"]) if tracker_db is not None else None
     state["orphaned"] = False if known is None else ~state["fact_id"].isin(known)
     return state[STATE_COLUMNS]
 

@@ -1,9 +1,21 @@
 """Every database read the dashboard makes, and the date arithmetic on its rows.
 
-The pipeline replaces the database file with os.replace while the app runs. So no connection
-outlives a query (DuckDB hands a new connect() the old database while another connection to the
-same path is open), and results are cached on the file's identity: a rebuilt file has a new
-identity, and the next interaction reads the new data.
+Connections. The pipeline replaces the database file with os.replace while the app runs. Each
+database file identity (path, mtime_ns, size, inode) gets one long-lived handle: an in-memory DuckDB
+that ATTACHes the file READ_ONLY. A new identity gets a new handle, and the old one is closed as
+soon as no query uses it, so a rebuild shows on the next interaction. ATTACH from an in-memory
+database (rather than duckdb.connect(path)) keeps the handle out of DuckDB's per-path instance
+cache, so no other connect() in this process is ever handed our stale database, nor we theirs.
+Results are also cached on the identity.
+
+Speed. De-duplicating goals (one row per goal stated in several places) needs the whole facts
+table; done per query it costs seconds at a million facts. So each handle materializes, once, in
+its own memory: `fact_index` (every fact with goal_id, is_head, goal_size, goal_agencies, from
+pipeline/sql/views_app.sql, whose views the handle creates over the attached tables, so a file
+built before they changed works too), `head_agency` (one row per goal head and agency) and two
+small count tables. It starts in a background thread when a new file is first seen (build_info,
+which every page calls) and pages that need it wait for it. Pages then ask for what they show:
+filters, order and LIMIT are in SQL, never a million rows in pandas.
 """
 from __future__ import annotations
 
@@ -23,6 +35,10 @@ DEFAULT_DB = Path("data/tracker.duckdb")
 BUILD_COMMAND = ".venv/bin/python -m pipeline build --input seeds --db data/tracker.duckdb"
 CLOSED_STATUSES = frozenset({"已提交", "不适用"})
 KIND_LABELS = {"deadline": "截止事项", "target": "目标", "milestone": "里程碑", "relative": "相对期限"}
+DEADLINE_KINDS = ("deadline", "relative")
+DISPLAY_LIMIT = 500  # rows a table shows; the page says how many matched and the downloads hold all
+VIEWS_SQL = Path(__file__).resolve().parents[1] / "pipeline" / "sql" / "views_app.sql"
+SEARCH_PATH = "SET search_path = 'memory.main,tracker.main'"
 
 _CACHE_SIZE = 256
 _cache: collections.OrderedDict = collections.OrderedDict()
@@ -47,21 +63,179 @@ def db_identity(path: Path) -> tuple | None:
     return (str(Path(path).resolve()), st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def read(path: Path, sql: str, params: tuple = ()) -> pd.DataFrame:
-    """Run one parameterized query on a short-lived read-only connection, cached on the file identity."""
+# ---- one handle per database file ------------------------------------------------------------
+
+# Tables each handle materializes (memory.main, next to the views), in order. fact_index is stored
+# in display order (due date, then place), so "the first N rows that match" is a streaming scan
+# that stops early instead of a sort of a million rows; the other tables are small or narrow.
+FACT_ORDER = "due_date NULLS LAST, source_file, line, char_start, id"
+PREPARE = (
+    f"CREATE TABLE fact_index AS SELECT * FROM app_fact_index ORDER BY {FACT_ORDER}",
+    # the goals on the deadline pages (deadlines and relative deadlines), in the same order
+    """CREATE TABLE deadline_index AS
+       SELECT *, coalesce(recurrence, '') || '|' || coalesce(recurrence_rule, '') AS rule_key
+       FROM fact_index WHERE is_head AND kind IN ('deadline', 'relative')""",
+    # the article and bulletin columns rows are shown with (small, and joined on every page)
+    """CREATE TABLE article_info AS
+       SELECT article_id, title, ordinal, period_start, period_end, doc_number, issued_on FROM articles""",
+    "CREATE TABLE document_info AS SELECT doc_id, source_file, title, issued_on FROM documents",
+    # one row per goal and agency: agency filters, rankings and the agency page
+    """CREATE TABLE head_agency AS
+       SELECT * FROM (SELECT id, unnest(goal_agencies) AS agency, kind, doc_id, article_id, line, due_date,
+                             recurrence, recurrence_rule
+                      FROM fact_index WHERE is_head)
+       ORDER BY agency""",
+    # the agencies every fact (not only goal heads) names, for search
+    """CREATE TABLE fact_agency AS
+       SELECT * FROM (SELECT rowid AS pos, unnest(agencies) AS agency FROM fact_index) ORDER BY agency, pos""",
+    "CREATE TABLE agency_kind_counts AS SELECT agency, kind, count(*) AS n FROM head_agency GROUP BY ALL",
+    "CREATE TABLE agency_doc_counts AS SELECT agency, count(DISTINCT doc_id) AS n FROM head_agency GROUP BY ALL",
+    """CREATE TABLE deadline_agency_due AS
+       SELECT agency, due_date, recurrence, recurrence_rule, count(*) AS n FROM head_agency
+       WHERE kind IN ('deadline', 'relative') AND (due_date IS NOT NULL OR recurrence_rule IS NOT NULL)
+       GROUP BY ALL""",
+    """CREATE TABLE year_kind_counts AS
+       SELECT year(due_date) AS year, kind, count(*) AS n FROM fact_index
+       WHERE is_head AND due_date IS NOT NULL GROUP BY ALL""",
+    """CREATE TABLE deadline_rules AS
+       SELECT DISTINCT recurrence, recurrence_rule FROM deadline_index
+       WHERE due_date IS NULL AND recurrence_rule IS NOT NULL""",
+    # every place of each goal stated more than once, by goal (sorted: a lookup skips the rest)
+    """CREATE TABLE goal_sources AS
+       SELECT fi.goal_id, string_agg(coalesce(d.title, fi.source_file) || ' 第' || fi.line || '行', '；'
+                                     ORDER BY fi.source_file, fi.line, fi.char_start) AS sources
+       FROM fact_index fi LEFT JOIN documents d ON d.doc_id = fi.doc_id
+       WHERE fi.goal_size > 1 GROUP BY fi.goal_id ORDER BY fi.goal_id""",
+)
+
+
+class _Handle:
+    """An in-memory DuckDB with the file attached read-only as `tracker`, and its materialized index."""
+
+    def __init__(self, path: Path, identity: tuple):
+        self.identity = identity
+        self.users = 0          # queries (and the preparing thread) using it now
+        self.retired = False    # a newer file replaced it: close when the last user leaves
+        self._con = duckdb.connect(":memory:")
+        try:
+            self._con.execute("SET enable_progress_bar = false")
+            self._con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS tracker (READ_ONLY)")
+            self._con.execute(SEARCH_PATH)
+        except duckdb.Error as exc:
+            self._con.close()
+            raise DatabaseMissing(f"{path}: {exc}") from exc
+        self._prepare_lock = threading.Lock()
+        self._prepared = threading.Event()
+        self._prepare_error: Exception | None = None
+        self._prepare_started = False
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = self._con.cursor()
+        cursor.execute(SEARCH_PATH)
+        return cursor
+
+    def _prepare(self) -> None:
+        try:
+            with contextlib.closing(self.cursor()) as cur:
+                cur.execute(VIEWS_SQL.read_text(encoding="utf-8"))  # the app's views, over tracker's tables
+                for statement in PREPARE:
+                    cur.execute(statement)
+        except Exception as exc:  # reported to every query that waits for it
+            self._prepare_error = exc
+        finally:
+            self._prepared.set()
+            _release(self)
+
+    def start_prepare(self) -> None:
+        """Materialize the index in a background thread (once)."""
+        with self._prepare_lock:
+            if self._prepare_started:
+                return
+            self._prepare_started = True
+            with _handles_lock:
+                self.users += 1  # released by _prepare
+        threading.Thread(target=self._prepare, name="tracker-prepare", daemon=True).start()
+
+    def wait_prepared(self) -> None:
+        self.start_prepare()
+        self._prepared.wait()
+        if self._prepare_error is not None:
+            raise DatabaseMissing(f"数据库结构不完整：{self._prepare_error}") from self._prepare_error
+
+    def close(self) -> None:
+        with contextlib.suppress(duckdb.Error):
+            self._con.close()
+
+
+_handles: dict[str, _Handle] = {}
+_handles_lock = threading.Lock()
+
+
+def _release(handle: _Handle) -> None:
+    with _handles_lock:
+        handle.users -= 1
+        if handle.retired and handle.users == 0:
+            handle.close()
+
+
+@contextlib.contextmanager
+def _using(path: Path):
+    """The handle for the file now at `path` (a new one after a rebuild), held for the block."""
     identity = db_identity(path)
     if identity is None:
         raise DatabaseMissing(str(path))
-    key = (identity, sql, tuple(params))
+    with _handles_lock:
+        handle = _handles.get(identity[0])
+        if handle is None or handle.identity != identity:
+            if handle is not None:
+                handle.retired = True
+                if handle.users == 0:
+                    handle.close()
+                del _handles[identity[0]]
+            handle = _Handle(path, identity)
+            _handles[identity[0]] = handle
+        handle.users += 1
+    try:
+        yield handle
+    finally:
+        _release(handle)
+
+
+def close_all() -> None:
+    """Close every handle (tests; a process about to exit)."""
+    with _handles_lock:
+        for handle in _handles.values():
+            handle.retired = True
+            if handle.users == 0:
+                handle.close()
+        _handles.clear()
+
+
+def _freeze(value):
+    return tuple(_freeze(v) for v in value) if isinstance(value, (list, tuple)) else value
+
+
+def read(path: Path, sql: str, params: tuple | list = (), prepared: bool = False) -> pd.DataFrame:
+    """Run one parameterized query on the file's handle, cached on the file identity.
+
+    prepared: the query reads the materialized index (fact_index, head_agency, ...): wait for it."""
+    identity = db_identity(path)
+    if identity is None:
+        raise DatabaseMissing(str(path))
+    key = (identity, sql, _freeze(list(params)))
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key].copy()
-    try:
-        with contextlib.closing(duckdb.connect(str(path), read_only=True)) as con:
-            frame = con.execute(sql, list(params)).df()
-    except (duckdb.IOException, duckdb.CatalogException, duckdb.SerializationException) as exc:
-        raise DatabaseMissing(f"{path}: {exc}") from exc
+    with _using(path) as handle:
+        if prepared:
+            handle.wait_prepared()
+        try:
+            with contextlib.closing(handle.cursor()) as cur:
+                frame = cur.execute(sql, list(params)).df()
+        except (duckdb.CatalogException, duckdb.BinderException, duckdb.IOException) as exc:
+            raise DatabaseMissing(f"{path}: {exc}") from exc
+        key = (handle.identity, sql, key[2])
     with _cache_lock:
         _cache[key] = frame
         while len(_cache) > _CACHE_SIZE:
@@ -69,56 +243,212 @@ def read(path: Path, sql: str, params: tuple = ()) -> pd.DataFrame:
     return frame.copy()
 
 
+def warm_up(path: Path) -> None:
+    """Start materializing the index for the file now at `path`, without waiting."""
+    with contextlib.suppress(DatabaseMissing), _using(path) as handle:
+        handle.start_prepare()
+
+
 def _as_list(value) -> list:
-    return [] if value is None or (not hasattr(value, "__len__") and pd.isna(value)) else list(value)
+    if value is None:
+        return []
+    if not hasattr(value, "__len__"):
+        return [] if pd.isna(value) else [value]
+    return list(value)
 
 
 def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """DuckDB DATE columns arrive as timestamps; the app compares plain dates."""
+    """DuckDB DATE columns arrive as timestamps; the app compares plain dates (None when missing)."""
     for column in columns:
-        frame[column] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[column]]
+        if column in frame:
+            values = pd.to_datetime(frame[column])
+            frame[column] = pd.Series(values.dt.date, index=frame.index, dtype=object).where(values.notna(), None)
     return frame
 
 
 # ---- overview of the build -------------------------------------------------------------------
 
 def build_info(path: Path) -> dict:
-    """The last run and table sizes, for the sidebar."""
+    """The last run and table sizes, for the sidebar. Also starts preparing the index."""
     counts = read(path, """
         SELECT (SELECT count(*) FROM documents) AS documents,
                (SELECT count(*) FROM articles) AS articles,
-               (SELECT count(*) FROM facts) AS facts""").iloc[0].to_dict()
-    runs = read(path, "SELECT finished_at, errors FROM runs ORDER BY finished_at DESC LIMIT 1")
-    counts["finished_at"] = None if runs.empty else runs.iloc[0]["finished_at"]
-    counts["errors"] = 0 if runs.empty else int(runs.iloc[0]["errors"])
+               (SELECT count(*) FROM facts) AS facts,
+               (SELECT max(finished_at) FROM runs) AS finished_at,
+               (SELECT arg_max(errors, finished_at) FROM runs) AS errors""").iloc[0].to_dict()
+    warm_up(path)
+    counts["finished_at"] = None if pd.isna(counts["finished_at"]) else counts["finished_at"]
+    counts["errors"] = 0 if pd.isna(counts["errors"]) else int(counts["errors"])
     return counts
 
 
 # ---- facts ----------------------------------------------------------------------------------
 
-def all_facts(path: Path) -> pd.DataFrame:
-    """Every fact with its article, document and goal group; agencies as Python lists."""
-    frame = read(path, """
-        SELECT id, doc_id, source_file, line, char_start, char_end, quote, kind, due_date, due_precision,
-               due_from, recurrence, recurrence_rule, value, value_max, unit, comparator, metric,
-               article_id, article_title, article_ordinal, article_period_start, article_period_end,
-               article_doc_number, document_title, document_issued_on, article_issued_on,
-               agencies, agencies_text, goal_id, is_head, goal_size, sources
-        FROM app_facts
-        ORDER BY due_date NULLS LAST, source_file, line, char_start""")
+# Display columns of a fact row; `fi` is a (small) set of fact_index rows, joined to its article and
+# bulletin only after the LIMIT.
+_ROW_COLUMNS = """
+    fi.id, fi.doc_id, fi.source_file, fi.line, fi.char_start, fi.char_end, fi.quote, fi.kind, fi.due_date,
+    fi.due_precision, fi.due_from, fi.recurrence, fi.recurrence_rule, fi.value, fi.value_max, fi.unit,
+    fi.comparator, fi.metric, fi.article_id, a.title AS article_title, a.ordinal AS article_ordinal,
+    a.period_start AS article_period_start, a.period_end AS article_period_end,
+    a.doc_number AS article_doc_number, coalesce(d.title, fi.source_file) AS document_title,
+    d.issued_on AS document_issued_on, a.issued_on AS article_issued_on,
+    fi.{agencies} AS agencies, array_to_string(fi.{agencies}, '、') AS agencies_text,
+    fi.goal_id, fi.is_head, fi.goal_size"""
+_JOINS = """
+    LEFT JOIN article_info a ON a.article_id = fi.article_id
+    LEFT JOIN document_info d ON d.doc_id = fi.doc_id"""
+_ORDER = "ORDER BY fi.due_date NULLS LAST, fi.source_file, fi.line, fi.char_start, fi.id"
+
+
+def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids=None,
+             heads_only: bool = True) -> tuple[str, list]:
+    """WHERE conditions on fact_index rows `fi` (every value a parameter) and their parameters.
+
+    Filters only, no joins before the LIMIT, so a scan in stored order stops at the first N rows
+    (the agency test is a semi join on head_agency, which keeps the order)."""
+    where, params = ["TRUE"], []
+    if heads_only:
+        where.append("fi.is_head")
+    if kinds:
+        where.append("list_contains(?::VARCHAR[], fi.kind)")
+        params.append(list(kinds))
+    if agencies:
+        if heads_only:
+            where.append("fi.id IN (SELECT id FROM head_agency WHERE list_contains(?::VARCHAR[], agency))")
+        else:
+            where.append("list_has_any(fi.goal_agencies, ?::VARCHAR[])")
+        params.append(list(agencies))
+    if doc_ids:
+        where.append("list_contains(?::VARCHAR[], fi.doc_id)")
+        params.append(list(doc_ids))
+    if ids is not None:
+        where.append("list_contains(?::VARCHAR[], fi.id)")
+        params.append(list(ids))
+    if years:
+        where.append("(fi.due_date IS NULL OR year(fi.due_date) BETWEEN ? AND ?)")
+        params += [int(years[0]), int(years[1])]
+    if text:
+        where.append("(contains(fi.quote, ?) OR contains(coalesce(fi.metric, ''), ?))")
+        params += [text, text]
+    return " AND ".join(where), params
+
+
+def _keep_order(agencies, limit: int | None) -> str:
+    """ORDER BY and LIMIT for a scan of an index table in stored order: a scan with filters only
+    keeps that order (insertion order is preserved), so LIMIT alone stops at the first N; the
+    agency semi join does not keep it, so then the rows are put back in order by rowid."""
+    order = " ORDER BY fi.rowid" if agencies else ""
+    return order + (" LIMIT ?" if limit is not None else "")
+
+
+def _finish(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
+    """Python-side touches on fact rows: lists, labels, dates and every place the goal is stated."""
     frame["agencies"] = [_as_list(v) for v in frame["agencies"]]
     frame["agencies_text"] = frame["agencies_text"].fillna("")
-    frame["document_title"] = frame["document_title"].fillna(frame["source_file"])
     frame["kind_label"] = frame["kind"].map(KIND_LABELS).fillna(frame["kind"])
-    return _dates(frame, "due_date", "due_from", "document_issued_on", "article_issued_on")
+    frame["goal_size"] = frame["goal_size"].astype(int)
+    frame = _dates(frame, "due_date", "due_from", "document_issued_on", "article_issued_on")
+    own = [f"{t} 第{n}行" for t, n in zip(frame["document_title"], frame["line"])]
+    several = sorted(set(frame.loc[frame["goal_size"] > 1, "goal_id"]))
+    by_goal = {}
+    if several:
+        sources = read(path, "SELECT goal_id, sources FROM goal_sources WHERE goal_id IN (SELECT unnest(?::VARCHAR[]))",
+                       (several,), prepared=True)
+        by_goal = dict(zip(sources["goal_id"], sources["sources"]))
+    frame["sources"] = [by_goal.get(g, o) if n > 1 else o for g, n, o in zip(frame["goal_id"], frame["goal_size"], own)]
+    return frame.reset_index(drop=True)
+
+
+def fact_rows(path: Path, kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids=None,
+              heads_only: bool = True, limit: int | None = DISPLAY_LIMIT) -> pd.DataFrame:
+    """Facts matching the filters, by due date: one row per goal (heads_only) with every agency
+    the goal's places name, or every fact with its own. At most `limit` rows (None: all)."""
+    where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only)
+    agencies_column = "goal_agencies" if heads_only else "agencies"
+    sql = (f"SELECT {_ROW_COLUMNS.format(agencies=agencies_column)} FROM ("
+           f"SELECT * FROM fact_index fi WHERE {where}{_keep_order(agencies, limit)}) fi"
+           f"{_JOINS} {_ORDER}")
+    frame = read(path, sql, params + ([int(limit)] if limit is not None else []), prepared=True)
+    return _finish(path, frame)
+
+
+def fact_count(path: Path, kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids=None,
+               heads_only: bool = True) -> int:
+    """How many facts (goals, with heads_only) match the filters."""
+    where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only)
+    return int(read(path, f"SELECT count(*) AS n FROM fact_index fi WHERE {where}", params,
+                    prepared=True).iloc[0]["n"])
+
+
+def all_facts(path: Path) -> pd.DataFrame:
+    """Every fact with its article, document and goal group (all rows: for tests and small tools)."""
+    return fact_rows(path, heads_only=False, limit=None)
+
+
+FILTER_DOCUMENTS = 500  # bulletins offered in a filter (newest first); the 文档 page finds any other
+
+
+def filter_options(path: Path) -> dict:
+    """What the filters above a view offer: agencies with goals (most goals first), the newest
+    FILTER_DOCUMENTS bulletins (doc_id -> label), the range of due years and the kinds present."""
+    counts = read(path, """
+        SELECT 'agency' AS what, agency AS name, sum(n) AS n, NULL AS low, NULL AS high
+        FROM agency_kind_counts GROUP BY agency
+        UNION ALL SELECT 'kind', kind, sum(n), NULL, NULL FROM year_kind_counts GROUP BY kind
+        UNION ALL SELECT 'kind', kind, 0, NULL, NULL FROM deadline_index GROUP BY kind
+        UNION ALL SELECT 'years', NULL, NULL, min(year), max(year) FROM year_kind_counts
+        ORDER BY what, n DESC, name""", prepared=True)
+    docs = documents(path, limit=FILTER_DOCUMENTS)
+    years = counts[counts["what"] == "years"].iloc[0]
+    kinds = set(counts.loc[counts["what"] == "kind", "name"])
+    return {
+        "agencies": list(counts.loc[counts["what"] == "agency", "name"]),
+        "documents": dict(zip(docs["doc_id"], docs["title"] + " · " + docs["source_file"])),
+        "years": None if pd.isna(years["low"]) else (int(years["low"]), int(years["high"])),
+        "kinds": [k for k in KIND_LABELS if k in kinds],
+    }
 
 
 def fact(path: Path, fact_id: str) -> dict | None:
-    """One fact by id (for links from any view to its source)."""
-    frame = all_facts(path)
-    rows = frame[frame["id"] == fact_id]
-    return None if rows.empty else rows.iloc[0].to_dict()
+    """One fact by id, for links from any view to its source. Read from the file by the primary
+    key (no index needed); goal_size, sources and agencies cover every place the goal is stated."""
+    rows = read(path, f"""
+        SELECT {_ROW_COLUMNS.format(agencies='agencies')}
+        FROM (SELECT f.*, coalesce(f.group_id, f.id) AS goal_id, TRUE AS is_head, 1 AS goal_size
+              FROM facts f WHERE f.id = ?) fi
+        LEFT JOIN articles a ON a.article_id = fi.article_id
+        LEFT JOIN documents d ON d.doc_id = fi.doc_id""", (fact_id,))
+    if rows.empty:
+        return None
+    row = _dates(rows, "due_date", "due_from", "document_issued_on", "article_issued_on").iloc[0].to_dict()
+    row["agencies"] = _as_list(row["agencies"])
+    row["kind_label"] = KIND_LABELS.get(row["kind"], row["kind"])
+    places = read(path, """
+        SELECT f.id, f.source_file, f.line, f.char_start, coalesce(d.title, f.source_file) AS document_title, f.agencies
+        FROM facts f LEFT JOIN documents d ON d.doc_id = f.doc_id
+        WHERE f.group_id = ? ORDER BY f.source_file, f.line, f.char_start, f.id""", (row["goal_id"],))
+    if len(places) > 1:
+        row["goal_size"] = len(places)
+        row["is_head"] = places.iloc[0]["id"] == fact_id
+        row["sources"] = "；".join(f"{t} 第{n}行" for t, n in zip(places["document_title"], places["line"]))
+        row["agencies"] = list(dict.fromkeys(a for names in places["agencies"] for a in _as_list(names)))
+        row["agencies_text"] = "、".join(row["agencies"])
+    else:
+        row["sources"] = f"{row['document_title']} 第{row['line']}行"
+    return row
 
+
+def existing_fact_ids(path: Path, ids) -> set[str]:
+    """Which of these fact ids the database holds now (for orphaned progress entries)."""
+    ids = sorted({str(i) for i in ids})
+    if not ids:
+        return set()
+    found = read(path, "SELECT id FROM facts WHERE id IN (SELECT unnest(?::VARCHAR[]))", (ids,))
+    return set(found["id"])
+
+
+# ---- recurring deadlines --------------------------------------------------------------------
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _MONTHS_EN = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -178,6 +508,81 @@ def next_occurrence(recurrence: str | None, rule: str | None, as_of: dt.date) ->
     return None
 
 
+# ---- deadlines at an as-of date ---------------------------------------------------------------
+
+SCOPES = ("all", "open", "overdue", "due_7", "due_30", "due_90")
+
+
+def _context(path: Path, as_of: dt.date, statuses: pd.DataFrame | None) -> dict:
+    """What the deadline queries take as parameters: the next date of each dated recurring rule
+    at as_of, and the statuses staff recorded (closed ones apart)."""
+    rules = read(path, "SELECT recurrence, recurrence_rule FROM deadline_rules ORDER BY ALL", prepared=True)
+    dated = [(r, rule, next_occurrence(r, rule, as_of)) for r, rule in zip(rules["recurrence"], rules["recurrence_rule"])]
+    dated = [d for d in dated if d[2] is not None]
+    ids, states = [], []
+    if statuses is not None and len(statuses) and "status" in statuses:
+        known = statuses.dropna(subset=["status"])
+        known = known[known["status"] != ""]
+        ids, states = [str(i) for i in known["fact_id"]], [str(v) for v in known["status"]]
+    return {
+        "as_of": as_of,
+        "rule_keys": [f"{r}|{rule}" for r, rule, _ in dated],
+        "rule_dates": [d for _, _, d in dated],
+        "status_ids": ids,
+        "statuses": states,
+        "closed": sorted(i for i, v in zip(ids, states) if v in CLOSED_STATUSES),
+    }
+
+
+_RULE_KEY = "fi.rule_key"
+_RULES_CTE = "rules AS (SELECT unnest(?::VARCHAR[]) AS rule_key, unnest(?::DATE[]) AS next_due)"
+
+
+def _scope(scope: str, due: str) -> str:
+    """The scope as a filter on a row's due date `due` (closed: the row's id is in the closed list)."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}; expected one of {SCOPES}")
+    return {"all": "TRUE",
+            "open": f"NOT list_contains(?::VARCHAR[], fi.id) AND {due} >= ?::DATE",
+            "overdue": f"NOT list_contains(?::VARCHAR[], fi.id) AND {due} < ?::DATE",
+            "due_7": f"NOT list_contains(?::VARCHAR[], fi.id) AND {due} BETWEEN ?::DATE AND ?::DATE + 7",
+            "due_30": f"NOT list_contains(?::VARCHAR[], fi.id) AND {due} BETWEEN ?::DATE AND ?::DATE + 30",
+            "due_90": f"NOT list_contains(?::VARCHAR[], fi.id) AND {due} BETWEEN ?::DATE AND ?::DATE + 90",
+            }[scope]
+
+
+def _scope_params(scope: str, ctx: dict) -> list:
+    return {"all": [], "open": [ctx["closed"], ctx["as_of"]], "overdue": [ctx["closed"], ctx["as_of"]],
+            "due_7": [ctx["closed"], ctx["as_of"], ctx["as_of"]], "due_30": [ctx["closed"], ctx["as_of"], ctx["as_of"]],
+            "due_90": [ctx["closed"], ctx["as_of"], ctx["as_of"]]}[scope]
+
+
+def _deadline_parts(ctx: dict, where: str, where_params: list, scope: str, limit: int | None,
+                    agencies=None) -> tuple[str, list]:
+    """SQL (CTEs ending in `picked`) for the deadline rows in scope, each with its `due`:
+    dated rows in stored (due) order, recurring rows with the next date of their rule, undated rows
+    last (never in a scope but all). Each part stops at `limit` rows."""
+    lim = " LIMIT ?" if limit is not None else ""
+    lim_params = [int(limit)] if limit is not None else []
+    keep = _keep_order(agencies, limit)
+    sql = f"""WITH {_RULES_CTE},
+        dated AS (SELECT fi.*, fi.due_date AS due FROM deadline_index fi
+                  WHERE fi.due_date IS NOT NULL AND {where} AND {_scope(scope, 'fi.due_date')}{keep}),
+        recurring AS (
+            SELECT fi.*, r.next_due AS due FROM deadline_index fi JOIN rules r ON r.rule_key = {_RULE_KEY}
+            WHERE fi.due_date IS NULL AND {where} AND {_scope(scope, 'r.next_due')}
+            ORDER BY r.next_due, fi.source_file, fi.line, fi.char_start, fi.id{lim}),
+        undated AS (SELECT fi.*, NULL::DATE AS due FROM deadline_index fi
+                    WHERE fi.due_date IS NULL AND NOT list_contains(?::VARCHAR[], {_RULE_KEY}) AND {where}
+                      AND {'TRUE' if scope == 'all' else 'FALSE'}{keep}),
+        picked AS (SELECT * FROM dated UNION ALL SELECT * FROM recurring UNION ALL SELECT * FROM undated)"""
+    params = [ctx["rule_keys"], ctx["rule_dates"]]
+    params += where_params + _scope_params(scope, ctx) + lim_params
+    params += where_params + _scope_params(scope, ctx) + lim_params
+    params += [ctx["rule_keys"]] + where_params + lim_params
+    return sql, params
+
+
 def _state(row) -> str:
     if row["status"] in CLOSED_STATUSES:
         return row["status"]
@@ -191,55 +596,70 @@ def _state(row) -> str:
     return "今天到期" if days == 0 else f"剩 {days} 天"
 
 
-def deadline_rows(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Deadlines and relative deadlines, one row per goal, with the due date in effect at as_of.
+def deadline_rows(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None, agencies=None, doc_ids=None,
+                  kinds=None, text=None, scope: str = "all", limit: int | None = DISPLAY_LIMIT) -> pd.DataFrame:
+    """Deadlines and relative deadlines, one row per goal, with the due date in effect at as_of,
+    soonest first (undated last); at most `limit` rows (None: all).
 
     `due` is due_date, or the next occurrence of a dated recurring rule; `days_left` counts from
-    as_of; `status` comes from progress tracking (empty when it is not installed); a deadline whose
-    status is 已提交 or 不适用 is closed and never overdue."""
-    facts = all_facts(path)
-    frame = facts[facts["kind"].isin(["deadline", "relative"]) & facts["is_head"]].copy()
-    frame["due"] = [d if d is not None else next_occurrence(r, rule, as_of)
-                    for d, r, rule in zip(frame["due_date"], frame["recurrence"], frame["recurrence_rule"])]
-    frame["days_left"] = [None if d is None else (d - as_of).days for d in frame["due"]]
+    as_of; `status` comes from progress tracking (a frame with fact_id and status; empty when
+    none); a deadline whose status is 已提交 or 不适用 is closed and never overdue. scope: all,
+    open (not closed, due today or later), overdue, due_7 / due_30 / due_90 (open and due within
+    7, 30, 90 days: the overview's counts)."""
+    ctx = _context(path, as_of, statuses)
+    where, where_params = _filters(kinds=kinds, agencies=agencies, doc_ids=doc_ids, text=text)
+    parts, params = _deadline_parts(ctx, where, where_params, scope, limit, agencies)
+    order = "ORDER BY due NULLS LAST, source_file, line, char_start, id"
+    sql = f"""{parts},
+        st AS (SELECT unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS status),
+        top AS (SELECT p.*, coalesce(st.status, '') AS status, datediff('day', ?::DATE, p.due) AS days_left
+                FROM picked p LEFT JOIN st ON st.id = p.id {order}{' LIMIT ?' if limit is not None else ''})
+        SELECT {_ROW_COLUMNS.format(agencies='goal_agencies')}, fi.due, fi.days_left, fi.status
+        FROM top fi {_JOINS}
+        ORDER BY fi.due NULLS LAST, fi.source_file, fi.line, fi.char_start, fi.id"""
+    params += [ctx["status_ids"], ctx["statuses"], as_of] + ([int(limit)] if limit is not None else [])
+    frame = _finish(path, read(path, sql, params, prepared=True))
+    frame = _dates(frame, "due")
     frame["days_left"] = frame["days_left"].astype("Int64")
-    frame["status"] = ""
-    if statuses is not None and not statuses.empty:
-        by_id = dict(zip(statuses["fact_id"], statuses["status"].fillna("")))
-        frame["status"] = [by_id.get(i, "") for i in frame["id"]]
-    frame["closed"] = frame["status"].isin(CLOSED_STATUSES)
-    frame["overdue"] = (frame["days_left"] < 0).fillna(False).astype(bool) & ~frame["closed"]
-    frame["state"] = frame.apply(_state, axis=1) if len(frame) else pd.Series(dtype=str)
-    return frame.sort_values(["due", "source_file", "line"], na_position="last", key=_sort_key).reset_index(drop=True)
+    frame["status"] = frame["status"].fillna("")
+    frame["closed"] = frame["status"].isin(CLOSED_STATUSES).astype(bool)
+    frame["overdue"] = ((frame["days_left"] < 0).fillna(False).astype(bool) & ~frame["closed"]).astype(bool)
+    columns = ("status", "kind", "due", "recurrence", "days_left")
+    frame["state"] = pd.Series([_state(dict(zip(columns, values))) for values in zip(
+        frame["status"].tolist(), frame["kind"].tolist(), frame["due"].tolist(), frame["recurrence"].tolist(),
+        frame["days_left"].tolist())], index=frame.index, dtype=object)
+    return frame
 
 
-def _sort_key(column: pd.Series) -> pd.Series:
-    return column.map(lambda v: v.toordinal() if isinstance(v, dt.date) else v) if column.name == "due" else column
+def deadline_count(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None, agencies=None, doc_ids=None,
+                   kinds=None, text=None, scope: str = "all") -> int:
+    """How many rows deadline_rows would give without a limit."""
+    ctx = _context(path, as_of, statuses)
+    where, where_params = _filters(kinds=kinds, agencies=agencies, doc_ids=doc_ids, text=text)
+    parts, params = _deadline_parts(ctx, where, where_params, scope, None)
+    return int(read(path, f"{parts} SELECT count(*) AS n FROM picked", params, prepared=True).iloc[0]["n"])
 
 
 def due_counts(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None) -> dict:
     """The overview's numbers: open deadlines due within 7/30/90 days, overdue, milestones this year."""
-    rows = deadline_rows(path, as_of, statuses)
-    open_rows = rows[~rows["closed"] & rows["days_left"].notna()]
-    days = open_rows["days_left"].astype(int)
-    milestones = read(path, """
-        SELECT count(*) AS n FROM app_facts
-        WHERE kind = 'milestone' AND is_head AND year(due_date) = ?""", (as_of.year,))
-    return {
-        "due_7": int(((days >= 0) & (days <= 7)).sum()),
-        "due_30": int(((days >= 0) & (days <= 30)).sum()),
-        "due_90": int(((days >= 0) & (days <= 90)).sum()),
-        "overdue": int(rows["overdue"].sum()),
-        "milestones_this_year": int(milestones.iloc[0]["n"]),
-    }
+    ctx = _context(path, as_of, statuses)
+    counts = read(path, f"""WITH {_RULES_CTE},
+        dl AS (SELECT datediff('day', ?::DATE, coalesce(fi.due_date, r.next_due)) AS days,
+                      list_contains(?::VARCHAR[], fi.id) AS closed
+               FROM deadline_index fi LEFT JOIN rules r ON fi.due_date IS NULL AND r.rule_key = {_RULE_KEY})
+        SELECT count(*) FILTER (WHERE NOT closed AND days BETWEEN 0 AND 7) AS due_7,
+               count(*) FILTER (WHERE NOT closed AND days BETWEEN 0 AND 30) AS due_30,
+               count(*) FILTER (WHERE NOT closed AND days BETWEEN 0 AND 90) AS due_90,
+               count(*) FILTER (WHERE NOT closed AND days < 0) AS overdue,
+               (SELECT sum(n) FROM year_kind_counts WHERE kind = 'milestone' AND year = ?) AS milestones_this_year
+        FROM dl""", [ctx["rule_keys"], ctx["rule_dates"], as_of, ctx["closed"], as_of.year], prepared=True).iloc[0]
+    return {key: 0 if pd.isna(counts[key]) else int(counts[key])
+            for key in ("due_7", "due_30", "due_90", "overdue", "milestones_this_year")}
 
 
 def facts_by_year_kind(path: Path) -> pd.DataFrame:
     """Goals per due year and kind (one count per same-goal group)."""
-    frame = read(path, """
-        SELECT year(due_date) AS year, kind, count(*) AS n
-        FROM app_facts WHERE is_head AND due_date IS NOT NULL
-        GROUP BY ALL ORDER BY year, kind""")
+    frame = read(path, "SELECT year, kind, n FROM year_kind_counts ORDER BY year, kind", prepared=True)
     frame["kind_label"] = frame["kind"].map(KIND_LABELS).fillna(frame["kind"])
     return frame
 
@@ -247,25 +667,32 @@ def facts_by_year_kind(path: Path) -> pd.DataFrame:
 def facts_by_agency(path: Path, limit: int = 20) -> pd.DataFrame:
     """Goals per agency and kind, for the agencies with the most goals."""
     frame = read(path, """
-        WITH per AS (
-            SELECT af.agency, f.kind, count(DISTINCT f.goal_id) AS n
-            FROM agency_facts af JOIN app_facts f ON f.id = af.id
-            GROUP BY ALL),
-        top AS (SELECT agency FROM per GROUP BY agency ORDER BY sum(n) DESC, agency LIMIT ?)
-        SELECT per.* FROM per JOIN top USING (agency) ORDER BY agency, kind""", (limit,))
+        WITH top AS (SELECT agency FROM agency_kind_counts GROUP BY agency ORDER BY sum(n) DESC, agency LIMIT ?)
+        SELECT c.agency, c.kind, c.n FROM agency_kind_counts c JOIN top USING (agency)
+        ORDER BY c.agency, c.kind""", (limit,), prepared=True)
     frame["kind_label"] = frame["kind"].map(KIND_LABELS).fillna(frame["kind"])
     return frame
 
 
-def plan_periods(path: Path) -> pd.DataFrame:
-    """Articles whose titles state a plan period (行动方案（2024—2026年）), for timeline bars."""
-    return read(path, """
+def plan_periods(path: Path, article_ids=None, agency: str | None = None, limit: int = 200) -> pd.DataFrame:
+    """Articles whose titles state a plan period (行动方案（2024—2026年）), for timeline bars; only
+    these articles, or this agency's, when given."""
+    where, params = ["a.period_start IS NOT NULL AND a.period_end IS NOT NULL"], []
+    if article_ids is not None:
+        where.append("list_contains(?::VARCHAR[], a.article_id)")
+        params.append(sorted({str(i) for i in article_ids if isinstance(i, str)}))
+    if agency:
+        where.append("list_contains(a.issuers, ?)")
+        params.append(agency)
+    frame = read(path, f"""
         SELECT a.article_id, a.doc_id, a.source_file, a.start_line AS line, a.title AS article_title,
                a.period_start, a.period_end, coalesce(d.title, a.source_file) AS document_title,
                array_to_string(a.issuers, '、') AS agencies_text, a.issuers AS agencies
         FROM articles a LEFT JOIN documents d ON d.doc_id = a.doc_id
-        WHERE a.period_start IS NOT NULL AND a.period_end IS NOT NULL
-        ORDER BY a.period_start, a.title""").assign(agencies=lambda f: [_as_list(v) for v in f["agencies"]])
+        WHERE {' AND '.join(where)}
+        ORDER BY a.period_start, a.title LIMIT ?""", params + [limit])
+    frame["agencies"] = [_as_list(v) for v in frame["agencies"]]
+    return frame
 
 
 def period_start(row) -> dt.date | None:
@@ -278,47 +705,125 @@ def period_start(row) -> dt.date | None:
 
 
 def elapsed_share(start: dt.date | None, due: dt.date | None, as_of: dt.date) -> float | None:
-    """Share of the period start..due that has passed at as_of, clipped to 0..1."""
-    if start is None or due is None or due <= start:
+    """Share of the period start..due that has passed at as_of, clipped to 0..1: all of it once the
+    due date has passed (whatever the start); None while the start is unknown (or after the due)."""
+    if due is None:
+        return None
+    if as_of >= due:
+        return 1.0
+    if start is None or due <= start:
         return None
     return min(1.0, max(0.0, (as_of - start).days / (due - start).days))
 
 
+# ---- agencies -------------------------------------------------------------------------------
+
+def _agency_deadlines_sql(ctx: dict, agency_filter: str = "TRUE") -> tuple[str, list]:
+    """A CTE `per` (agency, open_deadlines, overdue) from the per-agency counts of head deadlines
+    by due date and rule, less the deadlines staff closed."""
+    sql = f"""WITH {_RULES_CTE},
+        due AS (SELECT c.agency, c.n, coalesce(c.due_date, r.next_due) AS due
+                FROM deadline_agency_due c
+                LEFT JOIN rules r ON c.due_date IS NULL
+                                 AND r.rule_key = coalesce(c.recurrence, '') || '|' || coalesce(c.recurrence_rule, '')
+                WHERE {agency_filter}),
+        closed AS (SELECT ha.agency, -1 AS n, coalesce(ha.due_date, r.next_due) AS due
+                   FROM head_agency ha
+                   LEFT JOIN rules r ON ha.due_date IS NULL
+                                    AND r.rule_key = coalesce(ha.recurrence, '') || '|' || coalesce(ha.recurrence_rule, '')
+                   WHERE ha.id IN (SELECT unnest(?::VARCHAR[])) AND ha.kind IN ('deadline', 'relative')
+                     AND {agency_filter.replace('c.', 'ha.')}),
+        per AS (SELECT agency, coalesce(sum(n) FILTER (WHERE due >= ?::DATE), 0) AS open_deadlines,
+                       coalesce(sum(n) FILTER (WHERE due < ?::DATE), 0) AS overdue
+                FROM (SELECT * FROM due UNION ALL SELECT * FROM closed) GROUP BY agency)"""
+    return sql, [ctx["rule_keys"], ctx["rule_dates"], ctx["closed"], ctx["as_of"], ctx["as_of"]]
+
+
 def agencies_ranked(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None) -> pd.DataFrame:
     """Agencies by open deadlines (due on or after as_of, not closed), then by overdue and all goals."""
-    rows = deadline_rows(path, as_of, statuses)
-    names = read(path, "SELECT name AS agency, level FROM agencies ORDER BY name")
-    exploded = rows.explode("agencies")
-    open_ = exploded[~exploded["closed"] & (exploded["days_left"] >= 0).fillna(False)]
-    overdue = exploded[exploded["overdue"]]
-    goals = read(path, """
-        SELECT af.agency, count(DISTINCT f.goal_id) AS goals
-        FROM agency_facts af JOIN app_facts f ON f.id = af.id GROUP BY af.agency""")
-    names["open_deadlines"] = names["agency"].map(open_.groupby("agencies").size()).fillna(0).astype(int)
-    names["overdue"] = names["agency"].map(overdue.groupby("agencies").size()).fillna(0).astype(int)
-    names["goals"] = names["agency"].map(dict(zip(goals["agency"], goals["goals"]))).fillna(0).astype(int)
-    names = names[names["goals"] > 0]
-    return names.sort_values(["open_deadlines", "overdue", "goals", "agency"],
-                             ascending=[False, False, False, True]).reset_index(drop=True)
+    cte, params = _agency_deadlines_sql(_context(path, as_of, statuses))
+    return read(path, f"""{cte},
+        goals AS (SELECT agency, sum(n) AS goals FROM agency_kind_counts GROUP BY agency),
+        levels AS (SELECT name AS agency, any_value(level) AS level FROM agencies GROUP BY name)
+        SELECT g.agency, coalesce(l.level, 'other') AS level,
+               coalesce(p.open_deadlines, 0)::INT AS open_deadlines, coalesce(p.overdue, 0)::INT AS overdue,
+               g.goals::INT AS goals
+        FROM goals g LEFT JOIN per p USING (agency) LEFT JOIN levels l USING (agency)
+        ORDER BY open_deadlines DESC, overdue DESC, goals DESC, agency""", params, prepared=True)
+
+
+def _busiest_agency(path: Path) -> str:
+    top = read(path, "SELECT agency FROM agency_kind_counts GROUP BY agency ORDER BY sum(n) DESC, agency LIMIT 1",
+               prepared=True)
+    return "" if top.empty else top.iloc[0]["agency"]
+
+
+def agency_summary(path: Path, agency: str | None = None, as_of: dt.date | None = None,
+                   statuses: pd.DataFrame | None = None) -> dict:
+    """One agency's numbers (None: the agency with the most goals): open and overdue deadlines at
+    as_of (default today), targets, milestones, bulletins."""
+    agency = agency if agency is not None else _busiest_agency(path)
+    as_of = as_of or dt.date.today()
+    cte, params = _agency_deadlines_sql(_context(path, as_of, statuses), "c.agency = ?")
+    # the agency parameter sits in both CTEs that filter on it
+    params = params[:2] + [agency] + params[2:3] + [agency] + params[3:]
+    row = read(path, f"""{cte}
+        SELECT coalesce((SELECT open_deadlines FROM per), 0) AS open_deadlines,
+               coalesce((SELECT overdue FROM per), 0) AS overdue,
+               coalesce((SELECT sum(n) FROM agency_kind_counts WHERE agency = ? AND kind = 'target'), 0) AS targets,
+               coalesce((SELECT sum(n) FROM agency_kind_counts WHERE agency = ? AND kind = 'milestone'), 0)
+                   AS milestones,
+               coalesce((SELECT n FROM agency_doc_counts WHERE agency = ?), 0) AS documents""",
+               params + [agency] * 3, prepared=True).iloc[0]
+    return {key: int(row[key]) for key in ("open_deadlines", "overdue", "targets", "milestones", "documents")}
+
+
+def agency_documents(path: Path, agency: str | None = None, limit: int = DISPLAY_LIMIT) -> pd.DataFrame:
+    """The bulletins and articles where an agency's goals are stated, most goals first (None: the
+    agency with the most goals)."""
+    agency = agency if agency is not None else _busiest_agency(path)
+    return read(path, """
+        WITH per AS (SELECT doc_id, article_id, count(*) AS facts, min(line) AS first_line
+                     FROM head_agency WHERE agency = ? GROUP BY ALL ORDER BY facts DESC, doc_id, first_line LIMIT ?)
+        SELECT coalesce(d.title, d.source_file) AS document_title, d.source_file, a.title AS article_title,
+               per.facts, per.first_line, per.doc_id
+        FROM per LEFT JOIN articles a ON a.article_id = per.article_id
+        LEFT JOIN documents d ON d.doc_id = per.doc_id
+        ORDER BY per.facts DESC, document_title, per.first_line""", (agency, limit), prepared=True)
 
 
 # ---- documents and text ---------------------------------------------------------------------
 
-def documents(path: Path) -> pd.DataFrame:
-    """Bulletins, newest first."""
-    return _dates(read(path, """
+def documents(path: Path, text: str | None = None, limit: int | None = None, doc_ids=None) -> pd.DataFrame:
+    """Bulletins, newest first; those whose title or file name contains `text`, or these doc_ids;
+    at most `limit`."""
+    where, params = "TRUE", []
+    if text:
+        test, params = _contains("coalesce(title, '') || ' ' || source_file", text)
+        where = test
+    if doc_ids is not None:
+        where += " AND doc_id IN (SELECT unnest(?::VARCHAR[]))"
+        params = params + [list(doc_ids)]
+    frame = read(path, f"""
         SELECT doc_id, source_file, coalesce(title, source_file) AS title, issued_on,
                n_articles, n_facts, n_lines
-        FROM documents ORDER BY issued_on DESC NULLS LAST, source_file"""), "issued_on")
+        FROM documents WHERE {where} ORDER BY issued_on DESC NULLS LAST, source_file
+        {'LIMIT ?' if limit is not None else ''}""", params + ([int(limit)] if limit is not None else []))
+    return _dates(frame, "issued_on")
+
+
+def document_count(path: Path) -> int:
+    return int(read(path, "SELECT count(*) AS n FROM documents").iloc[0]["n"])
 
 
 def articles(path: Path, doc_id: str) -> pd.DataFrame:
     """A bulletin's articles in order, with how many facts each holds."""
     return _dates(read(path, """
+        WITH n AS (SELECT article_id, count(*) AS n_facts FROM facts WHERE doc_id = ? GROUP BY article_id)
         SELECT a.article_id, a.ordinal, a.title, a.start_line, a.end_line, a.kind, a.doc_number,
-               a.issued_on, array_to_string(a.issuers, '、') AS issuers,
-               (SELECT count(*) FROM facts f WHERE f.article_id = a.article_id) AS n_facts
-        FROM articles a WHERE a.doc_id = ? ORDER BY a.ordinal""", (doc_id,)), "issued_on")
+               a.issued_on, array_to_string(a.issuers, '、') AS issuers, coalesce(n.n_facts, 0) AS n_facts
+        FROM articles a LEFT JOIN n USING (article_id)
+        WHERE a.doc_id = ? ORDER BY a.ordinal""", (doc_id, doc_id)), "issued_on")
 
 
 def article_lines(path: Path, doc_id: str, start_line: int, end_line: int) -> pd.DataFrame:
@@ -328,30 +833,58 @@ def article_lines(path: Path, doc_id: str, start_line: int, end_line: int) -> pd
         WHERE doc_id = ? AND line BETWEEN ? AND ? ORDER BY line""", (doc_id, start_line, end_line))
 
 
-def _like(text: str) -> str:
-    """An ILIKE pattern matching `text` literally anywhere (%, _ and \\ escaped)."""
-    return "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+def document_facts(path: Path, doc_id: str, start_line: int = 1, end_line: int = 2**31 - 1) -> pd.DataFrame:
+    """Every fact (not one per goal: each place is marked) in a line range of one bulletin."""
+    return fact_rows(path, doc_ids=[doc_id], heads_only=False, limit=None).pipe(
+        lambda f: f[f["line"].between(start_line, end_line)].reset_index(drop=True))
+
+
+def _contains(column: str, text: str) -> tuple[str, list]:
+    """A literal substring test (the text is a parameter and never a pattern: no wildcard or quote
+    in it means anything), case-insensitive when the text has case."""
+    if text.lower() == text.upper():
+        return f"contains(coalesce({column}, ''), ?)", [text]
+    return f"regexp_matches(coalesce({column}, ''), ?, 'i')", [re.escape(text)]
 
 
 def search_facts(path: Path, text: str, limit: int = 200) -> pd.DataFrame:
-    """Facts whose quote, metric, agencies, article or bulletin title contains `text`."""
-    pattern = _like(text)
-    frame = read(path, """
-        SELECT id FROM app_facts
-        WHERE quote ILIKE ? ESCAPE '\\' OR metric ILIKE ? ESCAPE '\\' OR agencies_text ILIKE ? ESCAPE '\\'
-           OR article_title ILIKE ? ESCAPE '\\' OR document_title ILIKE ? ESCAPE '\\'
-        ORDER BY source_file, line, char_start LIMIT ?""", (pattern,) * 5 + (limit,))
-    facts = all_facts(path)
-    return facts[facts["id"].isin(frame["id"])].reset_index(drop=True)
+    """Facts (every place, not one per goal) whose quote, metric, agencies, article or bulletin
+    title contains `text`, by due date; at most `limit`."""
+    quote_test, quote_params = _contains("fi.quote", text)
+    metric_test, metric_params = _contains("fi.metric", text)
+    parts = [f"(SELECT fi.rowid AS pos FROM fact_index fi WHERE {quote_test} OR {metric_test} LIMIT ?)"]
+    params = quote_params + metric_params + [limit]
+    # titles and agency names are short tables: test them first and add only what can match
+    title_test, title_params = _contains("title", text)
+    name_test, name_params = _contains("agency", text)
+    hits = read(path, f"""
+        SELECT (SELECT count(*) FROM article_info WHERE {title_test}) AS articles,
+               (SELECT count(*) FROM document_info WHERE {title_test}) AS documents,
+               (SELECT count(*) FROM (SELECT DISTINCT agency FROM agency_kind_counts) WHERE {name_test}) AS agencies""",
+                title_params * 2 + name_params, prepared=True).iloc[0]
+    for count, sql, p in (
+            (hits["articles"], f"fi.article_id IN (SELECT article_id FROM article_info WHERE {title_test})", title_params),
+            (hits["documents"], f"fi.doc_id IN (SELECT doc_id FROM document_info WHERE {title_test})", title_params),
+            (hits["agencies"], None, name_params)):
+        if count and sql is None:
+            parts.append(f"(SELECT DISTINCT pos FROM fact_agency WHERE {name_test} ORDER BY pos LIMIT ?)")
+            params += p + [limit]
+        elif count:
+            parts.append(f"(SELECT fi.rowid AS pos FROM fact_index fi WHERE {sql} ORDER BY fi.rowid LIMIT ?)")
+            params += p + [limit]
+    sql = (f"WITH hits AS (SELECT DISTINCT pos FROM ({' UNION ALL '.join(parts)}) ORDER BY pos LIMIT ?) "
+           f"SELECT {_ROW_COLUMNS.format(agencies='agencies')} FROM (SELECT * FROM fact_index fi "
+           f"WHERE fi.rowid IN (SELECT pos FROM hits)) fi {_JOINS} {_ORDER}")
+    return _finish(path, read(path, sql, params + [limit], prepared=True))
 
 
 def search_lines(path: Path, text: str, limit: int = 200) -> pd.DataFrame:
     """Lines of article text containing `text`, with their article and bulletin."""
-    return read(path, """
+    test, params = _contains("l.text", text)
+    return read(path, f"""
         SELECT l.doc_id, l.source_file, l.line, l.text, l.article_id,
                a.title AS article_title, coalesce(d.title, l.source_file) AS document_title
-        FROM lines l
+        FROM (SELECT * FROM lines l WHERE {test} ORDER BY l.source_file, l.line LIMIT ?) l
         LEFT JOIN articles a ON a.article_id = l.article_id
         LEFT JOIN documents d ON d.doc_id = l.doc_id
-        WHERE l.text ILIKE ? ESCAPE '\\'
-        ORDER BY l.source_file, l.line LIMIT ?""", (_like(text), limit))
+        ORDER BY l.source_file, l.line""", params + [limit])

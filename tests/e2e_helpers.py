@@ -178,3 +178,63 @@ def running_app(db_path: Path, timeout: float = 30.0):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+# ---- driving the app in headless Chromium (Playwright) --------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking"]
+
+
+def launch_chromium(playwright):
+    """Debian's chromium (never a downloaded one), headless."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def settle(page, pause_ms: int = 600) -> None:
+    """Wait until Streamlit has finished the current run (its status widget gone), then a moment for
+    grids and charts to paint."""
+    page.wait_for_timeout(200)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=60_000)
+    page.wait_for_timeout(pause_ms)
+
+
+def set_as_of(page, day: dt.date) -> None:
+    """Type a date into the sidebar's 基准日期 field (year, month, day segments), then leave it so
+    the app reruns with it; waits until the page says it counts from that date (the overview and
+    deadline pages do)."""
+    year = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] [role="spinbutton"][data-type="year"]')
+    for attempt in range(3):
+        year.click()
+        page.keyboard.type(f"{day:%Y%m%d}")
+        page.keyboard.press("Tab")
+        page.locator('[data-testid="stMain"] h1').first.click()
+        settle(page)
+        try:
+            page.locator('[data-testid="stMain"]').get_by_text(f"基准日期 {day.isoformat()}").first.wait_for(
+                timeout=10_000)
+            return
+        except Exception:  # the change raced a rerun: type it again
+            if attempt == 2:
+                raise
+
+
+def open_page(page, title: str) -> None:
+    """Follow the sidebar navigation link with this title, as a visitor would."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    page.locator("h1").filter(has_text=title).first.wait_for(timeout=60_000)
+    settle(page)
+
+
+def grid_cells(page, index: int = 0) -> list[str]:
+    """The texts of the visible cells of the index-th st.dataframe (its accessible grid)."""
+    grid = page.locator('[data-testid="stDataFrame"]:visible').nth(index)
+    grid.wait_for(timeout=60_000)
+    grid.locator('[role="gridcell"]').first.wait_for(state="attached", timeout=30_000)
+    return grid.locator('[role="gridcell"]').all_inner_texts()
+
+
+def metrics(page) -> dict[str, str]:
+    texts = page.locator('[data-testid="stMetric"]:visible').all_inner_texts()
+    return {label.strip(): value.strip() for label, _, value in (t.partition("\n") for t in texts)}

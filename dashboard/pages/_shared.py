@@ -13,6 +13,8 @@ import streamlit as st
 from dashboard import queries
 
 DOCUMENTS_URL = "documents"  # url_path of the 文档 page; ?fact=<id> opens a fact in its article
+PLOT_CONFIG = {"displayModeBar": False}  # its buttons are English and zooming a timeline helps no one here
+PLOT_FONT = dict(family="WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, sans-serif")
 KIND_COLORS = {"截止事项": "#d62728", "目标": "#1f77b4", "里程碑": "#2ca02c", "相对期限": "#9467bd",
                "规划期": "#c7c7c7"}
 
@@ -43,14 +45,33 @@ def fact_url(fact_id: str) -> str:
     return f"{DOCUMENTS_URL}?fact={fact_id}"
 
 
-def with_links(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add the 出处 column: a link from each row to its quote in the article text."""
+def for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text the grid shows as is: dates as YYYY-MM-DD and missing values as empty cells (the grid
+    would print "None"); numbers and lists stay as they are."""
     frame = frame.copy()
-    frame["出处"] = [fact_url(i) for i in frame["id"]]
+    for column in frame.columns:
+        if pd.api.types.is_numeric_dtype(frame[column]) or pd.api.types.is_bool_dtype(frame[column]):
+            continue
+        frame[column] = [v.isoformat() if isinstance(v, (dt.date, pd.Timestamp)) and not pd.isna(v)
+                         else "" if v is None or (not isinstance(v, (list, tuple)) and not hasattr(v, "__len__")
+                                                   and pd.isna(v)) else v
+                         for v in frame[column]]
     return frame
 
 
-LINK_COLUMN = st.column_config.LinkColumn("出处", display_text="查看原文", help="打开原文所在文章，事实高亮显示")
+def with_links(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows for a grid, with the 出处 column: a link to the fact marked in its article, whose
+    text is the line and bulletin (第N行 · 文档; the line first, so a narrow column still shows it),
+    so every row shows where it comes from."""
+    frame = frame.copy()
+    frame["出处"] = [f"{fact_url(i)}#第{line}行 · {title}"
+                    for i, title, line in zip(frame["id"], frame["document_title"], frame["line"])]
+    return for_display(frame)
+
+
+LINK_COLUMN = st.column_config.LinkColumn("出处", display_text=r"#(.+)$", width=230,
+                                          help="点击打开原文所在文章（新标签页），事实高亮显示")
+QUOTE_COLUMN = st.column_config.TextColumn("原文", width="large", help="抽取出事实的原句；完整原文见出处")
 
 
 def source_label(row) -> str:
@@ -74,10 +95,12 @@ def highlight(text: str, spans: list[tuple[int, int, str]], focus: tuple[int, in
     return "".join(parts)
 
 
-def fact_card(fact: dict) -> None:
+def fact_card(fact: dict, link: bool = True) -> None:
     """A fact with everything needed to check it: the quote marked in its line, document, line."""
     due = fact.get("due") or fact.get("due_date")
-    st.markdown(f"**{fact['kind_label']}** · {html.escape(str(fact.get('metric') or ''))}")
+    metric = fact.get("metric")
+    metric = "" if metric is None or (isinstance(metric, float) and pd.isna(metric)) else str(metric)
+    st.markdown(f"**{fact['kind_label']}**" + (f" · {html.escape(metric)}" if metric else ""))
     meta = [f"截止/到期：{due}" if due else None,
             f"目标值：{format_value(fact)}" if fact.get("value") is not None and not pd.isna(fact["value"]) else None,
             f"周期：{fact['recurrence_rule']}" if fact.get("recurrence_rule") else None,
@@ -91,7 +114,9 @@ def fact_card(fact: dict) -> None:
     st.caption(f"来源：{html.escape(source_label(fact))} · {html.escape(str(fact.get('article_title') or ''))}")
     if fact.get("goal_size", 1) and int(fact.get("goal_size", 1)) > 1:
         st.caption(f"同一目标出现 {int(fact['goal_size'])} 处：{fact['sources']}")
-    st.page_link("pages/documents.py", label="在文档中查看原文", icon="📄", query_params={"fact": fact["id"]})
+    if link:
+        st.page_link("pages/documents.py", label="在文档中查看原文", icon=":material/description:",
+                     query_params={"fact": fact["id"]})
 
 
 def format_value(row) -> str:
@@ -104,35 +129,54 @@ def format_value(row) -> str:
     return f"{symbol}{number}{row.get('unit') or ''}".strip()
 
 
-def fact_filters(frame: pd.DataFrame, key: str, kinds: bool = True, years: bool = True) -> pd.DataFrame:
-    """Agency / document / kind / year-range / keyword filters above a view; returns the kept rows."""
-    columns = st.columns(4 if kinds else 3)
-    agencies = sorted({a for row in frame["agencies"] for a in row})
-    chosen_agencies = columns[0].multiselect("部门", agencies, key=f"{key}_agency", placeholder="全部部门")
-    chosen_docs = columns[1].multiselect("文档", sorted(frame["document_title"].unique()), key=f"{key}_doc",
-                                         placeholder="全部文档")
+def fact_filters(options: dict, key: str, kinds=tuple(queries.KIND_LABELS), years: bool = True) -> dict:
+    """Agency / bulletin / kind / keyword (and due-year range) filters above a view, offering
+    queries.filter_options(). Returns them as keyword arguments for the queries (the filtering
+    happens in SQL). A link may preset them once: ?kind=milestone&year=2026&agency=…"""
+    preset_from_link(key, options)
+    kinds = [k for k in kinds if k in options["kinds"]] if kinds else []
+    columns = st.columns(4 if len(kinds) > 1 else 3)
+    chosen_agencies = columns[0].multiselect("部门", options["agencies"], key=f"{key}_agency", placeholder="全部部门")
+    docs = options["documents"]
+    chosen_docs = columns[1].multiselect("文档", list(docs), key=f"{key}_doc", placeholder="全部文档",
+                                         format_func=lambda doc_id: docs.get(doc_id, doc_id))
     chosen_kinds = []
-    if kinds:
-        chosen_kinds = columns[2].multiselect("类型", list(dict.fromkeys(frame["kind_label"])), key=f"{key}_kind",
-                                              placeholder="全部类型")
-    keyword = columns[-1].text_input("关键词", key=f"{key}_text", placeholder="原文或事项中的文字")
-    kept = frame
-    if chosen_agencies:
-        kept = kept[kept["agencies"].map(lambda names: bool(set(names) & set(chosen_agencies))).astype(bool)]
-    if chosen_docs:
-        kept = kept[kept["document_title"].isin(chosen_docs)]
-    if chosen_kinds:
-        kept = kept[kept["kind_label"].isin(chosen_kinds)]
-    if keyword:
-        kept = kept[kept["quote"].str.contains(keyword, regex=False)
-                    | kept["metric"].fillna("").str.contains(keyword, regex=False)]
-    if years:
-        due_years = sorted({d.year for d in frame["due_date"] if d is not None})
-        if len(due_years) > 1:
-            low, high = st.slider("到期年份", due_years[0], due_years[-1], (due_years[0], due_years[-1]),
-                                  key=f"{key}_years")
-            kept = kept[kept["due_date"].map(lambda d: d is None or low <= d.year <= high).astype(bool)]
-    return kept
+    if len(kinds) > 1:
+        labels = {queries.KIND_LABELS[k]: k for k in kinds}
+        chosen_kinds = [labels[label] for label in columns[2].multiselect(
+            "类型", list(labels), key=f"{key}_kind", placeholder="全部类型")]
+    keyword = columns[-1].text_input("关键词", key=f"{key}_text", placeholder="原文或事项中的文字").strip()
+    chosen_years = None
+    if years and options["years"] and options["years"][0] < options["years"][1]:
+        low, high = options["years"]
+        chosen = st.slider("到期年份", low, high, (low, high), key=f"{key}_years")
+        chosen_years = None if chosen == (low, high) else chosen
+    return {"agencies": chosen_agencies or None, "doc_ids": chosen_docs or None,
+            "kinds": chosen_kinds or None, "text": keyword or None,
+            **({"years": chosen_years} if years else {})}
+
+
+def preset_from_link(key: str, options: dict) -> None:
+    """Set the filters from the page's query parameters, once per link (the overview's counts open
+    their lists this way); afterwards the widgets are the user's."""
+    params = {k: v for k, v in st.query_params.items() if k in ("kind", "year", "agency")}
+    if not params or st.session_state.get(f"{key}_link") == params:
+        return
+    st.session_state[f"{key}_link"] = params
+    if params.get("kind") in queries.KIND_LABELS:
+        st.session_state[f"{key}_kind"] = [queries.KIND_LABELS[params["kind"]]]
+    if params.get("agency") in options["agencies"]:
+        st.session_state[f"{key}_agency"] = [params["agency"]]
+    year = params.get("year", "")
+    if year.isdigit() and options["years"] and options["years"][0] <= int(year) <= options["years"][1]:
+        st.session_state[f"{key}_years"] = (int(year), int(year))
+
+
+def shown_caption(shown: int, total: int, what: str = "项") -> str:
+    """共 N 项, and when the table holds fewer, that filters narrow it and downloads hold all."""
+    if total > shown:
+        return f"共 {total} {what}，表中显示前 {shown} {what}（按到期日期）；可用上面的条件缩小范围。"
+    return f"共 {total} {what}。"
 
 
 def _wrap(text: str, width: int = 32) -> str:
@@ -145,24 +189,35 @@ def _short(text: str, width: int = 26) -> str:
 
 
 def timeline_figure(facts: pd.DataFrame, periods: pd.DataFrame, as_of_date: dt.date) -> go.Figure:
-    """Deadlines as points and plan periods, milestones and targets as bars, one row per article,
-    with a line at the as-of date; hovering any mark shows its quote and source."""
-    bars, points = [], []
+    """One row per goal, soonest first: deadlines as points on their date, milestones and targets as
+    bars over their period (from its start or the bulletin's date to the due date); plan periods as
+    grey bars on top; a dashed line at the as-of date. Each row is labelled with what is due and
+    its line; hovering shows the quote, bulletin, file and line."""
+    rows, bars, points = [], [], []
+
+    def label(text: str, line) -> str:
+        base = f"{_short(text, 22)}（第{line}行）"
+        name = base
+        while name in rows:  # two goals with the same words and line number in different bulletins
+            name += "\u200b"
+        rows.append(name)
+        return name
+
+    for _, row in periods.iterrows():
+        hover = (f"<b>规划期</b> {row['period_start']}—{row['period_end']}年<br>{_wrap(row['article_title'])}"
+                 f"<br><i>{html.escape(row['document_title'])} · {html.escape(row['source_file'])} 第{row['line']}行</i>")
+        bars.append((label("规划期：" + row["article_title"], row["line"]), dt.date(int(row["period_start"]), 1, 1),
+                     dt.date(int(row["period_end"]) + 1, 1, 1), "规划期", hover))
     for _, row in facts[facts["due_date"].notna()].iterrows():
-        label = _short(row["article_title"] or row["document_title"])
         hover = (f"<b>{row['kind_label']}</b> {html.escape(str(row['due_date']))}<br>{_wrap(row['quote'])}"
                  f"<br><i>{html.escape(source_label(row))}</i>")
+        name = label(row["metric"] if isinstance(row["metric"], str) and row["metric"] else row["quote"], row["line"])
         if row["kind"] in ("deadline", "relative"):
-            points.append((label, row["due_date"], row["kind_label"], hover))
+            points.append((name, row["due_date"], row["kind_label"], hover))
         else:
             start = queries.period_start(row) or dt.date(row["due_date"].year, 1, 1)
             start = min(start, row["due_date"])
-            bars.append((label, start, row["due_date"] + dt.timedelta(days=1), row["kind_label"], hover))
-    for _, row in periods.iterrows():
-        hover = (f"<b>规划期</b> {row['period_start']}—{row['period_end']}年<br>{_wrap(row['article_title'])}"
-                 f"<br><i>{html.escape(row['document_title'])} · {row['source_file']} 第{row['line']}行</i>")
-        bars.append((_short(row["article_title"]), dt.date(int(row["period_start"]), 1, 1),
-                     dt.date(int(row["period_end"]) + 1, 1, 1), "规划期", hover))
+            bars.append((name, start, row["due_date"] + dt.timedelta(days=1), row["kind_label"], hover))
 
     fig = go.Figure()
     for kind in ("规划期", "目标", "里程碑"):
@@ -171,7 +226,7 @@ def timeline_figure(facts: pd.DataFrame, periods: pd.DataFrame, as_of_date: dt.d
             fig.add_trace(go.Bar(
                 y=[b[0] for b in chosen], base=[b[1].isoformat() for b in chosen],
                 x=[(b[2] - b[1]).days * 86_400_000 for b in chosen], orientation="h", name=kind,
-                marker_color=KIND_COLORS[kind], opacity=0.55 if kind == "规划期" else 0.8,
+                marker_color=KIND_COLORS[kind], opacity=0.45 if kind == "规划期" else 0.8,
                 hovertext=[b[4] for b in chosen], hoverinfo="text"))
     for kind in ("截止事项", "相对期限"):
         chosen = [p for p in points if p[2] == kind]
@@ -180,16 +235,14 @@ def timeline_figure(facts: pd.DataFrame, periods: pd.DataFrame, as_of_date: dt.d
                 y=[p[0] for p in chosen], x=[p[1].isoformat() for p in chosen], mode="markers", name=kind,
                 marker=dict(symbol="diamond", size=12, color=KIND_COLORS[kind], line=dict(width=1, color="white")),
                 hovertext=[p[3] for p in chosen], hoverinfo="text"))
-    rows = list(dict.fromkeys([b[0] for b in bars] + [p[0] for p in points]))
     fig.add_shape(type="line", x0=as_of_date.isoformat(), x1=as_of_date.isoformat(), y0=0, y1=1, yref="paper",
                   line=dict(color="#333", width=2, dash="dash"))
-    fig.add_annotation(x=as_of_date.isoformat(), y=1, yref="paper", text=f"基准日 {as_of_date}", showarrow=False,
-                       yanchor="bottom", font=dict(size=12))
+    fig.add_annotation(x=as_of_date.isoformat(), y=1, yref="paper", yshift=26, text=f"基准日 {as_of_date}",
+                       showarrow=False, yanchor="bottom", font=dict(size=12), bgcolor="white")
     fig.update_layout(
-        barmode="overlay", height=max(260, 90 + 30 * len(rows)), margin=dict(l=10, r=10, t=30, b=10),
-        xaxis=dict(type="date", title=None), yaxis=dict(autorange="reversed", title=None, categoryorder="array",
-                                                        categoryarray=rows),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0.5, xanchor="center"),
-        font=dict(family="WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, sans-serif"),
-        hoverlabel=dict(align="left"))
+        barmode="overlay", height=max(280, 140 + 26 * len(rows)), margin=dict(l=10, r=10, t=70, b=10),
+        xaxis=dict(type="date", title=None, side="top", tickformat="%Y年"),
+        yaxis=dict(autorange="reversed", title=None, categoryorder="array", categoryarray=rows, automargin=True),
+        legend=dict(orientation="h", yanchor="top", y=-0.02, x=0.5, xanchor="center"), showlegend=True,
+        font=PLOT_FONT, hoverlabel=dict(align="left"))
     return fig

@@ -8,43 +8,51 @@ from dashboard import exports, queries
 from dashboard.pages import _shared as ui
 
 db, as_of = ui.db(), ui.as_of()
+statuses = ui.statuses()
 
 st.title("截止事项")
 st.caption(f"剩余天数按基准日期 {as_of} 计算；周期性事项若规则写明日期，显示下一次的日期。")
 
-rows = queries.deadline_rows(db, as_of, ui.statuses())
-shown = ui.fact_filters(rows, "deadlines", kinds=True, years=False)
-scope = st.radio("范围", ["全部", "未到期", "已逾期", "90天内"], horizontal=True, key="deadlines_scope")
-if scope == "未到期":
-    shown = shown[~shown["closed"] & (shown["days_left"] >= 0).fillna(False)]
-elif scope == "已逾期":
-    shown = shown[shown["overdue"]]
-elif scope == "90天内":
-    shown = shown[~shown["closed"] & shown["days_left"].between(0, 90).fillna(False)]
+filters = ui.fact_filters(queries.filter_options(db), "deadlines", kinds=queries.DEADLINE_KINDS, years=False)
+SCOPES = {"全部": "all", "未到期": "open", "7天内": "due_7", "30天内": "due_30", "90天内": "due_90", "已逾期": "overdue"}
+linked = st.query_params.get("scope")  # the overview's counts link here with their scope, once
+if linked in SCOPES.values() and st.session_state.get("deadlines_link") != linked:
+    st.session_state["deadlines_link"] = linked
+    st.session_state["deadlines_scope"] = next(label for label, code in SCOPES.items() if code == linked)
+scope = SCOPES[st.radio("范围", list(SCOPES), horizontal=True, key="deadlines_scope")]
 
-st.caption(f"共 {len(shown)} 项（同一目标在多处出现只列一次，“全部出处”列出每一处）。点选一行查看原文或导出该项日历。")
+shown = queries.deadline_rows(db, as_of, statuses, scope=scope, **filters)
+total = queries.deadline_count(db, as_of, statuses, scope=scope, **filters)
+st.caption(ui.shown_caption(len(shown), total) + "同一目标在多处出现只列一次。点选一行查看原文或导出该项日历；"
+           "“出处”打开原文所在文章。")
+columns = ["due", "state"] + (["status"] if (shown["status"] != "").any() else []) + ["quote", "agencies_text"]
+columns += (["sources"] if (shown["goal_size"] > 1).any() else []) + ["出处"]
 table = st.dataframe(
     ui.with_links(shown), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-    key="deadlines_table",
-    column_order=["due", "days_left", "state", "status", "metric", "quote", "agencies_text", "document_title",
-                  "line", "sources", "出处"],
+    key="deadlines_table", column_order=columns,
     column_config={
-        "due": st.column_config.DateColumn("截止日期", format="YYYY-MM-DD"),
-        "days_left": st.column_config.NumberColumn("剩余天数", help="负数表示已逾期"),
-        "state": "倒计时", "status": "进度", "metric": "事项", "quote": st.column_config.TextColumn("原文", width="large"),
-        "agencies_text": "部门", "document_title": "文档", "line": "行", "sources": "全部出处",
+        "due": st.column_config.TextColumn("截止日期", help="周期性事项为下一次的日期"),
+        "state": st.column_config.TextColumn("倒计时", help="按基准日期计算；已提交或不适用的事项不再倒计时"),
+        "status": "进度", "quote": ui.QUOTE_COLUMN, "agencies_text": st.column_config.TextColumn("部门", width=160),
+        "sources": st.column_config.TextColumn("全部出处", help="同一目标在多处出现时的每一处"),
         "出处": ui.LINK_COLUMN})
 
-columns = st.columns(3)
-columns[0].download_button("下载 CSV", exports.to_csv(shown), file_name=f"截止事项-{as_of}.csv", mime="text/csv",
-                           on_click="ignore")
-columns[1].download_button("下载 Excel", exports.to_excel(shown), file_name=f"截止事项-{as_of}.xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           on_click="ignore")
-dated = shown[shown["due"].notna()]
-columns[2].download_button(f"导出日历 .ics（{len(dated)} 项）", exports.to_ics(dated),
-                           file_name=f"截止事项-{as_of}.ics", mime="text/calendar", on_click="ignore",
-                           disabled=dated.empty, key="ics_all")
+
+def every_row():
+    """All rows of the filtered list, not only those in the table (run when a download is clicked)."""
+    return shown if total <= len(shown) else queries.deadline_rows(db, as_of, statuses, scope=scope, limit=None,
+                                                                    **filters)
+
+
+with st.container(horizontal=True):
+    st.download_button("下载 CSV", lambda: exports.to_csv(every_row()), file_name=f"截止事项-{as_of}.csv",
+                       mime="text/csv", on_click="ignore", key="csv_all", icon=":material/download:")
+    st.download_button("下载 Excel", lambda: exports.to_excel(every_row()), file_name=f"截止事项-{as_of}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       on_click="ignore", key="excel_all", icon=":material/download:")
+    st.download_button("导出日历 .ics（列表中有日期的事项）", lambda: exports.to_ics(every_row()),
+                       file_name=f"截止事项-{as_of}.ics", mime="text/calendar", on_click="ignore",
+                       disabled=shown.empty or shown["due"].isna().all(), key="ics_all", icon=":material/event:")
 
 selected = table.selection.rows if table is not None else []
 if selected:

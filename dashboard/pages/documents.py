@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import queries
@@ -12,19 +13,28 @@ from dashboard.pages import _shared as ui
 db = ui.db()
 
 st.title("文档")
-docs = queries.documents(db)
-if docs.empty:
-    st.info("数据库中没有文档。")
-    st.stop()
-
 # A link from another view: select its document and article once, then leave the widgets free.
 params = st.query_params
 target = queries.fact(db, params["fact"]) if "fact" in params else None
 wanted = (target["doc_id"], int(target["line"])) if target else None
+line_link = None
 if not wanted and "doc" in params and params.get("line", "").isdigit():
-    wanted = (params["doc"], int(params["line"]))
+    wanted = line_link = (params["doc"], int(params["line"]))
 if "fact" in params and target is None:
     st.warning("链接中的事实在当前数据库中不存在（数据可能已重建）。")
+
+# Many bulletins: offer the newest, or those matching a few words of the title or file name.
+many = queries.document_count(db) > queries.FILTER_DOCUMENTS
+needle = st.text_input("查找简报（标题或文件名）", key="doc_find").strip() if many else ""
+docs = queries.documents(db, text=needle or None, limit=queries.FILTER_DOCUMENTS)
+keep = {d for d in (wanted[0] if wanted else None, st.session_state.get("doc_pick")) if d}
+missing = keep - set(docs["doc_id"])
+if missing:
+    docs = pd.concat([docs, queries.documents(db, doc_ids=sorted(missing))], ignore_index=True)
+if docs.empty:
+    st.info("数据库中没有文档。" if not needle else "没有标题或文件名包含这些字的简报。")
+    st.stop()
+
 link_key = tuple(params.items())
 if wanted and st.session_state.get("documents_link") != link_key and wanted[0] in set(docs["doc_id"]):
     st.session_state["documents_link"] = link_key
@@ -54,33 +64,35 @@ else:
             article["issuers"] or None, f"第{start}—{end}行"]
     st.caption(" · ".join(str(m) for m in meta if m))
 
-facts = queries.all_facts(db)
-here = facts[(facts["doc_id"] == doc_id) & facts["line"].between(start, end)]
+here = queries.document_facts(db, doc_id, start, end)
 focus = (int(target["line"]), int(target["char_start"]), int(target["char_end"])) if target else None
 if target is not None and target["doc_id"] == doc_id and start <= target["line"] <= end:
     with st.container(border=True):
         st.markdown("**链接指向的事实**")
-        ui.fact_card(target)
+        ui.fact_card(target, link=False)
 
 text_column, facts_column = st.columns([3, 2])
 with text_column:
     st.subheader("原文")
-    st.caption("黄色标记为抽取出的事实（悬停查看类型和日期），橙框为链接指向的事实。")
+    st.caption("黄色标记为抽取出的事实（悬停查看类型和日期），橙框为链接指向的事实，浅蓝底为搜索结果所在行。")
     spans_by_line: dict[int, list] = {}
     for row in here.itertuples():
-        title = f"{row.kind_label} {row.due_date or ''} {row.metric or ''}".strip()
+        title = " ".join(str(v) for v in (row.kind_label, row.due_date, row.metric)
+                         if v is not None and not (isinstance(v, float) and v != v) and v != "")
         spans_by_line.setdefault(row.line, []).append((row.char_start, row.char_end, title))
     body = []
     for row in queries.article_lines(db, doc_id, start, end).itertuples():
         line_focus = (focus[1], focus[2]) if focus and focus[0] == row.line and target["doc_id"] == doc_id else None
         marked = ui.highlight(row.text, spans_by_line.get(row.line, []), focus=line_focus)
-        body.append(f'<div style="display:flex;gap:.8em;line-height:1.8"><span style="color:#999;min-width:3em;'
-                    f'text-align:right;user-select:none">{row.line}</span><span>{marked}</span></div>')
+        linked = line_link is not None and line_link == (doc_id, row.line)  # the line a search result opened
+        body.append(f'<div style="display:flex;gap:.8em;line-height:1.8{";background:#eef4ff" if linked else ""}">'
+                    f'<span style="color:#999;min-width:3em;text-align:right;user-select:none">{row.line}</span>'
+                    f'<span>{marked}</span></div>')
     st.markdown("".join(body) or html.escape("（无原文）"), unsafe_allow_html=True)
 with facts_column:
     st.subheader(f"事实（{len(here)}）")
-    st.dataframe(here, hide_index=True, width="stretch",
-                 column_order=["line", "kind_label", "due_date", "metric", "quote", "agencies_text", "sources"],
-                 column_config={"line": "行", "kind_label": "类型",
-                                "due_date": st.column_config.DateColumn("到期", format="YYYY-MM-DD"),
-                                "metric": "事项", "quote": "原文", "agencies_text": "部门", "sources": "全部出处"})
+    st.dataframe(ui.for_display(here.sort_values(["line", "char_start"])), hide_index=True, width="stretch",
+                 column_order=["line", "kind_label", "due_date", "quote", "agencies_text", "sources"],
+                 column_config={"line": "行", "kind_label": "类型", "due_date": "到期",
+                                "quote": st.column_config.TextColumn("原文", width="medium"), "agencies_text": "部门",
+                                "sources": st.column_config.TextColumn("全部出处", help="同一目标在多处出现时的每一处")})

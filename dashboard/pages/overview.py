@@ -1,4 +1,5 @@
-"""概览: what is due soon, what is overdue, and where the goals sit by year, kind and agency."""
+"""概览: what is due soon, what is overdue, and where the goals sit by year, kind and agency. Every
+count opens its list (and every row there its quote, bulletin and line)."""
 from __future__ import annotations
 
 import plotly.express as px
@@ -11,40 +12,59 @@ db, as_of = ui.db(), ui.as_of()
 statuses = ui.statuses()
 
 st.title("概览")
-st.caption(f"基准日期 {as_of}。已提交或不适用的事项不计入；同一目标在多处出现只计一次。")
+st.caption(f"基准日期 {as_of}。已提交或不适用的事项不计入；同一目标在多处出现只计一次。点击数字下的链接查看这些事项。")
 
 counts = queries.due_counts(db, as_of, statuses)
 columns = st.columns(5)
-columns[0].metric("7天内到期", counts["due_7"])
-columns[1].metric("30天内到期", counts["due_30"])
-columns[2].metric("90天内到期", counts["due_90"])
-columns[3].metric("已逾期", counts["overdue"])
-columns[4].metric(f"{as_of.year}年里程碑", counts["milestones_this_year"])
+for column, (label, value, page, params) in zip(columns, (
+        ("7天内到期", counts["due_7"], "pages/deadlines.py", {"scope": "due_7"}),
+        ("30天内到期", counts["due_30"], "pages/deadlines.py", {"scope": "due_30"}),
+        ("90天内到期", counts["due_90"], "pages/deadlines.py", {"scope": "due_90"}),
+        ("已逾期", counts["overdue"], "pages/deadlines.py", {"scope": "overdue"}),
+        (f"{as_of.year}年里程碑", counts["milestones_this_year"], "pages/timeline.py",
+         {"kind": "milestone", "year": str(as_of.year)}))):
+    column.metric(label, value)
+    column.page_link(page, label="查看", icon=":material/list:", query_params=params)
 
 st.subheader("即将到期")
-rows = queries.deadline_rows(db, as_of, statuses)
-upcoming = rows[~rows["closed"] & (rows["days_left"] >= 0).fillna(False)].head(10)
+upcoming = queries.deadline_rows(db, as_of, statuses, scope="open", limit=10)
 if upcoming.empty:
     st.info("基准日期之后没有待办的截止事项。")
 else:
     st.dataframe(
         ui.with_links(upcoming), hide_index=True, width="stretch",
-        column_order=["due", "state", "metric", "quote", "agencies_text", "document_title", "line", "出处"],
-        column_config={"due": "截止日期", "state": "剩余", "metric": "事项", "quote": "原文",
-                       "agencies_text": "部门", "document_title": "文档", "line": "行", "出处": ui.LINK_COLUMN})
-    st.page_link("pages/deadlines.py", label="全部截止事项", icon="⏰")
+        column_order=["due", "state", "quote", "agencies_text", "出处"],
+        column_config={"due": "截止日期", "state": "剩余", "quote": ui.QUOTE_COLUMN,
+                       "agencies_text": st.column_config.TextColumn("部门", width=160), "出处": ui.LINK_COLUMN})
+    st.page_link("pages/deadlines.py", label="全部截止事项", icon=":material/alarm:")
+
+
+def picked(event) -> dict | None:
+    """The bar a user clicked (its customdata: [kind, year or agency]), if any."""
+    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
+        getattr(getattr(event, "selection", None), "points", [])
+    return points[0] if points else None
+
 
 left, right = st.columns(2)
+chosen = None
 with left:
     st.subheader("按到期年份和类型")
     by_year = queries.facts_by_year_kind(db)
     if by_year.empty:
         st.info("没有带日期的事实。")
     else:
-        fig = px.bar(by_year, x=by_year["year"].astype(str), y="n", color="kind_label",
-                     color_discrete_map=ui.KIND_COLORS, labels={"x": "到期年份", "n": "数量", "kind_label": "类型"})
-        fig.update_layout(height=360, margin=dict(l=10, r=10, t=10, b=10), legend_title_text="类型")
-        st.plotly_chart(fig, width="stretch")
+        by_year["year_text"] = by_year["year"].astype(int).astype(str)
+        fig = px.bar(by_year, x="year_text", y="n", color="kind_label", color_discrete_map=ui.KIND_COLORS,
+                     custom_data=["kind", "year_text"], labels={"year_text": "到期年份", "n": "数量", "kind_label": "类型"})
+        fig.update_layout(height=360, margin=dict(l=10, r=10, t=10, b=10), legend_title_text="类型",
+                          xaxis=dict(type="category", categoryorder="category ascending"), font=ui.PLOT_FONT)
+        point = picked(st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points", config=ui.PLOT_CONFIG,
+                                       key="overview_by_year"))
+        if point:
+            kind, year = point["customdata"][0], int(point["customdata"][1])
+            chosen = (f"{year}年到期的{queries.KIND_LABELS.get(kind, kind)}", {"kinds": [kind], "years": (year, year),
+                                                                               "due_year": year})
 with right:
     st.subheader("按部门")
     by_agency = queries.facts_by_agency(db, limit=15)
@@ -52,10 +72,30 @@ with right:
         st.info("没有标注部门的事实。")
     else:
         fig = px.bar(by_agency, y="agency", x="n", color="kind_label", orientation="h",
-                     color_discrete_map=ui.KIND_COLORS, labels={"agency": "部门", "n": "数量", "kind_label": "类型"})
+                     color_discrete_map=ui.KIND_COLORS, custom_data=["kind", "agency"],
+                     labels={"agency": "部门", "n": "数量", "kind_label": "类型"})
         fig.update_layout(height=max(360, 28 * by_agency["agency"].nunique()), margin=dict(l=10, r=10, t=10, b=10),
-                          yaxis=dict(categoryorder="total ascending"), legend_title_text="类型")
-        st.plotly_chart(fig, width="stretch")
+                          yaxis=dict(categoryorder="total ascending", title=None), legend_title_text="类型",
+                          font=ui.PLOT_FONT)
+        point = picked(st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points", config=ui.PLOT_CONFIG,
+                                       key="overview_by_agency"))
+        if point:
+            kind, agency = point["customdata"]
+            chosen = (f"{agency}的{queries.KIND_LABELS.get(kind, kind)}", {"kinds": [kind], "agencies": [agency]})
+st.caption("点击柱形列出其中的事项。")
+
+if chosen:
+    title, filters = chosen
+    due_year = filters.pop("due_year", None)
+    rows = queries.fact_rows(db, **filters)
+    if due_year is not None:  # the year filter keeps undated rows; this bar counts dated ones only
+        rows = rows[rows["due_date"].map(lambda d: d is not None and d.year == due_year)]
+    st.subheader(title)
+    st.dataframe(ui.with_links(rows), hide_index=True, width="stretch",
+                 column_order=["due_date", "metric", "quote", "agencies_text", "出处"],
+                 column_config={"due_date": "到期", "metric": "事项", "quote": ui.QUOTE_COLUMN,
+                                "agencies_text": st.column_config.TextColumn("部门", width=160),
+                                "出处": ui.LINK_COLUMN})
 
 st.subheader("本周简报")
 if st.button("生成本周简报PDF", help="按基准日期生成 PDF 简报（需要几秒钟）"):

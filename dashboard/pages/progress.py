@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, progress, queries
+from dashboard.pages import _shared as ui
 
 KIND_LABELS = {"deadline": "截止事项", "relative": "相对期限", "target": "量化目标", "milestone": "里程碑"}
 LABELS = {
@@ -27,10 +28,12 @@ LABELS = {
 ACTIONS = {"update": "更新", "close": "关闭孤立记录", "relink_out": "转移到新事项", "relink_in": "自旧事项转入"}
 
 
-def load_facts() -> pd.DataFrame:
-    """One row per goal, as on the other pages (a goal stated in two bulletins is tracked once)."""
-    facts = queries.all_facts(TRACKER_DB)
-    return facts[facts["is_head"] & facts["kind"].isin(list(KIND_LABELS))].rename(columns={"id": "fact_id"})
+def load_facts(kinds: list[str], needle: str | None = None, ids=None) -> pd.DataFrame:
+    """Goals of these kinds (one row per goal, as on the other pages), the first DISPLAY_LIMIT by
+    due date, with the progress state recorded for each."""
+    facts = queries.fact_rows(TRACKER_DB, kinds=kinds, text=needle or None, ids=ids).rename(columns={"id": "fact_id"})
+    return facts.merge(STATE.drop(columns=[c for c in STATE.columns if c.startswith("snapshot_")]),
+                       on="fact_id", how="left")
 
 
 def local_time(column: pd.Series) -> pd.Series:
@@ -67,12 +70,14 @@ def flash(message: str) -> None:
     st.rerun()
 
 
-def filtered(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    needle = st.text_input("筛选（原文或来源文件包含）", key=f"filter_{key}").strip()
-    if not needle:
-        return frame
-    hit = frame["quote"].str.contains(needle, regex=False) | frame["source_file"].str.contains(needle, regex=False)
-    return frame[hit]
+def tab_facts(kinds: list[str], key: str) -> pd.DataFrame:
+    """The tab's goals, narrowed by the filter box; says how many there are in all."""
+    needle = st.text_input("筛选（原文或事项包含）", key=f"filter_{key}").strip()
+    frame = load_facts(kinds, needle)
+    total = queries.fact_count(TRACKER_DB, kinds=kinds, text=needle or None)
+    if total > len(frame):
+        st.caption(f"共 {total} 项，下面列出前 {len(frame)} 项（按到期日期）；用筛选找到要更新的事项。")
+    return frame
 
 
 def blank_text(frame: pd.DataFrame) -> None:
@@ -83,11 +88,16 @@ def blank_text(frame: pd.DataFrame) -> None:
 
 
 def show_table(frame: pd.DataFrame, columns: list[str]) -> None:
+    """A read-only table; "出处" is the link to the fact marked in its bulletin (第N行 · 文档)."""
+    if "出处" in columns:
+        frame = frame.assign(出处=[f"{ui.fact_url(i)}#第{n}行 · {t}"
+                                 for i, n, t in zip(frame["fact_id"], frame["line"], frame["document_title"])])
     shown = frame[columns].copy()
     if "updated_at" in shown:
         shown["updated_at"] = local_time(shown["updated_at"])
     blank_text(shown)
     config = {c: LABELS.get(c, c) for c in columns}
+    config.update({"出处": ui.LINK_COLUMN, "quote": ui.QUOTE_COLUMN} if "出处" in columns else {})
     if "completion" in columns:
         config["completion"] = st.column_config.ProgressColumn(LABELS["completion"], min_value=0.0, max_value=1.0,
                                                                format="percent")
@@ -156,10 +166,10 @@ def save(row: pd.Series, staff: str, changes: dict) -> None:
     flash(f"已保存：{fact_label(row)}")
 
 
-def deadline_tab(facts: pd.DataFrame, staff: str | None) -> None:
-    frame = filtered(facts[facts["kind"].isin(["deadline", "relative"])], "deadline")
-    st.caption(f"共 {len(frame)} 项；状态：{' / '.join(progress.DEADLINE_STATUSES)}。已提交的事项不计为逾期。")
-    show_table(frame, ["due_date", "status", "owner", "note", "quote", "source_file", "line",
+def deadline_tab(staff: str | None) -> None:
+    frame = tab_facts(["deadline", "relative"], "deadline")
+    st.caption(f"{len(frame)} 项；状态：{' / '.join(progress.DEADLINE_STATUSES)}。已提交的事项不计为逾期。")
+    show_table(frame, ["due_date", "status", "owner", "note", "quote", "出处",
                        "updated_at", "updated_by"])
     if staff and len(frame):
         row = pick_fact(frame, "deadline")
@@ -167,22 +177,22 @@ def deadline_tab(facts: pd.DataFrame, staff: str | None) -> None:
             status_form(row, staff, progress.DEADLINE_STATUSES)
 
 
-def target_tab(facts: pd.DataFrame, staff: str | None) -> None:
-    frame = filtered(facts[facts["kind"] == "target"], "target").copy()
-    frame["completion"] = (frame["actual_value"] / frame["value"].where(frame["value"] > 0)).clip(0, 1)
-    st.caption(f"共 {len(frame)} 项；完成度 = 最新实际值 ÷ 目标值。")
+def target_tab(staff: str | None) -> None:
+    frame = tab_facts(["target"], "target")
+    frame["completion"] = (frame["actual_value"].astype(float) / frame["value"].where(frame["value"] > 0)).clip(0, 1)
+    st.caption(f"{len(frame)} 项；完成度 = 最新实际值 ÷ 目标值。")
     show_table(frame, ["due_date", "value", "unit", "actual_value", "completion", "observed_on", "actual_source",
-                       "quote", "source_file", "line", "updated_at", "updated_by"])
+                       "quote", "出处", "updated_at", "updated_by"])
     if staff and len(frame):
         row = pick_fact(frame, "target")
         if row is not None:
             actual_form(row, staff)
 
 
-def milestone_tab(facts: pd.DataFrame, staff: str | None) -> None:
-    frame = filtered(facts[facts["kind"] == "milestone"], "milestone")
-    st.caption(f"共 {len(frame)} 项；状态：{' / '.join(progress.MILESTONE_STATUSES)}。")
-    show_table(frame, ["due_date", "status", "owner", "note", "quote", "source_file", "line",
+def milestone_tab(staff: str | None) -> None:
+    frame = tab_facts(["milestone"], "milestone")
+    st.caption(f"{len(frame)} 项；状态：{' / '.join(progress.MILESTONE_STATUSES)}。")
+    show_table(frame, ["due_date", "status", "owner", "note", "quote", "出处",
                        "updated_at", "updated_by"])
     if staff and len(frame):
         row = pick_fact(frame, "milestone")
@@ -190,7 +200,7 @@ def milestone_tab(facts: pd.DataFrame, staff: str | None) -> None:
             status_form(row, staff, progress.MILESTONE_STATUSES)
 
 
-def orphan_tab(orphans: pd.DataFrame, facts: pd.DataFrame, staff: str | None) -> None:
+def orphan_tab(orphans: pd.DataFrame, staff: str | None) -> None:
     st.caption("事实数据库重建后，原文改动或删除的事项会失去对应；其进度记录保留在此，"
                "请关联到改动后的事项，或关闭。")
     if orphans.empty:
@@ -205,8 +215,14 @@ def orphan_tab(orphans: pd.DataFrame, facts: pd.DataFrame, staff: str | None) ->
               for r in orphans.itertuples()}
     old_id = st.selectbox("选择孤立记录", list(labels), format_func=labels.get, key="orphan_pick")
     old = orphans[orphans["fact_id"] == old_id].iloc[0]
-    # the closest wording of the same kind first: usually the same goal after an edit
-    candidates = facts if pd.isna(old["snapshot_kind"]) else facts[facts["kind"] == old["snapshot_kind"]]
+    # the closest wording of the same kind in the same bulletin first: usually the same goal after an edit
+    kinds = list(KIND_LABELS) if pd.isna(old["snapshot_kind"]) else [old["snapshot_kind"]]
+    candidates = load_facts(kinds)
+    same_file = candidates[candidates["source_file"] == old["snapshot_source_file"]]
+    if len(same_file):
+        candidates = same_file
+    elif len(candidates) == 0:
+        st.caption("当前数据库中没有同类事项可关联。")
     quote = text_or_blank(old["snapshot_quote"])
     ranked = candidates.assign(
         similarity=candidates["quote"].map(lambda q: difflib.SequenceMatcher(None, quote, q).ratio())
@@ -217,7 +233,7 @@ def orphan_tab(orphans: pd.DataFrame, facts: pd.DataFrame, staff: str | None) ->
                               format_func=dict(zip(ranked["fact_id"], ranked.apply(fact_label, axis=1))).get,
                               key=f"relink_target_{old_id}")
         if st.button("关联并转移进度", disabled=new_id is None, key=f"relink_{old_id}"):
-            new_row = facts[facts["fact_id"] == new_id].iloc[0]
+            new_row = candidates[candidates["fact_id"] == new_id].iloc[0]
             progress.relink(PROGRESS_DB, old_id, new_id, staff, fact_snapshot=snapshot_of(new_row))
             flash(f"已关联到：{fact_label(new_row)}")
     with right:
@@ -262,20 +278,17 @@ if message := st.session_state.pop("progress_flash", None):
     st.success(message)
 staff = auth.sign_in_panel()
 
-facts = load_facts()
-state = progress.current_state(PROGRESS_DB, TRACKER_DB)
-facts = facts.merge(state.drop(columns=[c for c in state.columns if c.startswith("snapshot_")]),
-                    on="fact_id", how="left")
-orphans = state[state["orphaned"] & ~state["closed"].astype(bool)]
+STATE = progress.current_state(PROGRESS_DB, TRACKER_DB)
+orphans = STATE[STATE["orphaned"] & ~STATE["closed"].astype(bool)]
 
 tabs = st.tabs(["截止事项", "量化目标", "里程碑", f"孤立记录（{len(orphans)}）", "修改记录与备份"])
 with tabs[0]:
-    deadline_tab(facts, staff)
+    deadline_tab(staff)
 with tabs[1]:
-    target_tab(facts, staff)
+    target_tab(staff)
 with tabs[2]:
-    milestone_tab(facts, staff)
+    milestone_tab(staff)
 with tabs[3]:
-    orphan_tab(orphans, facts, staff)
+    orphan_tab(orphans, staff)
 with tabs[4]:
     log_tab(staff)

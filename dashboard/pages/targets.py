@@ -11,23 +11,29 @@ from dashboard.pages import _shared as ui
 db, as_of = ui.db(), ui.as_of()
 
 st.title("目标")
-st.caption(f"时间进度 = 基准日期 {as_of} 时已过去的期间占比（期间从“起”日期、文章或简报发布日期算到到期日）。")
+st.caption(f"时间进度 = 基准日期 {as_of} 时已过去的期间占比（期间从“起”日期、文章或简报发布日期算到到期日）；"
+           "完成度 = 最新实际值 ÷ 目标值（在“进度”页记录）。")
 
-facts = queries.all_facts(db)
-targets = facts[(facts["kind"] == "target") & facts["is_head"]].copy()
-targets = ui.fact_filters(targets, "targets", kinds=False)
-targets["目标值"] = [ui.format_value(row) for _, row in targets.iterrows()]
+filters = ui.fact_filters(queries.filter_options(db), "targets", kinds=())
+filters["kinds"] = ["target"]
+targets = queries.fact_rows(db, **filters)
+total = queries.fact_count(db, **filters)
+targets["目标值"] = [ui.format_value(row) for row in targets.to_dict("records")]
 targets["elapsed"] = [queries.elapsed_share(queries.period_start(row), row["due_date"], as_of)
-                      for _, row in targets.iterrows()]
+                      for row in targets.to_dict("records")]
 
 statuses = ui.statuses()
 targets["actual"] = None
+targets["completion"] = None
 if statuses is not None and not statuses.empty and "actual_value" in statuses:
-    actual = statuses.dropna(subset=["actual_value"])
-    label = {r.fact_id: f"{r.actual_value:g}{'（' + str(r.observed_on) + '）' if pd.notna(r.observed_on) else ''}"
-             for r in actual.itertuples()}
+    actual = statuses.dropna(subset=["actual_value"]).set_index("fact_id")
+    label = {fid: f"{r.actual_value:g}{'（' + str(pd.Timestamp(r.observed_on).date()) + '）' if pd.notna(r.observed_on) else ''}"
+             for fid, r in actual.iterrows()}
     targets["actual"] = targets["id"].map(label)
+    values = targets["id"].map(actual["actual_value"]).astype(float)
+    targets["completion"] = (values / targets["value"].where(targets["value"] > 0)).clip(0, 1)
 
+has_actuals = targets["actual"].notna().any()
 group_by = st.radio("分组", ["按主题（所在文章）", "按部门"], horizontal=True, key="targets_group")
 if group_by == "按部门":
     targets = targets.explode("agencies")
@@ -35,17 +41,18 @@ if group_by == "按部门":
 else:
     targets["group"] = targets["article_title"].fillna(targets["document_title"])
 
-st.caption(f"共 {targets['id'].nunique()} 个目标。")
+st.caption(ui.shown_caption(targets["id"].nunique(), total, "个目标"))
 if targets.empty:
     st.info("筛选条件下没有数值目标。")
 for index, (group, rows) in enumerate(targets.groupby("group", sort=False)):
     with st.expander(f"{group}（{len(rows)}）", expanded=index < 3):
         st.dataframe(
             ui.with_links(rows), hide_index=True, width="stretch",
-            column_order=["metric", "目标值", "due_date", "elapsed", "actual", "quote", "agencies_text",
-                          "document_title", "line", "出处"],
+            column_order=["metric", "目标值", "due_date", "elapsed"] + (["actual", "completion"] if has_actuals else [])
+            + ["quote", "出处"],
             column_config={
-                "metric": "指标", "due_date": st.column_config.DateColumn("到期", format="YYYY-MM-DD"),
+                "metric": st.column_config.TextColumn("指标", width="medium"), "due_date": "到期",
                 "elapsed": st.column_config.ProgressColumn("时间进度", format="percent", min_value=0, max_value=1),
-                "actual": "最新实际值", "quote": st.column_config.TextColumn("原文", width="large"),
-                "agencies_text": "部门", "document_title": "文档", "line": "行", "出处": ui.LINK_COLUMN})
+                "actual": "最新实际值",
+                "completion": st.column_config.ProgressColumn("完成度", format="percent", min_value=0, max_value=1),
+                "quote": ui.QUOTE_COLUMN, "出处": ui.LINK_COLUMN})

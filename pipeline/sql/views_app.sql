@@ -1,28 +1,78 @@
 -- Views only the dashboard reads (loaded after views.sql). The app never parses text: everything it
 -- shows comes from these rows, and every row keeps source_file, line and quote for provenance.
+--
+-- They read the base tables only (never fact_details, whose window functions cost a second at a
+-- million facts), so the app can also create them in its own in-memory catalog over a database
+-- built before they changed, and materialize app_fact_index once per database file
+-- (dashboard/queries.py). The first place a goal is stated is found with arg_min over the goals
+-- stated more than once, not with row_number() over every fact.
 
--- Each same-goal group's sources, so a goal stated twice is shown once with both places it appears.
+-- Goals stated more than once (编者按 and body, 解读 and full text): the first place (by file, then
+-- line and offset in it) and how many places.
+CREATE VIEW app_goal_heads AS
+WITH dup AS (
+    SELECT group_id, count(*) AS goal_size, min(source_file) AS first_file
+    FROM facts
+    WHERE group_id IS NOT NULL
+    GROUP BY group_id
+    HAVING count(*) > 1)
+SELECT
+    f.group_id AS goal_id,
+    arg_min(f.id, f.line::BIGINT * 1000000 + f.char_start) AS head_id,
+    any_value(dup.goal_size) AS goal_size
+FROM facts f
+JOIN dup ON dup.group_id = f.group_id AND dup.first_file = f.source_file
+GROUP BY f.group_id;
+
+-- The agencies named anywhere in a goal stated more than once (one place may name the ministry
+-- the other leaves out).
+CREATE VIEW app_goal_agencies AS
+SELECT goal_id, list(agency ORDER BY agency) AS goal_agencies
+FROM (
+    SELECT DISTINCT f.group_id AS goal_id, unnest(f.agencies) AS agency
+    FROM facts f
+    JOIN app_goal_heads g ON g.goal_id = f.group_id)
+GROUP BY goal_id;
+
+-- Every fact with its goal: goal_id never NULL (a fact without group is its own goal), is_head for
+-- the row that stands for the goal in de-duplicated views, goal_size, and goal_agencies (every
+-- agency the goal's places name; the fact's own agencies when it is stated once).
+CREATE VIEW app_fact_index AS
+SELECT
+    f.*,
+    coalesce(f.group_id, f.id) AS goal_id,
+    (g.head_id IS NULL OR g.head_id = f.id) AS is_head,
+    coalesce(g.goal_size, 1) AS goal_size,
+    coalesce(ga.goal_agencies, f.agencies, []::VARCHAR[]) AS goal_agencies
+FROM facts f
+LEFT JOIN app_goal_heads g ON g.goal_id = f.group_id
+LEFT JOIN app_goal_agencies ga ON ga.goal_id = f.group_id;
+
+-- Each goal's places, 文档 第N行 joined with '；', for the rows on screen (filter on goal_id).
 CREATE VIEW app_goal_sources AS
 SELECT
-    coalesce(group_id, id) AS goal_id,
-    string_agg(coalesce(document_title, source_file) || ' 第' || line || '行', '；'
-               ORDER BY source_file, line, char_start) AS sources
-FROM fact_details
+    coalesce(f.group_id, f.id) AS goal_id,
+    string_agg(coalesce(d.title, f.source_file) || ' 第' || f.line || '行', '；'
+               ORDER BY f.source_file, f.line, f.char_start) AS sources
+FROM facts f
+LEFT JOIN documents d ON d.doc_id = f.doc_id
 GROUP BY ALL;
 
--- fact_details plus: a goal id that is never NULL (a fact without group is its own goal), whether
--- the row stands for its goal, every source of the goal, and the bulletin's date.
+-- One row a fact with its article, document and goal (for ad-hoc SQL; the app reads the parts).
 CREATE VIEW app_facts AS
 SELECT
-    fd.*,
-    coalesce(fd.group_id, fd.id) AS goal_id,
-    (fd.group_id IS NULL OR fd.is_group_head) AS is_head,
-    CASE WHEN fd.group_id IS NULL THEN 1 ELSE fd.group_size END AS goal_size,
-    gs.sources,
-    d.issued_on AS document_issued_on,
-    a.issued_on AS article_issued_on,
-    a.ordinal   AS article_ordinal
-FROM fact_details fd
-LEFT JOIN app_goal_sources gs ON gs.goal_id = coalesce(fd.group_id, fd.id)
-LEFT JOIN documents d ON d.doc_id = fd.doc_id
-LEFT JOIN articles a ON a.article_id = fd.article_id;
+    fi.*,
+    a.title        AS article_title,
+    a.ordinal      AS article_ordinal,
+    a.doc_number   AS article_doc_number,
+    a.period_start AS article_period_start,
+    a.period_end   AS article_period_end,
+    a.issued_on    AS article_issued_on,
+    coalesce(d.title, fi.source_file) AS document_title,
+    d.issued_on    AS document_issued_on,
+    array_to_string(fi.goal_agencies, '、') AS agencies_text,
+    gs.sources
+FROM app_fact_index fi
+LEFT JOIN articles a ON a.article_id = fi.article_id
+LEFT JOIN documents d ON d.doc_id = fi.doc_id
+LEFT JOIN app_goal_sources gs ON gs.goal_id = fi.goal_id;
