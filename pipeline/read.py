@@ -127,6 +127,7 @@ def _width_table() -> dict[int, str]:
 
 
 _WIDTH = _width_table()
+_NEEDS_WIDTH = re.compile("[%s]" % "".join(re.escape(chr(code)) for code in _WIDTH))  # search is far cheaper than translate
 _SPACES = re.compile(r" +")
 
 
@@ -135,7 +136,7 @@ def normalize_line(original: str) -> tuple[str, Sequence[int]]:
 
     Returns the normalized text and, for each of its characters, the index in the original. Every
     mapping is one character to one, so only dropped spaces shift the offsets."""
-    text = original.translate(_WIDTH)
+    text = original.translate(_WIDTH) if _NEEDS_WIDTH.search(original) else original
     drops = [m for m in _SPACES.finditer(text)
              if 0 < m.start() and m.end() < len(text)
              and _TIGHT.match(text[m.start() - 1]) and _TIGHT.match(text[m.end()])]

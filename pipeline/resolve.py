@@ -44,7 +44,7 @@ class Agency:
 
 class AgencyResolver:
     def __init__(self, path: Path = AGENCY_FILE):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         self.known: dict[str, Agency] = {}
         self.alias: dict[str, str] = {}
         for level in ("central", "provincial", "municipal"):

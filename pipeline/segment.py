@@ -148,7 +148,8 @@ def _markdown_headings(lines: list[Line]) -> list[tuple[int, str]]:
     return heads
 
 
-_PUBLISHED = re.compile(r"(?P<who>[^，。；\n]{2,40}?)(?:联合)?(?:印发|发布|出台)(?:了)?《")
+_PUBLISHED = re.compile(r"(?:联合)?(?:印发|发布|出台)(?:了)?《")
+_PUBLISHER = re.compile(r"[^，。；\n]{2,40}$")
 _SOURCE_LINE = re.compile(r"^[（(]\s*来源\s*[:：]\s*(?P<who>[^）)]{2,40})[）)]$")  # （来源：河南省人民政府）
 _SECTION_LABEL = re.compile(r"^[【\[［].{1,12}[】\]］]$")
 _TITLE_END = re.compile(r"[。；;，,：:！!？?）)]$")
@@ -209,9 +210,21 @@ def _describe(article: Article, lines: list[Line]) -> Article:
         mentions.append(article.doc_number)
     mentions += _signature_lines(lines)
     article.issuer_mentions = mentions
-    article.publisher_mentions = [m.group("who") for m in _PUBLISHED.finditer(head_text)][:3] + [
+    article.publisher_mentions = _publishers(head_text) + [
         m.group("who") for line in lines if (m := _SOURCE_LINE.match(line.text.strip()))]
     return article
+
+
+def _publishers(text: str) -> list[str]:
+    """Who "…印发《" names: the words before the verb, back to the clause start (at most 3)."""
+    found = []
+    for m in _PUBLISHED.finditer(text):
+        who = _PUBLISHER.search(text, max(0, m.start() - 40), m.start())
+        if who:
+            found.append(who.group(0))
+        if len(found) == 3:
+            break
+    return found
 
 
 def _plan_period(article: Article, lines: list[Line]) -> None:
