@@ -51,14 +51,29 @@ def segment(doc: Document) -> list[Article]:
     if not starts:
         starts = _markdown_headings(lines) or _plain_headings(lines) or [(_first_content_line(lines), "")]
     starts.sort()
+    firsts = [_editor_note_before(lines, index, starts[k - 1][0] if k else -1) for k, (index, _) in enumerate(starts)]
     articles = []
     for ordinal, (index, title) in enumerate(starts, start=1):
-        end = starts[ordinal][0] - 1 if ordinal < len(starts) else len(lines) - 1
+        end = firsts[ordinal] - 1 if ordinal < len(starts) else len(lines) - 1
         while end > index and not lines[end].text.strip():
             end -= 1
         heading = _heading_text(lines, index, title)
-        articles.append(_describe(Article(ordinal, heading, index + 1, end + 1), lines[index:end + 1]))
+        article = _describe(Article(ordinal, heading, index + 1, end + 1), lines[index:end + 1])
+        article.start_line = firsts[ordinal - 1] + 1
+        articles.append(article)
     return articles
+
+
+def _editor_note_before(lines: list[Line], heading: int, previous: int) -> int:
+    """Where an article begins: at its 编者按 when the editor's note stands right before the heading
+    (after the previous article's （来源：…） line), else at the heading."""
+    for j in range(heading - 1, max(previous, heading - 20), -1):
+        text = lines[j].text.strip()
+        if compact(text) in ("编者按", "编者的话"):
+            return j
+        if _SOURCE_LINE.match(text):
+            break
+    return heading
 
 
 def _table_of_contents(lines: list[Line]) -> tuple[int, int, list[str]]:

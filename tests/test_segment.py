@@ -139,3 +139,18 @@ def test_source_line_names_the_issuer_when_nothing_else_does():
     [article] = segment(document_from_text(text, "source_line.txt"))
     resolve_article(article)
     assert article.issuers == ["河南省人民政府"]
+
+
+def test_an_editors_note_before_a_heading_opens_that_article():
+    """编者按 between the previous article's （来源：…） and a heading belongs to the article it introduces."""
+    from pipeline.build import document_from_text
+
+    text = "\n".join([
+        "# 北京市关于推动科技企业孵化器创新发展的指导意见", "到2027年，培育标杆孵化器50家。", "（来源：北京市人民政府）", "",
+        "## 编者按", "河南省政府印发了《行动计划》。到2025年，打造300个中小企业数字化转型标杆。", "",
+        "# 河南省加快数字化转型推动制造业发展行动计划（2023—2025年）", "培育300个绿色工厂。", "（来源：河南省人民政府）",
+    ])
+    first, second = segment(document_from_text(text, "editor_note.txt"))
+    assert (first.start_line, first.end_line) == (1, 3)
+    assert second.start_line == 5 and second.title.startswith("河南省")
+    assert (second.period_start, second.period_end) == (2023, 2025)
