@@ -6,11 +6,14 @@ quote, put deadlines in a calendar (.ics). Every page is saved as a screenshot
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 from pathlib import Path
 
 import duckdb
+import openpyxl
+import pandas as pd
 import pytest
 
 from dashboard import queries
@@ -84,6 +87,21 @@ def test_overview_counts_move_with_the_as_of_date(browser_page, seeds):
     assert metrics(page)["已逾期"] == str(later["overdue"]) and later["overdue"] > expected["overdue"]
     set_as_of(page, AS_OF)
 
+    # a count leads to its list, each row of which leads to its quote
+    page.get_by_role("link", name="查看").nth(3).click()  # under 已逾期
+    page.locator("h1").filter(has_text="截止事项").wait_for(timeout=60_000)
+    settle(page)
+    assert page.get_by_text(f"共 {expected['overdue']} 项").count() == 1
+    cells = grid_cells(page)
+    assert sum(cell.startswith("已逾期") for cell in cells) == expected["overdue"]
+    assert sum(cell.startswith("documents?fact=") for cell in cells) == expected["overdue"]
+    # a bar of the year chart lists its goals
+    open_page(page, "概览")
+    page.locator('[data-testid="stPlotlyChart"]').first.locator(".barlayer .point path").first.click(force=True)
+    page.locator("h3").filter(has_text=re.compile("年到期的")).wait_for(timeout=30_000)
+    settle(page)
+    assert any(cell.startswith("documents?fact=") for cell in grid_cells(page, 1))
+
 
 def test_find_the_0530_deadline_follow_it_to_its_source_and_export_it(browser_page, seeds, tmp_path):
     page, _ = browser_page
@@ -98,11 +116,22 @@ def test_find_the_0530_deadline_follow_it_to_its_source_and_export_it(browser_pa
     assert any(cell.startswith(f"documents?fact={seeds['id_0530']}#") and
                cell.endswith(f"第{seeds['line_0530']}行 · {seeds['title_0530']}") for cell in cells), cells
 
-    # the whole filtered list as a calendar
+    # the whole filtered list as a calendar, a CSV and an Excel file, each with the provenance
     with page.expect_download() as download:
         page.get_by_role("button", name=re.compile("导出日历")).click()
     events = parse_ics(Path(download.value.path()).read_bytes())
     assert [e["DTSTART;VALUE=DATE"] for e in events] == ["20260530"]
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载 CSV").click()
+    csv = pd.read_csv(download.value.path(), encoding="utf-8-sig")
+    assert len(csv) == 1 and csv.iloc[0]["截止日期"] == "2026-05-30" and csv.iloc[0]["行"] == seeds["line_0530"]
+    assert csv.iloc[0]["原文"].startswith(QUOTE_0530) and csv.iloc[0]["文件"] == seeds["file_0530"]
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载 Excel").click()
+    assert download.value.suggested_filename == f"截止事项-{AS_OF}.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))["截止事项"]
+    header, row = [c.value for c in sheet[1]], [c.value for c in sheet[2]]
+    assert sheet.max_row == 2 and row[header.index("行")] == seeds["line_0530"]
 
     # select the row: the fact card shows the quote in its line, the bulletin and the line number
     grid = page.locator('[data-testid="stDataFrame"]:visible').first

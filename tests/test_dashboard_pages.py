@@ -113,3 +113,35 @@ def test_search_with_quote_characters(app):
     assert [s.value for s in app.subheader] == ["事实（3）", "原文（2 行）"]
     app.text_input(key="search_text").set_value("x' OR '1'='1").run()
     assert [s.value for s in app.subheader] == ["事实（0）", "原文（0 行）"]
+
+
+def test_overview_counts_open_their_lists(app):
+    app.query_params["scope"] = "due_30"
+    open_page(app, "deadlines")
+    assert app.radio(key="deadlines_scope").value == "30天内"
+    assert set(app.dataframe[0].value["id"]) == {"f-0525", "f-0530", "f-yearly"}  # the overview's 3
+    app.query_params.clear()
+    app.query_params["kind"] = "milestone"
+    app.query_params["year"] = "2026"
+    open_page(app, "timeline")
+    assert app.multiselect(key="timeline_kind").value == ["里程碑"]
+    assert app.slider(key="timeline_years").value == (2026, 2026)
+
+
+def test_every_row_names_its_source(app):
+    for page in ("overview", "deadlines"):
+        open_page(app, page)
+        table = app.dataframe[0].value
+        assert all(link.startswith("documents?fact=") and "行 · " in link for link in table["出处"])
+        assert not table.isin(["None"]).any().any()  # empty cells, never the word None
+    row = app.dataframe[0].value.set_index("id").loc["f-0530"]
+    assert row["出处"] == "documents?fact=f-0530#第4行 · 智慧城市产业网简报"
+
+
+def test_agency_sections(app):
+    open_page(app, "agencies")
+    for section in ("截止事项", "目标", "时间线", "文档", "部门排行"):
+        app.radio(key="agency_section").set_value(section).run()
+        assert not app.exception, (section, app.exception)
+    levels = app.dataframe[0].value["level"]
+    assert set(levels) <= {"中央", "省级", "市级", "其他"}

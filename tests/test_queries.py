@@ -131,3 +131,67 @@ def test_db_path_from_env(monkeypatch):
     assert queries.db_path().as_posix() == "data/tracker.duckdb"
     monkeypatch.setenv("TRACKER_DB", "/tmp/x.duckdb")
     assert queries.db_path().as_posix() == "/tmp/x.duckdb"
+
+
+def test_limits_and_counts_agree_with_the_whole_list(db):
+    every = queries.deadline_rows(db, AS_OF, limit=None)
+    assert list(queries.deadline_rows(db, AS_OF, limit=3)["id"]) == list(every["id"])[:3]
+    assert queries.deadline_count(db, AS_OF) == len(every)
+    for scope, expected in (("open", {"f-0525", "f-0530", "f-yearly", "f-0801"}), ("overdue", {"f-0430"}),
+                            ("due_7", {"f-0525"}), ("due_30", {"f-0525", "f-0530", "f-yearly"})):
+        assert set(queries.deadline_rows(db, AS_OF, scope=scope)["id"]) == expected, scope
+        assert queries.deadline_count(db, AS_OF, scope=scope) == len(expected)
+    heads = queries.fact_rows(db, limit=None)
+    assert len(heads) == queries.fact_count(db) == 9  # ten facts, the 300 个 goal stated twice
+    assert list(queries.fact_rows(db, limit=4)["id"]) == list(heads["id"])[:4]
+    assert set(queries.fact_rows(db, kinds=["milestone"], agencies=["国家发展和改革委员会"])["id"]) == {"f-2027"}
+
+
+def test_search_is_literal_and_ignores_case_only_where_text_has_case(db):
+    assert list(queries.search_lines(db, "SCRIPT>ALERT(1)")["line"]) == [7]  # parentheses are not a pattern
+    assert queries.search_lines(db, "x.*(").empty
+    assert queries.search_facts(db, "[").empty
+
+
+def test_a_rebuild_during_use_is_picked_up_without_errors(db, tmp_path):
+    """One thread keeps replacing the file (as pipeline/load.py does) while queries run: every
+    answer is one of the two databases, never an error; old handles are closed."""
+    import threading
+
+    variants = []
+    for name, drop in (("a", None), ("b", "f-0530")):
+        path = make_fixture_db(tmp_path / f"{name}.duckdb")
+        if drop:
+            with contextlib.closing(duckdb.connect(str(path))) as con:
+                con.execute("DELETE FROM facts WHERE id = ?", [drop])
+        variants.append(path.read_bytes())
+    stop, errors, swaps = threading.Event(), [], [0]
+
+    def rebuild_loop():
+        while not stop.is_set():
+            staging = tmp_path / "staging.duckdb"
+            staging.write_bytes(variants[swaps[0] % 2])
+            os.replace(staging, db)
+            swaps[0] += 1
+            stop.wait(0.1)
+
+    rebuilder = threading.Thread(target=rebuild_loop)
+    rebuilder.start()
+    try:
+        seen = set()
+        for _ in range(15):
+            try:
+                seen.add(queries.due_counts(db, AS_OF)["due_30"])
+                assert len(queries.deadline_rows(db, AS_OF)) in (5, 6)
+                assert queries.fact(db, "f-2027")["line"] == 3
+            except queries.DatabaseMissing as exc:  # never: the file is always there, whole
+                errors.append(exc)
+    finally:
+        stop.set()
+        rebuilder.join()
+    assert not errors and swaps[0] > 1
+    assert seen <= {2, 3}
+    # the last file is what the next interaction shows, and only its handle stays open
+    final = 3 if swaps[0] % 2 == 1 else 2
+    assert queries.due_counts(db, AS_OF)["due_30"] == final
+    assert sum(1 for h in queries._handles.values() if not h.retired) == len(queries._handles)
