@@ -284,3 +284,60 @@ def test_the_seeds_snapshot_from_the_command_line(seed_db, tmp_path):
     assert "2026-06-05每月" in soon  # 每月5日前
     assert "2026-07-30" not in section(text, "一、逾期事项", "四、时间轴")  # next quarter
     assert "2026-07-30" not in section(text, "五、本年度到期的目标与里程碑", None)
+
+
+def numbered_deadlines(count: int, first_due: dt.date, step_days: float, label: str) -> list[tuple]:
+    """`count` one-off deadlines, the n-th due first_due + n * step_days (rounded down), agencies
+    alternating, each quote naming its number: 请于…前报送第n号{label}."""
+    facts = []
+    for n in range(count):
+        due = first_due + dt.timedelta(days=int(n * step_days))
+        quote = f"请于{due.year}年{due.month}月{due.day}日前报送第{n}号{label}"
+        facts.append((f"f-{label}-{n}", "a1", 1000 + n, quote, "deadline", due, "day", None, None, None, None,
+                      f"报送第{n}号{label}", ["国家数据局" if n % 2 else "工业和信息化部"]))
+    return facts
+
+
+def test_long_sections_list_the_nearest_rows_and_count_the_rest(tmp_path):
+    """A big database: each list stops at SECTION_ROWS, keeps the items that matter most this week
+    and says in one line how many more there are and where to see them in the app."""
+    limit = render.SECTION_ROWS
+    soon = numbered_deadlines(limit + 5, dt.date(2026, 5, 12), 0.5, "材料")  # two a day, 5-12 … 6-03
+    late = numbered_deadlines(limit + 3, dt.date(2026, 4, 10), -1, "报告")  # overdue 31 … 73 days
+    db = make_db(tmp_path / "tracker.duckdb", soon + late)
+    text = text_of(render.render_pdf(db, dt.date(2026, 5, 11)), tmp_path)
+
+    assert f"逾期未办{limit + 3}" in text and f"未来4周截止（至2026-06-07）{limit + 5}" in text  # the cover counts all
+
+    window = section(text, "二、未来4周截止事项", "三、本季度其余截止事项")
+    assert f"共{limit + 5}项，下列截止最近的{limit}项" in window
+    assert f"第{limit - 1}号材料" in window and f"第{limit}号材料" not in window
+    assert f"列出{limit // 2}项/共{(limit + 5) // 2 + 1}项" in window  # 工业和信息化部: n even
+    assert "另有5项未列出（截止于2026-06-01至2026-06-03；" in window
+    assert "请在应用的“截止事项”页（范围选“30天内”，可按部门筛选）查看" in window
+
+    overdue = section(text, "一、逾期事项", "二、未来4周截止事项")
+    assert f"共{limit + 3}项，下列最近逾期的{limit}项" in overdue
+    assert "第0号报告" in overdue and f"第{limit - 1}号报告" in overdue and f"第{limit}号报告" not in overdue
+    assert overdue.index(f"第{limit - 1}号报告") < overdue.index("第0号报告")  # still longest overdue first
+    assert "另有3项逾期更久（71–73天）的事项未列出，请在应用的“截止事项”页（范围选“已逾期”）查看" in overdue
+
+
+def test_a_long_change_list_is_counted_by_kind_and_cut(tmp_path):
+    db = make_db(tmp_path / "tracker.duckdb")
+    assert render.main(snapshot_args(db, "2026-05-11")) == 0
+    make_db(db, FACTS + numbered_deadlines(render.SECTION_ROWS + 5, dt.date(2026, 5, 19), 0.5, "材料"))
+    assert render.main(snapshot_args(db, "2026-05-18")) == 0
+    changes = section(text_of(tmp_path / "snapshots" / "2026-W21.pdf", tmp_path), "六、与上期相比的变化", None)
+    limit = render.SECTION_ROWS
+    assert f"新增{limit + 5}项，日期变更0项" in changes
+    assert f"变化截止相对期限目标里程碑合计新增{limit + 5}000{limit + 5}" in changes
+    added = section(changes, "新增事项", None)
+    assert f"列出{limit}项/共{limit + 5}项" in added
+    assert f"第{limit - 1}号材料" in added and f"第{limit}号材料" not in added
+    assert "另有5项未列出，请在应用的“截止事项”“目标”“时间线”页查看" in added
+
+
+def test_short_lists_are_shown_whole(db, tmp_path):
+    text = text_of(render.render_pdf(db, dt.date(2026, 5, 11)), tmp_path)
+    assert "未列出" not in text and "下列" not in text and "变化截止" not in text

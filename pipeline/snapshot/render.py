@@ -5,6 +5,11 @@ The PDF only reads: facts from the tracker database (read-only), statuses from t
 progress.duckdb when it exists, and the previous snapshot's state from a small manifest JSON kept
 beside the PDFs. Only the command line (`main`) writes, so a download from the app never moves
 the "since last week" baseline.
+
+A list longer than SECTION_ROWS shows the rows that matter most this week (the nearest deadlines,
+the most recently overdue, the open goals due first, the changes with the nearest dates) and one
+line saying how many more there are and where the app lists them: a 1,000-bulletin database gives
+a readable PDF in seconds rather than 200 pages in a minute. The cover counts everything.
 """
 from __future__ import annotations
 
@@ -41,6 +46,7 @@ RECURRENCE_MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 1
 RECURRENCE_LABELS = {"monthly": "每月", "quarterly": "每季度", "half-yearly": "每半年", "yearly": "每年"}
 WINDOW_DAYS = 28
 CHART_AGENCIES = 14  # lines in the timeline, so it fits on a page
+SECTION_ROWS = 40  # rows a list shows; the rest are counted, with where to see them in the app
 CHART_TIMEOUT_SECONDS = 60.0
 LOCK_WAIT_SECONDS = 10.0
 
@@ -140,13 +146,21 @@ def read_only(path: Path):
         con.close()
 
 
-def load_facts(db_path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def fetch_rows(con, sql: str) -> list[dict]:
+    """Rows as plain dicts, NULL as None (straight from DuckDB: pandas would cost seconds on a big
+    database and turn NULL into NaN)."""
+    cursor = con.execute(sql)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def load_facts(db_path: Path) -> tuple[list[dict], list[dict], dict]:
     """(one row a goal for the sections, every fact for the change manifest, run information)."""
     with read_only(db_path) as con:
-        goals = con.execute("SELECT * FROM snapshot_facts ORDER BY due_date, source_file, line").df()
-        every = con.execute(
-            "SELECT fd.*, la.lead_agency FROM fact_details fd LEFT JOIN fact_lead_agency la ON la.fact_id = fd.id "
-            "ORDER BY fd.source_file, fd.line, fd.char_start").df()
+        goals = fetch_rows(con, "SELECT * FROM snapshot_facts ORDER BY due_date, source_file, line, char_start, id")
+        every = fetch_rows(
+            con, "SELECT fd.*, la.lead_agency FROM fact_details fd LEFT JOIN fact_lead_agency la ON la.fact_id = fd.id "
+                 "ORDER BY fd.source_file, fd.line, fd.char_start, fd.id")
         run = con.execute(
             "SELECT (SELECT count(*) FROM documents) AS documents, (SELECT count(*) FROM facts) AS facts, "
             "(SELECT max(finished_at) FROM runs) AS built_at").fetchone()
@@ -278,6 +292,8 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 
 def _date(value) -> dt.date | None:
+    if type(value) is dt.date:
+        return value
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
@@ -363,6 +379,116 @@ def by_agency(items: list[Item]) -> list[tuple[str, list[Item]]]:
 
 
 @dataclass
+class Capped:
+    """A list as the PDF shows it: at most SECTION_ROWS rows, the others counted in `note`."""
+    rows: list
+    hidden: list = field(default_factory=list)
+    note: str = ""
+
+
+def capped(rows: list, priority, limit: int = SECTION_ROWS) -> Capped:
+    """The `limit` rows that come first by `priority`, still in the list's own order; the others
+    left out (a short list is shown whole and as it was)."""
+    if len(rows) <= limit:
+        return Capped(list(rows))
+    keep = set(sorted(range(len(rows)), key=lambda n: priority(rows[n]))[:limit])
+    return Capped([row for n, row in enumerate(rows) if n in keep],
+                  [row for n, row in enumerate(rows) if n not in keep])
+
+
+def urgency(due: dt.date | None, as_of: dt.date) -> tuple[int, int]:
+    """The coming dates nearest first, then the past ones latest first, then the undated."""
+    if due is None:
+        return 2, 0
+    return (0, due.toordinal()) if due >= as_of else (1, -due.toordinal())
+
+
+def date_span(days: list[dt.date]) -> str:
+    first, last = min(days), max(days)
+    return first.isoformat() if first == last else f"{first.isoformat()} 至 {last.isoformat()}"
+
+
+def agency_counts(items: list[Item], shown: int = 6) -> str:
+    """工业和信息化部 20 项、农业农村部 8 项 … 等 12 个机构: who the left-out items belong to."""
+    counts = pd.Series([i.lead_agency for i in items]).value_counts()
+    text = "、".join(f"{agency} {n} 项" for agency, n in counts.iloc[:shown].items())
+    return text + (f" 等 {len(counts)} 个机构" if len(counts) > shown else "")
+
+
+def deadline_window(items: list[Item], as_of: dt.date, scope: str) -> dict:
+    """A window's deadlines by agency: the nearest SECTION_ROWS, grouped, with each agency's total.
+    Where the cut falls inside a day (a monthly report due from every agency on the 5th), each
+    agency's first item of that day comes before any agency's second."""
+    rows = sorted(items, key=lambda i: (i.due, i.source_file, i.line))
+    turn, seen = {}, {}  # item id -> how many of its agency's items that day come before it
+    for item in rows:
+        turn[item.id] = seen.get((item.lead_agency, item.due), 0)
+        seen[(item.lead_agency, item.due)] = turn[item.id] + 1
+    cut = capped(rows, lambda i: (urgency(i.due, as_of), turn[i.id]))
+    if cut.hidden:
+        cut.note = (f"另有 {len(cut.hidden)} 项未列出（截止于 {date_span([i.due for i in cut.hidden])}；"
+                    f"{agency_counts(cut.hidden)}），请在应用的“截止事项”页（范围选“{scope}”，可按部门筛选）查看。")
+    totals = pd.Series([i.lead_agency for i in items], dtype=object).value_counts().to_dict()
+    return {"groups": by_agency(cut.rows), "totals": totals, "note": cut.note, "count": len(items)}
+
+
+def overdue_list(overdue: list[Item]) -> Capped:
+    """Longest overdue first, as always; a long list keeps the most recently overdue (the ones
+    still worth chasing) and counts the older ones."""
+    rows = sorted(overdue, key=lambda i: (-i.overdue_days, i.source_file, i.line))
+    cut = capped(rows, lambda i: (i.overdue_days, i.source_file, i.line))
+    if cut.hidden:
+        days = [i.overdue_days for i in cut.hidden]
+        cut.note = (f"另有 {len(cut.hidden)} 项逾期更久（{min(days)}–{max(days)} 天）的事项未列出，"
+                    "请在应用的“截止事项”页（范围选“已逾期”）查看，办结的请在“进度”页标记。")
+    return cut
+
+
+def goals_list(goals: list[Item]) -> Capped:
+    """This year's goals by date: a long list keeps the open ones due first."""
+    cut = capped(goals, lambda i: (i.status in DONE_STATUSES, i.due, i.kind, i.source_file, i.line))
+    if cut.hidden:
+        kinds = pd.Series([i.kind for i in cut.hidden]).value_counts()
+        parts = "、".join(f"{KIND_LABELS[k]} {n} 项" for k, n in kinds.items())
+        cut.note = (f"另有 {len(cut.hidden)} 项未列出（{parts}；期限 {date_span([i.due for i in cut.hidden])}），"
+                    "请在应用的“目标”页（量化目标）和“时间线”页（里程碑）查看。")
+    return cut
+
+
+CHANGE_NOTES = {
+    "added": "请在应用的“截止事项”“目标”“时间线”页查看（可按文档筛选）。",
+    "redated": "请在应用的“截止事项”“目标”“时间线”页查看新的期限。",
+    "restatus": "请在应用的“进度”页查看（修改记录）。",
+    "removed": "它们已不在任何文件中；上期的完整清单在快照目录的 manifest.json 里，有进度记录的可在应用“进度”页的“孤立记录”中查看。",
+}
+CHANGE_LABELS = {"added": "新增", "redated": "日期变更", "restatus": "状态变更", "removed": "不再出现"}
+
+
+def change_lists(changes: "Changes", as_of: dt.date) -> dict:
+    """Each kind of change as the PDF lists it (the nearest dates first when it is long), and, when
+    one is cut, the counts by fact kind so the whole week still shows."""
+    def due_of(row) -> dt.date | None:
+        if isinstance(row, dict):
+            return dt.date.fromisoformat(row["due_date"]) if row["due_date"] else None
+        return (row[0] if isinstance(row, tuple) else row).due
+
+    def kind_of(row) -> str:
+        return row["kind"] if isinstance(row, dict) else (row[0] if isinstance(row, tuple) else row).kind
+
+    lists, table = {}, []
+    for name in CHANGE_LABELS:
+        rows = getattr(changes, name)
+        cut = capped(rows, lambda row: urgency(due_of(row), as_of))
+        if cut.hidden:
+            cut.note = f"另有 {len(cut.hidden)} 项未列出，{CHANGE_NOTES[name]}"
+        lists[name] = cut
+        kinds = pd.Series([kind_of(row) for row in rows], dtype=object).value_counts()
+        table.append((CHANGE_LABELS[name], [int(kinds.get(k, 0)) for k in KIND_LABELS], len(rows)))
+    cut_any = any(cut.hidden for cut in lists.values())
+    return {**lists, "by_kind": table if cut_any else None}
+
+
+@dataclass
 class Changes:
     previous: dict | None
     added: list[Item] = field(default_factory=list)
@@ -375,10 +501,10 @@ class Changes:
         return len(self.added) + len(self.redated) + len(self.restatus) + len(self.removed)
 
 
-def manifest_entries(every: pd.DataFrame, statuses: dict[str, str] | None) -> dict[str, dict]:
+def manifest_entries(every: list[dict], statuses: dict[str, str] | None) -> dict[str, dict]:
     """What the next snapshot compares against: every fact's date, status and provenance."""
     entries = {}
-    for row in records(every):
+    for row in every:
         due = _date(row["due_date"])
         entries[row["id"]] = {
             "group_id": row["group_id"],
@@ -431,7 +557,7 @@ def match_previous(before: dict[str, dict], current: dict[str, dict]) -> dict[st
 
 
 def compare(previous: dict | None, current: dict[str, dict], items: dict[str, Item],
-            every: pd.DataFrame, progress: dict[str, dict] | None, as_of: dt.date) -> Changes:
+            every: list[dict], progress: dict[str, dict] | None, as_of: dt.date) -> Changes:
     """New goals, goals whose date moved (the same statement, or its group restated with a date no
     earlier statement had), status changes, and goals no longer in any bulletin; a group once."""
     changes = Changes(previous)
@@ -443,7 +569,7 @@ def compare(previous: dict | None, current: dict[str, dict], items: dict[str, It
     for entry in before.values():
         if entry["group_id"]:
             old_group_dates.setdefault(entry["group_id"], set()).add(entry["due_date"])
-    rows = {row["id"]: row for row in records(every)}
+    rows = {row["id"]: row for row in every}
 
     def item_of(fact_id: str) -> Item:
         return items.get(fact_id) or make_item(rows[fact_id], progress, as_of)
@@ -596,7 +722,7 @@ def build_context(db_path: Path, as_of: dt.date, previous: dict | None) -> tuple
     chart_problem = start_chart_engine()
     goals, every, info = load_facts(db_path)
     progress, progress_note = load_progress(db_path)
-    rows = {row["id"]: row for row in records(goals)}
+    rows = {row["id"]: row for row in goals}
     items = {fact_id: make_item(row, progress, as_of) for fact_id, row in rows.items()}
     all_items = list(items.values())
     chart, chart_caption = None, ""
@@ -621,14 +747,21 @@ def build_context(db_path: Path, as_of: dt.date, previous: dict | None) -> tuple
     current = manifest_entries(every, statuses)
     changes = compare(previous, current, items, every, progress, as_of)
     year, week, _ = as_of.isocalendar()
+    undated_cut = capped(undated, lambda i: 0)  # in the bulletins' order
+    if undated_cut.hidden:
+        undated_cut.note = (f"另有 {len(undated_cut.hidden)} 项未列出，请在应用的“截止事项”页（范围选“全部”，"
+                            "无日期的排在最后）查看。")
     context = {
         "as_of": as_of, "week_label": iso_week_label(as_of), "iso_year": year, "iso_week": week,
         "weekday": "一二三四五六日"[as_of.weekday()],
         "soon_end": soon_end, "quarter_end": q_end, "one_day": dt.timedelta(days=1), "quarter": (as_of.month - 1) // 3 + 1,
-        "overdue": sorted(overdue, key=lambda i: (-i.overdue_days, i.source_file, i.line)),
-        "soon": by_agency(soon), "soon_count": len(soon),
-        "quarter_items": by_agency(quarter), "quarter_count": len(quarter),
-        "undated": undated, "this_year": this_year, "changes": changes,
+        "overdue": overdue_list(overdue), "overdue_count": len(overdue),
+        "soon": deadline_window(soon, as_of, "30天内"),
+        "quarter_items": deadline_window(quarter, as_of, "90天内"),
+        "undated": undated_cut, "undated_count": len(undated),
+        "this_year": goals_list(this_year), "this_year_count": len(this_year),
+        "changes": changes, "change_lists": change_lists(changes, as_of), "kind_names": list(KIND_LABELS.values()),
+        "row_limit": SECTION_ROWS,
         "chart": chart, "chart_caption": chart_caption, "chart_problem": chart_problem,
         "progress_note": progress_note, "info": info, "db_name": db_path.name,
         "kind_labels": KIND_LABELS, "done_statuses": DONE_STATUSES, "font_family": FONT_FAMILY,
