@@ -168,19 +168,9 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
             due = safe_date(issued.year, issued.month, int(m.group("md"))) if m.group("md") else month_end(issued.year, issued.month)
             precision = "day" if m.group("md") else "month"
         else:
-            year = issued.year + (1 if m.group("rel") in ("明年", "次年") else 0)
-            if m.group("d"):
-                due, precision = safe_date(year, int(m.group("m")), int(m.group("d"))), "day"
-            elif m.group("m"):
-                due, precision = month_end(year, int(m.group("m"))), "month"
-            elif m.group("q"):
-                due, precision = month_end(year, _QUARTER[m.group("q")] * 3), "quarter"
-            elif m.group("half"):
-                due, precision = (dt.date(year, 6, 30) if m.group("half") == "上半年" else dt.date(year, 12, 31)), "month"
-            elif m.group("yend"):
-                due, precision = dt.date(year, 12, 31), "year"
-            else:
+            if not any(m.group(g) for g in ("m", "q", "half", "yend")):
                 continue  # 今年 alone names the year, it sets no date
+            due, precision = _point_in_year(issued.year + (1 if m.group("rel") in ("明年", "次年") else 0), m)
         if due is None:
             continue
         lead = m.group("lead") or ""
@@ -189,20 +179,23 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
     return found
 
 
+def _point_in_year(year: int, m: re.Match) -> tuple[dt.date | None, str]:
+    """The last day a match's day, month, half-year or quarter covers in `year`; else the year's end."""
+    if m.group("d"):
+        return safe_date(year, int(m.group("m")), int(m.group("d"))), "day"
+    if m.group("m"):
+        return month_end(year, int(m.group("m"))), "month"
+    if m.group("half"):
+        return (dt.date(year, 6, 30) if m.group("half") == "上半年" else dt.date(year, 12, 31)), "month"
+    if m.group("q"):
+        return month_end(year, _QUARTER[m.group("q")] * 3), "quarter"
+    return dt.date(year, 12, 31), "year"
+
+
 def _parse_absolute(m: re.Match, text: str) -> DateExpr | None:
     year = int(m.group("y"))
     lead, by, since = m.group("lead") or "", m.group("by"), m.group("from")
-    if m.group("d"):
-        due, precision = safe_date(year, int(m.group("m")), int(m.group("d"))), "day"
-    elif m.group("m"):
-        due, precision = month_end(year, int(m.group("m"))), "month"
-    elif m.group("half"):
-        due, precision = (dt.date(year, 6, 30) if m.group("half") == "上半年" else dt.date(year, 12, 31)), "month"
-    elif m.group("q"):
-        quarter = _QUARTER[m.group("q")]
-        due, precision = month_end(year, quarter * 3), "quarter"
-    else:
-        due, precision = dt.date(year, 12, 31), "year"
+    due, precision = _point_in_year(year, m)
     if due is None:
         return None
     if text[m.end():m.end() + 1] in ("度",) and precision == "year":

@@ -216,10 +216,7 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                 for q in in_clause:
                     covered.add(q.start)
                     quote = _quantity_quote(text, q)
-                    facts.append(_make(line, "target", quote, due_date=due, due_precision=precision,
-                                       due_from=d.due_from, due_basis="context",
-                                       value=q.value, value_max=q.value_max, unit=q.unit,
-                                       comparator=_comparator(text, q), metric=_metric(text, quote, q)))
+                    facts.append(_target(line, quote, q, due, precision, due_from=d.due_from))
                 first = False
                 continue
             core = _strip_connectives(body_text)
@@ -301,9 +298,8 @@ def _trailing_year_goals(line: Line, dates: tuple[DateExpr, ...], covered: set[i
                       and not _is_duration(q) and _is_goal_number(text, q)]
         for q in quantities:
             covered.add(q.start)
-            facts.append(_make(line, "target", _trim(text, Span(clause.start, d.end)), due_date=d.due,
-                               due_precision=d.precision, due_basis="explicit", value=q.value, value_max=q.value_max,
-                               unit=q.unit, comparator=_comparator(text, q), metric=_metric_text(_strip_connectives(body))))
+            facts.append(_target(line, _trim(text, Span(clause.start, d.end)), q, d.due, d.precision,
+                                 basis="explicit", metric=_metric_text(_strip_connectives(body))))
         if not quantities and _MILESTONE_WORD.search(body):
             facts.append(_make(line, "milestone", _trim(text, Span(clause.start, d.end)), due_date=d.due,
                                due_precision=d.precision, due_basis="explicit", metric=_metric_text(_strip_connectives(body))))
@@ -385,10 +381,7 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         if past_from and past_from.start() < q.start and not _FUTURE_STRICT.search(sentence):
             continue  # a paragraph that began reporting the past goes on reporting it
         quote = _quantity_quote(text, q)
-        facts.append(_make(line, "target", quote, due_date=horizon.due if horizon else None,
-                           due_precision=horizon.precision if horizon else None,
-                           due_basis="context", value=q.value, value_max=q.value_max, unit=q.unit,
-                           comparator=_comparator(text, q), metric=_metric(text, quote, q)))
+        facts.append(_target(line, quote, q, horizon.due if horizon else None, horizon.precision if horizon else None))
     return facts
 
 
@@ -532,6 +525,13 @@ def _metric(text: str, quote: Span, q: Quantity) -> str:
     before = re.sub(r"(力争|推动|达到|超过|突破|不少于|不低于|至少|迈上|实现|打造|培育|推出|建设|选树|新增)$", "", before)
     core = after if len(after) >= 2 else before
     return _metric_text(core or quote.text(text))
+
+
+def _target(line: Line, quote: Span, q: Quantity, due: dt.date | None, precision: str | None,
+            due_from: dt.date | None = None, basis: str = "context", metric: str | None = None) -> Fact:
+    return _make(line, "target", quote, due_date=due, due_precision=precision, due_from=due_from, due_basis=basis,
+                 value=q.value, value_max=q.value_max, unit=q.unit, comparator=_comparator(line.text, q),
+                 metric=metric or _metric(line.text, quote, q))
 
 
 _ROW_NUMBER = re.compile(r"\d{1,3}\t+")
