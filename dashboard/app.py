@@ -54,6 +54,11 @@ with st.sidebar:
         built = info["finished_at"]
         st.caption(f"{info['documents']} 份简报 · {info['articles']} 篇文章 · {info['facts']} 条事实"
                    + (f"<br>构建于 {built:%Y-%m-%d %H:%M}" if built is not None else ""), unsafe_allow_html=True)
+        rejected = len(queries.ingest_errors(db))
+        if rejected:  # everyone should know some bulletins are missing, not only whoever uploaded them
+            st.warning(f"最近一次构建有 {rejected} 个文件未能导入。", icon=":material/warning:")
+            st.page_link("pages/documents.py", label="查看未能导入的文件", icon=":material/description:",
+                         query_params={"rejected": "1"})
 
 if info is None:
     st.error(f"找不到数据库 `{db}`（或文件无法读取）。请先在项目根目录运行下面的命令构建数据库，然后刷新本页：")

@@ -281,6 +281,23 @@ def build_info(path: Path) -> dict:
     return counts
 
 
+def ingest_errors(path: Path, source_file: str | None = None) -> pd.DataFrame:
+    """The files the latest build rejected (source_file, reason, failed_at), by file name; only
+    `source_file` when given. Earlier runs' rejections are not shown: a file fixed since is gone."""
+    where, params = "", []
+    if source_file is not None:
+        where, params = "AND e.source_file = ?", [source_file]
+    return read(path, f"""
+        SELECT e.source_file, e.reason, e.failed_at FROM ingest_errors e
+        WHERE e.run_id = (SELECT arg_max(run_id, finished_at) FROM runs) {where}
+        ORDER BY e.source_file, e.reason""", params)
+
+
+def file_fact_count(path: Path, source_file: str) -> int:
+    """How many facts the database holds from one input file."""
+    return int(read(path, "SELECT count(*) AS n FROM facts WHERE source_file = ?", [source_file]).iloc[0]["n"])
+
+
 # ---- facts ----------------------------------------------------------------------------------
 
 # Display columns of a fact row; `fi` is a (small) set of fact_index rows, joined to its article and

@@ -145,3 +145,49 @@ def test_agency_sections(app):
         assert not app.exception, (section, app.exception)
     levels = app.dataframe[0].value["level"]
     assert set(levels) <= {"中央", "省级", "市级", "其他"}
+
+
+# ---- files the build rejected (issue 6): everyone sees them, with the reason in Chinese ----------
+
+BINARY = bytes(range(1, 32)) * 100  # control bytes: the build calls it a binary file
+
+
+@pytest.fixture(scope="module")
+def rejected_db(tmp_path_factory):
+    from conftest import SEEDS
+    from pipeline.build import run_build
+
+    folder = tmp_path_factory.mktemp("rejected_in")
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    (folder / seed.name).write_bytes(seed.read_bytes())
+    (folder / "空白通知.txt").write_bytes(b"")
+    (folder / "scan<b>.txt").write_bytes(BINARY)  # a name with HTML in it is shown as text
+    db = tmp_path_factory.mktemp("rejected_db") / "tracker.duckdb"
+    run_build(folder, db, full=True)
+    return db
+
+
+def rejected_section(at):
+    return [e for e in at.expander if e.label.startswith("未能导入的文件")]
+
+
+def test_rejected_files_are_listed_on_the_documents_page(rejected_db, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB", str(rejected_db))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    # the sidebar warns on every page and links to the list
+    assert [w.value for w in at.sidebar.warning] == ["最近一次构建有 2 个文件未能导入。"]
+    open_page(at, "documents")
+    [section] = rejected_section(at)
+    assert section.label == "未能导入的文件（2）"
+    text = "".join(m.value for m in section.markdown)
+    assert "<b>空白通知.txt</b>：文件为空" in text and ">empty file<" in text
+    assert "<b>scan&lt;b&gt;.txt</b>：二进制文件，不是文本" in text and ">binary file" in text
+    assert "<b>scan<b>" not in text
+    assert at.selectbox(key="doc_pick").value  # the imported bulletin is still shown below
+
+
+def test_a_clean_database_shows_no_rejected_files(app):
+    assert not app.sidebar.warning
+    open_page(app, "documents")
+    assert not rejected_section(app)

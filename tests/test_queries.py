@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard import queries
-from e2e_helpers import AS_OF, make_fixture_db
+from e2e_helpers import AS_OF, DOC_A, make_fixture_db
 
 
 @pytest.fixture
@@ -195,3 +195,20 @@ def test_a_rebuild_during_use_is_picked_up_without_errors(db, tmp_path):
     final = 3 if swaps[0] % 2 == 1 else 2
     assert queries.due_counts(db, AS_OF)["due_30"] == final
     assert sum(1 for h in queries._handles.values() if not h.retired) == len(queries._handles)
+
+
+def test_ingest_errors_are_the_latest_runs(db):
+    with contextlib.closing(duckdb.connect(str(db))) as con:
+        con.execute("INSERT INTO runs (run_id, started_at, finished_at, input_dir, files, documents, facts, errors, "
+                    "reused) VALUES ('run-0', ?, ?, 'seeds', 3, 2, 0, 1, 0)",
+                    [dt.datetime(2026, 5, 12, 9, 0), dt.datetime(2026, 5, 12, 9, 1)])
+        con.execute("INSERT INTO ingest_errors VALUES ('run-0', 'old.txt', 'empty file', ?), "
+                    "('run-1', 'b.pdf', 'truncated PDF', ?), ('run-1', 'a.txt', 'binary file', ?)",
+                    [dt.datetime(2026, 5, 12, 9, 0)] + [dt.datetime(2026, 5, 13, 9, 0)] * 2)
+        n = con.execute("SELECT count(*) FROM facts WHERE source_file = ?", [DOC_A]).fetchone()[0]
+    errors = queries.ingest_errors(db)
+    assert list(zip(errors["source_file"], errors["reason"])) == [("a.txt", "binary file"), ("b.pdf", "truncated PDF")]
+    assert list(queries.ingest_errors(db, source_file="b.pdf")["reason"]) == ["truncated PDF"]
+    assert queries.ingest_errors(db, source_file="old.txt").empty
+    assert n > 0 and queries.file_fact_count(db, DOC_A) == n
+    assert queries.file_fact_count(db, "old.txt") == 0

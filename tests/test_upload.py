@@ -72,9 +72,13 @@ def test_build_after_upload_reports_the_file_and_other_rejections(tmp_path):
 
 
 def test_reasons_are_shown_in_chinese_with_the_original():
+    from dashboard import reasons
+    assert upload.reason_zh is reasons.reason_zh  # one table, shared with the 文档 page
     assert upload.reason_zh("no text layer: OCR needed") == \
         "PDF 没有文字层（扫描件），需要先做文字识别（OCR）（no text layer: OCR needed）"
     assert upload.reason_zh("something new") == "something new"
+    assert reasons.label_zh("binary file: undecodable bytes at offset 0") == "二进制文件，不是文本"
+    assert reasons.label_zh("something new") is None
 
 
 def test_page_is_for_staff_only(monkeypatch):

@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import queries
 
 DOCUMENTS_URL = "documents"  # url_path of the 文档 page; ?fact=<id> opens a fact in its article
+REJECTED_LIST_LIMIT = 50  # rejected files listed one by one on the 文档 page; more are shown as a table
 PLOT_CONFIG = {"displayModeBar": False}  # its buttons are English and zooming a timeline helps no one here
 PLOT_FONT = dict(family="WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, sans-serif")
 KIND_COLORS = {"截止事项": "#d62728", "目标": "#1f77b4", "里程碑": "#2ca02c", "相对期限": "#9467bd",

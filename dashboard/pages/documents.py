@@ -1,5 +1,7 @@
 """文档: bulletin -> article -> facts, with the article's original lines and every fact marked where
-it stands. Opened with ?fact=<id> (or ?doc=<doc_id>&line=<n>) it jumps to that place."""
+it stands. Opened with ?fact=<id> (or ?doc=<doc_id>&line=<n>) it jumps to that place. Above them, the
+files the latest build could not import, with the reason in Chinese (opened by ?rejected=1, the
+sidebar's link)."""
 from __future__ import annotations
 
 import html
@@ -9,10 +11,31 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.pages import _shared as ui
+from dashboard.reasons import label_zh
 
 db = ui.db()
 
 st.title("文档")
+
+# Files the latest build rejected: everyone sees them here (the sidebar warns and links here).
+rejected = queries.ingest_errors(db)
+if not rejected.empty:
+    with st.expander(f"未能导入的文件（{len(rejected)}）", icon=":material/warning:",
+                     expanded="rejected" in st.query_params):
+        st.caption("最近一次构建没有导入这些文件，其中的事项不在本系统中。请修正或替换文件后重新构建（员工也可在“上传”页重新上传）。"
+                   "每个文件下方的灰字为构建程序记录的原始说明（英文）。")
+        if len(rejected) <= ui.REJECTED_LIST_LIMIT:
+            st.markdown("".join(
+                f'<div style="margin:.4em 0;line-height:1.6"><b>{html.escape(r.source_file)}</b>：'
+                f'{html.escape(label_zh(r.reason) or "其他原因")}'
+                f'<br><span style="color:#666;font-size:.9em">{html.escape(r.reason)}</span></div>'
+                for r in rejected.itertuples()), unsafe_allow_html=True)
+        else:  # a long list reads better as a table that can be sorted and searched
+            st.dataframe(rejected.assign(reason_zh=[label_zh(r) or "其他原因" for r in rejected["reason"]]),
+                         hide_index=True, width="stretch", column_order=["source_file", "reason_zh", "reason"],
+                         column_config={"source_file": "文件", "reason_zh": "原因",
+                                        "reason": st.column_config.TextColumn("原始说明（英文）", width="large")})
+
 # A link from another view: select its document and article once, then leave the widgets free.
 params = st.query_params
 target = queries.fact(db, params["fact"]) if "fact" in params else None
@@ -62,7 +85,7 @@ else:
     start, end = int(article["start_line"]), int(article["end_line"])
     meta = [article["doc_number"], f"发布 {article['issued_on']}" if article["issued_on"] else None,
             article["issuers"] or None, f"第{start}—{end}行"]
-    st.caption(" · ".join(str(m) for m in meta if m))
+    st.caption(" · ".join(str(m) for m in meta if m and not (isinstance(m, float) and pd.isna(m))))  # no "nan"
 
 here = queries.document_facts(db, doc_id, start, end)
 focus = (int(target["line"]), int(target["char_start"]), int(target["char_end"])) if target else None
@@ -91,8 +114,11 @@ with text_column:
     st.markdown("".join(body) or html.escape("（无原文）"), unsafe_allow_html=True)
 with facts_column:
     st.subheader(f"事实（{len(here)}）")
-    st.dataframe(ui.for_display(here.sort_values(["line", "char_start"])), hide_index=True, width="stretch",
-                 column_order=["line", "kind_label", "due_date", "quote", "agencies_text", "sources"],
-                 column_config={"line": "行", "kind_label": "类型", "due_date": "到期",
-                                "quote": st.column_config.TextColumn("原文", width="medium"), "agencies_text": "部门",
-                                "sources": st.column_config.TextColumn("全部出处", help="同一目标在多处出现时的每一处")})
+    if here.empty:  # the grid would say "empty" in English
+        st.caption("这一部分没有抽取出事实。")
+    else:
+        st.dataframe(ui.for_display(here.sort_values(["line", "char_start"])), hide_index=True, width="stretch",
+                     column_order=["line", "kind_label", "due_date", "quote", "agencies_text", "sources"],
+                     column_config={"line": "行", "kind_label": "类型", "due_date": "到期",
+                                    "quote": st.column_config.TextColumn("原文", width="medium"), "agencies_text": "部门",
+                                    "sources": st.column_config.TextColumn("全部出处", help="同一目标在多处出现时的每一处")})

@@ -16,10 +16,10 @@ import sys
 import unicodedata
 from pathlib import Path
 
-import duckdb
 import streamlit as st
 
 from dashboard import auth, queries
+from dashboard.reasons import reason_zh
 from pipeline.formats import MAX_FILE_BYTES
 from pipeline.read import IngestError, text_from_bytes
 
@@ -28,27 +28,6 @@ UPLOAD_FOLDER = "uploads"
 BUILD_TIMEOUT_SECONDS = 600
 SUFFIXES = {"pdf": ".pdf", "docx": ".docx"}
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word 文档"}
-# The pipeline's reasons are English (they are also logged); staff read them in Chinese first.
-REASONS_ZH = [
-    ("file too large", "文件过大"),
-    ("truncated PDF", "PDF 文件不完整（被截断）"),
-    ("encrypted PDF", "PDF 已加密，需要密码"),
-    ("damaged PDF", "PDF 文件已损坏"),
-    ("no text layer", "PDF 没有文字层（扫描件），需要先做文字识别（OCR）"),
-    ("PDF text layer is unreadable", "PDF 文字层无法识别，需要先做文字识别（OCR）"),
-    ("zip archive without word/document.xml", "这是压缩包，不是 Word 文档"),
-    ("corrupt zip archive", "压缩文件已损坏，不是可读的 Word 文档"),
-    ("corrupt Word document", "Word 文档已损坏"),
-    ("Word document body unpacks", "Word 文档解压后过大"),
-    ("legacy Office file", "旧版 Office 格式（.doc），请另存为 .docx 或 PDF"),
-    ("binary file", "二进制文件，不是文本"),
-    ("undecodable bytes", "无法识别的文字编码"),
-    ("empty file", "文件为空"),
-    ("line ", "单行过长，不像简报正文"),
-    ("same content as", "与已有文件内容相同，只计一次"),
-    ("file disappeared", "文件在构建过程中被删除"),
-]
-
 
 def input_dir() -> Path:
     """The folder the build reads: $TRACKER_INPUT, else seeds/."""
@@ -100,21 +79,9 @@ def build(folder: Path, db: Path) -> subprocess.CompletedProcess:
 
 
 def outcome(db: Path, source_file: str) -> tuple[list[str], int]:
-    """The ingest errors and the number of facts the new database holds for one file."""
-    with duckdb.connect(str(db), read_only=True) as con:
-        errors = [r[0] for r in con.execute(
-            "SELECT reason FROM ingest_errors WHERE source_file = ? AND run_id = "
-            "(SELECT run_id FROM runs ORDER BY finished_at DESC LIMIT 1)", [source_file]).fetchall()]
-        facts = con.execute("SELECT count(*) FROM facts WHERE source_file = ?", [source_file]).fetchone()[0]
-    return errors, facts
-
-
-def reason_zh(reason: str) -> str:
-    """The reason in Chinese, with the pipeline's own words kept for the log."""
-    for prefix, label in REASONS_ZH:
-        if reason.startswith(prefix):
-            return f"{label}（{reason}）"
-    return reason
+    """The latest run's ingest errors and the number of facts the new database holds for one file."""
+    errors = queries.ingest_errors(db, source_file=source_file)
+    return list(errors["reason"]), queries.file_fact_count(db, source_file)
 
 
 def main() -> None:
