@@ -166,15 +166,16 @@ def save(row: pd.Series, staff: str, changes: dict) -> None:
     flash(f"已保存：{fact_label(row)}")
 
 
-def deadline_tab(staff: str | None) -> None:
-    frame = tab_facts(["deadline", "relative"], "deadline")
-    st.caption(f"{len(frame)} 项；状态：{' / '.join(progress.DEADLINE_STATUSES)}。已提交的事项不计为逾期。")
+def status_tab(staff: str | None, kinds: list[str], key: str, statuses: tuple[str, ...], note: str = "") -> None:
+    """Deadlines and milestones alike: a status, an owner and a note per item."""
+    frame = tab_facts(kinds, key)
+    st.caption(f"{len(frame)} 项；状态：{' / '.join(statuses)}。{note}")
     show_table(frame, ["due_date", "status", "owner", "note", "quote", "出处",
                        "updated_at", "updated_by"])
     if staff and len(frame):
-        row = pick_fact(frame, "deadline")
+        row = pick_fact(frame, key)
         if row is not None:
-            status_form(row, staff, progress.DEADLINE_STATUSES)
+            status_form(row, staff, statuses)
 
 
 def target_tab(staff: str | None) -> None:
@@ -187,17 +188,6 @@ def target_tab(staff: str | None) -> None:
         row = pick_fact(frame, "target")
         if row is not None:
             actual_form(row, staff)
-
-
-def milestone_tab(staff: str | None) -> None:
-    frame = tab_facts(["milestone"], "milestone")
-    st.caption(f"{len(frame)} 项；状态：{' / '.join(progress.MILESTONE_STATUSES)}。")
-    show_table(frame, ["due_date", "status", "owner", "note", "quote", "出处",
-                       "updated_at", "updated_by"])
-    if staff and len(frame):
-        row = pick_fact(frame, "milestone")
-        if row is not None:
-            status_form(row, staff, progress.MILESTONE_STATUSES)
 
 
 def orphan_tab(orphans: pd.DataFrame, staff: str | None) -> None:
@@ -283,11 +273,11 @@ orphans = STATE[STATE["orphaned"] & ~STATE["closed"].astype(bool)]
 
 tabs = st.tabs(["截止事项", "量化目标", "里程碑", f"孤立记录（{len(orphans)}）", "修改记录与备份"])
 with tabs[0]:
-    deadline_tab(staff)
+    status_tab(staff, ["deadline", "relative"], "deadline", progress.DEADLINE_STATUSES, "已提交的事项不计为逾期。")
 with tabs[1]:
     target_tab(staff)
 with tabs[2]:
-    milestone_tab(staff)
+    status_tab(staff, ["milestone"], "milestone", progress.MILESTONE_STATUSES)
 with tabs[3]:
     orphan_tab(orphans, staff)
 with tabs[4]:
