@@ -105,14 +105,16 @@ def _table_of_contents(lines: list[Line]) -> tuple[int, int, list[str]]:
 def _plain_table_of_contents(lines: list[Line], toc: int) -> tuple[int, int, list[str]]:
     """Entries without page numbers: the title-like lines after 目录 that the body repeats as headings."""
     candidates: list[tuple[int, str]] = []
+    seen: set[str] = set()
     for j in range(toc + 1, min(toc + 80, len(lines))):
         text = lines[j].text.strip()
         if not text:
             continue
         key = compact(text)
-        if len(key) < 4 or len(key) > 80 or text[-1] in "。；;，," or any(key == compact(t) for _, t in candidates):
+        if len(key) < 4 or len(key) > 80 or text[-1] in "。；;，," or key in seen:
             break  # a sentence, or the first title again: the body has begun
         candidates.append((j, text))
+        seen.add(key)
     titles, last, cursor = [], -1, (candidates[-1][0] + 1 if candidates else toc + 1)
     for j, text in candidates:
         if _find_heading(lines, text, cursor) is not None:
@@ -179,8 +181,7 @@ def _plain_headings(lines: list[Line]) -> list[tuple[int, str]]:
         text = line.text.strip()
         if not 8 <= len(text) <= 60 or _TITLE_END.search(text) or _SECTION_LABEL.match(text):
             continue
-        prev = next((lines[k].text.strip() for k in range(i - 1, -1, -1) if lines[k].text.strip()), "")
-        after_break = i == 0 or not lines[i - 1].text.strip() or _SECTION_LABEL.match(prev)
+        after_break = i == 0 or not (prev := lines[i - 1].text.strip()) or _SECTION_LABEL.match(prev)
         if not after_break or STANDALONE_DATE.match(text):
             continue
         following = [lines[k].text.strip() for k in range(i + 1, min(i + 4, len(lines))) if lines[k].text.strip()]

@@ -257,10 +257,9 @@ def _past_period(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     the sentence says what will be (预计, 将, 力争)."""
     if not (d.period and text.endswith("期间", 0, d.end)):
         return False
-    article = ctx.article
-    if article and article.issued_on:
-        return article.issued_on.year > d.period[1]
-    if article and article.kind in ("policy", "interpretation"):
+    if ctx.issued_on:
+        return ctx.issued_on.year > d.period[1]
+    if ctx.article and ctx.is_plan:
         return False
     return not _FUTURE_STRICT.search(text[d.end:_sentence_span(text, d.start).end])
 
@@ -276,10 +275,7 @@ def _scheduled(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     after = text[d.end:sentence.end]
     if re.search(r"了|成功", after) or _PAST.search(after) or not _MILESTONE_WORD.search(after):
         return False  # 2022年2月，成都市成功入选…，成为了…: a report
-    article = ctx.article
-    if article and article.kind not in ("policy", "interpretation"):
-        return False
-    return not (article and article.issued_on and d.due <= article.issued_on)
+    return ctx.is_plan and not (ctx.issued_on and d.due <= ctx.issued_on)
 
 
 def _trailing_year_goals(line: Line, dates: tuple[DateExpr, ...], covered: set[int]) -> list[Fact]:
@@ -296,13 +292,13 @@ def _trailing_year_goals(line: Line, dates: tuple[DateExpr, ...], covered: set[i
             continue
         quantities = [q for q in find_quantities(text) if clause.start <= q.start < clause.end and q.start not in covered
                       and not _is_duration(q) and _is_goal_number(text, q)]
+        quote, metric = _trim(text, Span(clause.start, d.end)), _metric_text(_strip_connectives(body))
         for q in quantities:
             covered.add(q.start)
-            facts.append(_target(line, _trim(text, Span(clause.start, d.end)), q, d.due, d.precision,
-                                 basis="explicit", metric=_metric_text(_strip_connectives(body))))
+            facts.append(_target(line, quote, q, d.due, d.precision, basis="explicit", metric=metric))
         if not quantities and _MILESTONE_WORD.search(body):
-            facts.append(_make(line, "milestone", _trim(text, Span(clause.start, d.end)), due_date=d.due,
-                               due_precision=d.precision, due_basis="explicit", metric=_metric_text(_strip_connectives(body))))
+            facts.append(_make(line, "milestone", quote, due_date=d.due, due_precision=d.precision,
+                               due_basis="explicit", metric=metric))
     return facts
 
 
@@ -387,8 +383,7 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
 
 def _undated_goal(text: str, q: Quantity, ctx: ArticleContext) -> bool:
     """'推动3—5个通用大模型…' in a policy with no goal date: a goal verb right before the number."""
-    kind = ctx.article.kind if ctx.article else "policy"
-    return kind in ("policy", "interpretation") and bool(_GOAL_VERB_AT.search(text, 0, q.start))
+    return ctx.is_plan and bool(_GOAL_VERB_AT.search(text, 0, q.start))
 
 
 def _comparator(text: str, q: Quantity) -> str:
