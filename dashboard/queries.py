@@ -9,13 +9,13 @@ cache, so no other connect() in this process is ever handed our stale database, 
 Results are also cached on the identity.
 
 Speed. De-duplicating goals (one row per goal stated in several places) needs the whole facts
-table; done per query it costs seconds at a million facts. So each handle materializes, once, in
-its own memory: `fact_index` (every fact with goal_id, is_head, goal_size, goal_agencies, from
-pipeline/sql/views_app.sql, whose views the handle creates over the attached tables, so a file
-built before they changed works too), `head_agency` (one row per goal head and agency) and two
-small count tables. It starts in a background thread when a new file is first seen (build_info,
-which every page calls) and pages that need it wait for it. Pages then ask for what they show:
-filters, order and LIMIT are in SQL, never a million rows in pandas.
+table; done per query it costs seconds at a million facts. So the build writes the app's index
+into the file, in schema `app` (pipeline/sql/marts/app.sql): `fact_index` (every fact with goal_id,
+is_head, goal_size, goal_agencies, in display order), `head_agency` (one row per goal head and
+agency), count tables. A file without it, or made by other SQL than this checkout's (app.version),
+gets the same tables built once in the handle's own memory, in a background thread started when
+the file is first seen (build_info, which every page calls); pages that need them wait. Pages then
+ask for what they show: filters, order and LIMIT are in SQL, never a million rows in pandas.
 """
 from __future__ import annotations
 
@@ -31,14 +31,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipeline import load
+
 DEFAULT_DB = Path("data/tracker.duckdb")
 BUILD_COMMAND = ".venv/bin/python -m pipeline build --input seeds --db data/tracker.duckdb"
 CLOSED_STATUSES = frozenset({"已提交", "不适用"})
 KIND_LABELS = {"deadline": "截止事项", "target": "目标", "milestone": "里程碑", "relative": "相对期限"}
 DEADLINE_KINDS = ("deadline", "relative")
 DISPLAY_LIMIT = 500  # rows a table shows; the page says how many matched and the downloads hold all
-VIEWS_SQL = Path(__file__).resolve().parents[1] / "pipeline" / "sql" / "views_app.sql"
-SEARCH_PATH = "SET search_path = 'memory.main,tracker.main'"
+BASE_PATH = "SET search_path = 'memory.main,tracker.main'"
+INDEX_PATH = "SET search_path = '{index}.app,memory.main,tracker.main'"  # index: tracker or memory
 
 _CACHE_SIZE = 256
 _cache: collections.OrderedDict = collections.OrderedDict()
@@ -65,47 +67,12 @@ def db_identity(path: Path) -> tuple | None:
 
 # ---- one handle per database file ------------------------------------------------------------
 
-# Tables each handle materializes (memory.main, next to the views), in order. fact_index is stored
-# in display order (due date, then place), so "the first N rows that match" is a streaming scan
-# that stops early instead of a sort of a million rows; the other tables are small or narrow.
-FACT_ORDER = "due_date NULLS LAST, source_file, line, char_start, id"
-PREPARE = (
-    f"CREATE TABLE fact_index AS SELECT * FROM app_fact_index ORDER BY {FACT_ORDER}",
-    # the goals on the deadline pages (deadlines and relative deadlines), in the same order
-    """CREATE TABLE deadline_index AS
-       SELECT *, coalesce(recurrence, '') || '|' || coalesce(recurrence_rule, '') AS rule_key
-       FROM fact_index WHERE is_head AND kind IN ('deadline', 'relative')""",
-    # the article and bulletin columns rows are shown with (small, and joined on every page)
-    """CREATE TABLE article_info AS
-       SELECT article_id, title, ordinal, period_start, period_end, doc_number, issued_on FROM articles""",
-    "CREATE TABLE document_info AS SELECT doc_id, source_file, title, issued_on FROM documents",
-    # one row per goal and agency: agency filters, rankings and the agency page
-    # (not sorted by agency: sorting millions of rows costs more at preparation than it saves a query)
-    """CREATE TABLE head_agency AS
-       SELECT id, unnest(goal_agencies) AS agency, kind, doc_id, article_id, line, due_date, recurrence,
-              recurrence_rule
-       FROM fact_index WHERE is_head""",
-    # the agencies every fact (not only goal heads) names, for search
-    "CREATE TABLE fact_agency AS SELECT rowid AS pos, unnest(agencies) AS agency FROM fact_index",
-    "CREATE TABLE agency_kind_counts AS SELECT agency, kind, count(*) AS n FROM head_agency GROUP BY ALL",
-    "CREATE TABLE agency_doc_counts AS SELECT agency, count(DISTINCT doc_id) AS n FROM head_agency GROUP BY ALL",
-    """CREATE TABLE deadline_agency_due AS
-       SELECT agency, due_date, recurrence, recurrence_rule, count(*) AS n FROM head_agency
-       WHERE kind IN ('deadline', 'relative') AND (due_date IS NOT NULL OR recurrence_rule IS NOT NULL)
-       GROUP BY ALL""",
-    """CREATE TABLE year_kind_counts AS
-       SELECT year(due_date) AS year, kind, count(*) AS n FROM fact_index
-       WHERE is_head AND due_date IS NOT NULL GROUP BY ALL""",
-    """CREATE TABLE deadline_rules AS
-       SELECT DISTINCT recurrence, recurrence_rule FROM deadline_index
-       WHERE due_date IS NULL AND recurrence_rule IS NOT NULL""",
-    # every place of each goal stated more than once, by goal (sorted: a lookup skips the rest)
-    """CREATE TABLE goal_sources AS
-       SELECT fi.goal_id, string_agg(coalesce(d.title, fi.source_file) || ' 第' || fi.line || '行', '；'
-                                     ORDER BY fi.source_file, fi.line, fi.char_start) AS sources
-       FROM fact_index fi LEFT JOIN documents d ON d.doc_id = fi.doc_id
-       WHERE fi.goal_size > 1 GROUP BY fi.goal_id ORDER BY fi.goal_id""",
-)
+def _has_current_index(cur: duckdb.DuckDBPyConnection) -> bool:
+    """The attached file holds schema app, made by the SQL this checkout has."""
+    found = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'tracker' "
+                        "AND schema_name = 'app' AND table_name = 'version'").fetchone()[0]
+    return bool(found) and cur.execute("SELECT any_value(sql_hash) FROM tracker.app.version").fetchone()[0] \
+        == load.app_index_version()
 
 
 class _Handle:
@@ -116,10 +83,11 @@ class _Handle:
         self.users = 0          # queries (and the preparing thread) using it now
         self.retired = False    # a newer file replaced it: close when the last user leaves
         self._con = duckdb.connect(":memory:")
+        self._search_path = BASE_PATH  # the index's schema joins it once prepared
         try:
             self._con.execute("SET enable_progress_bar = false")
             self._con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS tracker (READ_ONLY)")
-            self._con.execute(SEARCH_PATH)
+            self._con.execute(self._search_path)
         except duckdb.Error as exc:
             self._con.close()
             raise DatabaseMissing(f"{path}: {exc}") from exc
@@ -130,15 +98,19 @@ class _Handle:
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cursor = self._con.cursor()
-        cursor.execute(SEARCH_PATH)
+        cursor.execute(self._search_path)
         return cursor
 
     def _prepare(self) -> None:
+        """Use the file's index when this checkout's SQL made it, else build it in memory."""
         try:
             with contextlib.closing(self.cursor()) as cur:
-                cur.execute(VIEWS_SQL.read_text(encoding="utf-8"))  # the app's views, over tracker's tables
-                for statement in PREPARE:
-                    cur.execute(statement)
+                if _has_current_index(cur):
+                    self._search_path = INDEX_PATH.format(index="tracker")
+                else:  # the app's views over tracker's tables, then the index from them
+                    cur.execute((load.SQL_DIR / "views_app.sql").read_text(encoding="utf-8"))
+                    cur.execute(load.APP_INDEX_SQL.read_text(encoding="utf-8"))
+                    self._search_path = INDEX_PATH.format(index="memory")
         except Exception as exc:  # reported to every query that waits for it
             self._prepare_error = exc
         finally:
@@ -201,7 +173,9 @@ def _using(path: Path):
 
 
 def close_all() -> None:
-    """Close every handle (tests; a process about to exit)."""
+    """Close every handle and forget every cached result (benchmarks; a process about to exit)."""
+    with _cache_lock:
+        _cache.clear()
     with _handles_lock:
         for handle in _handles.values():
             handle.retired = True

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 SQL_DIR = Path(__file__).parent / "sql"
+APP_INDEX_SQL = SQL_DIR / "marts" / "app.sql"  # schema app: the dashboard's index, remade by every build
 # Tables holding one document's rows, with the column that ties a row to its document.
 DOC_TABLES = {"documents": "doc_id", "lines": "doc_id", "articles": "doc_id", "facts": "doc_id",
               "fact_agencies": None}
@@ -76,15 +78,16 @@ def previous_state(db_path: Path) -> tuple[list[tuple], bool]:
 
 
 def layout(con) -> list[str]:
-    """The SQL of every table, view, index, sequence and macro a connection's database defines."""
-    return sorted(row[0] or "" for row in con.execute("""
-        SELECT sql FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary
-        UNION ALL SELECT sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal
-                                                   AND NOT temporary
-        UNION ALL SELECT sql FROM duckdb_indexes() WHERE database_name = current_database()
-        UNION ALL SELECT sql FROM duckdb_sequences() WHERE database_name = current_database()
+    """The SQL of every table, view, index, sequence and macro in a connection's database's schema
+    main (schema app is derived from main and remade by every build)."""
+    here = "database_name = current_database() AND schema_name = 'main'"
+    return sorted(row[0] or "" for row in con.execute(f"""
+        SELECT sql FROM duckdb_tables() WHERE {here} AND NOT temporary
+        UNION ALL SELECT sql FROM duckdb_views() WHERE {here} AND NOT internal AND NOT temporary
+        UNION ALL SELECT sql FROM duckdb_indexes() WHERE {here}
+        UNION ALL SELECT sql FROM duckdb_sequences() WHERE {here}
         UNION ALL SELECT macro_definition FROM duckdb_functions()
-                  WHERE database_name = current_database() AND NOT internal AND function_type LIKE '%macro'
+                  WHERE {here} AND NOT internal AND function_type LIKE '%macro'
         """).fetchall())
 
 
@@ -95,6 +98,22 @@ def fresh_layout() -> tuple[str, ...]:
         for path in sql_files():
             con.execute(path.read_text(encoding="utf-8"))
         return tuple(layout(con))
+
+
+@functools.cache
+def app_index_version() -> str:
+    """A hash of the SQL schema app is made from (tables, app views, index): the app reads a file's
+    schema app only when its app.version is the hash of the SQL the app itself has."""
+    digest = hashlib.sha1()
+    for path in (SQL_DIR / "schema.sql", SQL_DIR / "views_app.sql", APP_INDEX_SQL):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def write_app_index(con) -> None:
+    """(Re)make schema app from the rows in schema main: the dashboard's de-duplicated, ordered index."""
+    con.execute(APP_INDEX_SQL.read_text(encoding="utf-8"))
+    con.execute("CREATE TABLE app.version AS SELECT ?::VARCHAR AS sql_hash", [app_index_version()])
 
 
 def _quote(value: str) -> str:
@@ -243,7 +262,8 @@ class DatabaseWriter:
             self._columns = {}
             for database, table, column in self.con.execute(
                     "SELECT database_name = 'previous', table_name, column_name FROM duckdb_columns() "
-                    "WHERE database_name IN ('previous', current_database()) ORDER BY column_index").fetchall():
+                    "WHERE database_name IN ('previous', current_database()) AND schema_name = 'main' "
+                    "ORDER BY column_index").fetchall():
                 self._columns.setdefault((database, table), []).append(column)
         theirs = set(self._columns.get((True, name), ()))
         return ", ".join(f'"{c}"' for c in self._columns.get((False, name), ()) if c in theirs)
@@ -254,10 +274,12 @@ class DatabaseWriter:
             raise RuntimeError(f"build stopped after {name} (requested)")
 
     def commit(self) -> None:
-        """Detach the previous database, checkpoint, close, and replace db_path with the new file."""
+        """Detach the previous database, make the app's index, checkpoint, close, and replace db_path
+        with the new file."""
         if self.previous:
             self.con.execute("DETACH previous")
             self.previous = None
+        write_app_index(self.con)
         self.con.execute("CHECKPOINT")
         self.con.close()
         self.con = None

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.load import sql_files
+from pipeline.load import sql_files, write_app_index
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 5, 20)
@@ -138,7 +138,15 @@ def make_fixture_db(path: Path) -> Path:
         con.execute("INSERT INTO runs (run_id, started_at, finished_at, input_dir, files, documents, facts, errors, "
                     "reused) VALUES ('run-1', ?, ?, 'seeds', 2, 2, ?, 0, 0)",
                     [dt.datetime(2026, 5, 13, 9, 0), dt.datetime(2026, 5, 13, 9, 1), len(FACTS)])
+        write_app_index(con)  # as the build does before it swaps a file in
     return path
+
+
+def delete_facts(path: Path, *ids: str) -> None:
+    """Remove facts from a fixture database and remake its app index, as a rebuild would."""
+    with contextlib.closing(duckdb.connect(str(path))) as con:
+        con.execute("DELETE FROM facts WHERE list_contains(?::VARCHAR[], id)", [list(ids)])
+        write_app_index(con)
 
 
 def free_port() -> int:

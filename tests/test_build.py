@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipeline import load
 from pipeline.build import run_build
 
 from conftest import ROOT, SEEDS
@@ -136,6 +137,10 @@ def test_incremental_rebuild_reuses_unchanged_and_drops_removed(input_copy, tmp_
     third = run_build(input_copy, db, workers=1)
     assert third.reused == 4
     assert query(db, "SELECT count(*) FROM facts WHERE source_file LIKE '001%'") == [(0,)]
+    # the app's index is remade from what the file now holds, and says which SQL made it
+    assert query(db, "SELECT count(*) FROM app.fact_index WHERE source_file LIKE '001%'") == [(0,)]
+    assert query(db, "SELECT count(*) FROM app.fact_index") == query(db, "SELECT count(*) FROM facts")
+    assert query(db, "SELECT sql_hash FROM app.version") == [(load.app_index_version(),)]
     (input_copy / "copy.txt").write_bytes((input_copy / "000_99cf775f10c83dd8.txt").read_bytes())
     fourth = run_build(input_copy, db, workers=1)
     assert fourth.documents == 4 and any("same content" in reason for _, reason in fourth.error_list)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard import queries
-from e2e_helpers import AS_OF, DOC_A, make_fixture_db
+from e2e_helpers import AS_OF, DOC_A, delete_facts, make_fixture_db
 
 
 @pytest.fixture
@@ -110,12 +110,35 @@ def test_elapsed_share():
 def test_cache_picks_up_a_replaced_database(db, tmp_path):
     assert len(queries.all_facts(db)) == 10
     replacement = make_fixture_db(tmp_path / "rebuilt.duckdb")
-    with contextlib.closing(duckdb.connect(str(replacement))) as con:
-        con.execute("DELETE FROM facts WHERE id = 'f-0530'")
+    delete_facts(replacement, "f-0530")
     os.replace(replacement, db)  # what pipeline/load.py does
     facts = queries.all_facts(db)
     assert len(facts) == 9 and "f-0530" not in set(facts["id"])
     assert queries.due_counts(db, AS_OF)["due_30"] == 2
+
+
+@pytest.mark.parametrize("change", ["no app schema", "app schema from other SQL"])
+def test_a_file_without_a_current_app_index_gets_one_in_memory(db, change):
+    """A file built before schema app existed, or by another checkout's SQL, answers as a fresh build
+    does: the app builds the index from the file's rows and never reads the stale one."""
+    expected = (queries.due_counts(db, AS_OF), sorted(queries.all_facts(db)["id"]),
+                list(queries.agencies_ranked(db, AS_OF)["agency"]))
+    queries.close_all()
+    with contextlib.closing(duckdb.connect(str(db))) as con:
+        if change == "no app schema":
+            con.execute("DROP SCHEMA app CASCADE")
+        else:
+            con.execute("DELETE FROM app.fact_index")
+            con.execute("UPDATE app.version SET sql_hash = 'other'")
+    assert (queries.due_counts(db, AS_OF), sorted(queries.all_facts(db)["id"]),
+            list(queries.agencies_ranked(db, AS_OF)["agency"])) == expected
+
+
+def test_the_builds_app_index_is_what_the_app_reads(db):
+    with contextlib.closing(duckdb.connect(str(db))) as con:
+        con.execute("DELETE FROM app.fact_index WHERE id = 'f-2027'")
+    assert "f-2027" not in set(queries.all_facts(db)["id"])
+    assert queries.fact(db, "f-2027")["line"] == 3  # a link to a fact reads the facts table itself
 
 
 def test_missing_database(tmp_path):
@@ -162,8 +185,7 @@ def test_a_rebuild_during_use_is_picked_up_without_errors(db, tmp_path):
     for name, drop in (("a", None), ("b", "f-0530")):
         path = make_fixture_db(tmp_path / f"{name}.duckdb")
         if drop:
-            with contextlib.closing(duckdb.connect(str(path))) as con:
-                con.execute("DELETE FROM facts WHERE id = ?", [drop])
+            delete_facts(path, drop)
         variants.append(path.read_bytes())
     stop, errors, swaps = threading.Event(), [], [0]
 
