@@ -11,11 +11,12 @@ Results are also cached on the identity.
 Speed. De-duplicating goals (one row per goal stated in several places) needs the whole facts
 table; done per query it costs seconds at a million facts. So the build writes the app's index
 into the file, in schema `app` (pipeline/sql/marts/app.sql): `fact_index` (every fact with goal_id,
-is_head, goal_size, goal_agencies, in display order), `head_agency` (one row per goal head and
-agency), count tables. A file without it, or made by other SQL than this checkout's (app.version),
-gets the same tables built once in the handle's own memory, in a background thread started when
-the file is first seen (build_info, which every page calls); pages that need them wait. Pages then
-ask for what they show: filters, order and LIMIT are in SQL, never a million rows in pandas.
+is_head, goal_size, goal_agencies, article, bulletin and sources, in display order),
+`agency_index` (one row per goal and agency, by agency), count tables. A file without it, or made
+by other SQL than this checkout's (app.version), gets the same tables built once in the handle's
+own memory, in a background thread started when the file is first seen (build_info, which every
+page calls); pages that need them wait. Pages then ask for what they show: filters, order and
+LIMIT are in SQL, never a million rows in pandas.
 """
 from __future__ import annotations
 
@@ -172,10 +173,15 @@ def _using(path: Path):
         _release(handle)
 
 
-def close_all() -> None:
-    """Close every handle and forget every cached result (benchmarks; a process about to exit)."""
+def forget_results() -> None:
+    """Drop every cached result (benchmarks: a page's queries as run when its filters change)."""
     with _cache_lock:
         _cache.clear()
+
+
+def close_all() -> None:
+    """Close every handle and forget every cached result (benchmarks; a process about to exit)."""
+    forget_results()
     with _handles_lock:
         for handle in _handles.values():
             handle.retired = True
@@ -191,7 +197,7 @@ def _freeze(value):
 def read(path: Path, sql: str, params: tuple | list = (), prepared: bool = False) -> pd.DataFrame:
     """Run one parameterized query on the file's handle, cached on the file identity.
 
-    prepared: the query reads the materialized index (fact_index, head_agency, ...): wait for it."""
+    prepared: the query reads the materialized index (fact_index, agency_index, ...): wait for it."""
     identity = db_identity(path)
     if identity is None:
         raise DatabaseMissing(str(path))
@@ -274,42 +280,44 @@ def file_fact_count(path: Path, source_file: str) -> int:
 
 # ---- facts ----------------------------------------------------------------------------------
 
-# Display columns of a fact row; `fi` is a (small) set of fact_index rows, joined to its article and
-# bulletin only after the LIMIT.
+# Display columns of a fact row, from fact_index rows `fi` (which carry their article, bulletin and
+# sources: no join). Only what the pages show or link with: each string column read costs time.
 _ROW_COLUMNS = """
     fi.id, fi.doc_id, fi.source_file, fi.line, fi.char_start, fi.char_end, fi.quote, fi.kind, fi.due_date,
-    fi.due_precision, fi.due_from, fi.recurrence, fi.recurrence_rule, fi.value, fi.value_max, fi.unit,
-    fi.comparator, fi.metric, fi.article_id, a.title AS article_title, a.ordinal AS article_ordinal,
-    a.period_start AS article_period_start, a.period_end AS article_period_end,
-    a.doc_number AS article_doc_number, coalesce(d.title, fi.source_file) AS document_title,
-    d.issued_on AS document_issued_on, a.issued_on AS article_issued_on,
-    fi.{agencies} AS agencies, array_to_string(fi.{agencies}, '、') AS agencies_text,
-    fi.goal_id, fi.is_head, fi.goal_size"""
-_JOINS = """
-    LEFT JOIN article_info a ON a.article_id = fi.article_id
-    LEFT JOIN document_info d ON d.doc_id = fi.doc_id"""
+    fi.due_from, fi.recurrence, fi.recurrence_rule, fi.value, fi.value_max, fi.unit, fi.comparator, fi.metric,
+    fi.article_id, fi.article_title, fi.document_title, fi.document_issued_on, fi.article_issued_on,
+    fi.{agencies} AS agencies, fi.goal_id, fi.is_head, fi.goal_size, fi.sources"""
 _ORDER = "ORDER BY fi.due_date NULLS LAST, fi.source_file, fi.line, fi.char_start, fi.id"
 
 
 def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids=None,
-             heads_only: bool = True) -> tuple[str, list]:
-    """WHERE conditions on fact_index rows `fi` (every value a parameter) and their parameters.
+             heads_only: bool = True, deadlines: bool = False) -> tuple[str, str, list]:
+    """The index table to scan (as `fi`), WHERE conditions on its rows (every value a parameter) and
+    their parameters. deadlines: only the goals of the deadline pages (deadline_index's rows).
 
-    Filters only, no joins before the LIMIT, so a scan in stored order stops at the first N rows
-    (the agency test is a semi join on head_agency, which keeps the order)."""
+    Filters only, no joins before the LIMIT, so a scan in stored (display) order stops at the first
+    N rows. One agency's goals are read from agency_index, where they are contiguous; one bulletin's
+    facts through fact_index's index on doc_id."""
+    table = "deadline_index" if deadlines else "fact_index"
     where, params = ["TRUE"], []
-    if heads_only:
+    if heads_only and not deadlines:
         where.append("fi.is_head")
+    if agencies and len(agencies) == 1 and (heads_only or deadlines):
+        table = "agency_index"
+        where.append("fi.agency = ?")
+        params.append(str(agencies[0]))
+        if deadlines:
+            where.append("fi.kind IN ('deadline', 'relative')")
+    elif agencies:
+        where.append("list_has_any(fi.goal_agencies, ?::VARCHAR[])")
+        params.append(list(agencies))
     if kinds:
         where.append("list_contains(?::VARCHAR[], fi.kind)")
         params.append(list(kinds))
-    if agencies:
-        if heads_only:
-            where.append("fi.id IN (SELECT id FROM head_agency WHERE list_contains(?::VARCHAR[], agency))")
-        else:
-            where.append("list_has_any(fi.goal_agencies, ?::VARCHAR[])")
-        params.append(list(agencies))
-    if doc_ids:
+    if doc_ids and len(doc_ids) == 1 and table == "fact_index":
+        where.append("fi.doc_id = ?")
+        params.append(str(doc_ids[0]))
+    elif doc_ids:
         where.append("list_contains(?::VARCHAR[], fi.doc_id)")
         params.append(list(doc_ids))
     if ids is not None:
@@ -321,32 +329,17 @@ def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids
     if text:
         where.append("(contains(fi.quote, ?) OR contains(coalesce(fi.metric, ''), ?))")
         params += [text, text]
-    return " AND ".join(where), params
+    return table, " AND ".join(where), params
 
 
-def _keep_order(agencies, limit: int | None) -> str:
-    """ORDER BY and LIMIT for a scan of an index table in stored order: a scan with filters only
-    keeps that order (insertion order is preserved), so LIMIT alone stops at the first N; the
-    agency semi join does not keep it, so then the rows are put back in order by rowid."""
-    order = " ORDER BY fi.rowid" if agencies else ""
-    return order + (" LIMIT ?" if limit is not None else "")
-
-
-def _finish(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
-    """Python-side touches on fact rows: lists, labels, dates and every place the goal is stated."""
+def _finish(frame: pd.DataFrame) -> pd.DataFrame:
+    """Python-side touches on fact rows: lists, labels and dates."""
     frame["agencies"] = [_as_list(v) for v in frame["agencies"]]
-    frame["agencies_text"] = frame["agencies_text"].fillna("")
+    frame["agencies_text"] = pd.Series(["、".join(names) for names in frame["agencies"]], index=frame.index,
+                                       dtype=object)
     frame["kind_label"] = frame["kind"].map(KIND_LABELS).fillna(frame["kind"])
     frame["goal_size"] = frame["goal_size"].astype(int)
     frame = _dates(frame, "due_date", "due_from", "document_issued_on", "article_issued_on")
-    own = [f"{t} 第{n}行" for t, n in zip(frame["document_title"], frame["line"])]
-    several = sorted(set(frame.loc[frame["goal_size"] > 1, "goal_id"]))
-    by_goal = {}
-    if several:
-        sources = read(path, "SELECT goal_id, sources FROM goal_sources WHERE goal_id IN (SELECT unnest(?::VARCHAR[]))",
-                       (several,), prepared=True)
-        by_goal = dict(zip(sources["goal_id"], sources["sources"]))
-    frame["sources"] = [by_goal.get(g, o) if n > 1 else o for g, n, o in zip(frame["goal_id"], frame["goal_size"], own)]
     return frame.reset_index(drop=True)
 
 
@@ -354,20 +347,19 @@ def fact_rows(path: Path, kinds=None, agencies=None, doc_ids=None, years=None, t
               heads_only: bool = True, limit: int | None = DISPLAY_LIMIT) -> pd.DataFrame:
     """Facts matching the filters, by due date: one row per goal (heads_only) with every agency
     the goal's places name, or every fact with its own. At most `limit` rows (None: all)."""
-    where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only)
+    table, where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only)
     agencies_column = "goal_agencies" if heads_only else "agencies"
     sql = (f"SELECT {_ROW_COLUMNS.format(agencies=agencies_column)} FROM ("
-           f"SELECT * FROM fact_index fi WHERE {where}{_keep_order(agencies, limit)}) fi"
-           f"{_JOINS} {_ORDER}")
+           f"SELECT * FROM {table} fi WHERE {where}{' LIMIT ?' if limit is not None else ''}) fi {_ORDER}")
     frame = read(path, sql, params + ([int(limit)] if limit is not None else []), prepared=True)
-    return _finish(path, frame)
+    return _finish(frame)
 
 
 def fact_count(path: Path, kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids=None,
                heads_only: bool = True) -> int:
     """How many facts (goals, with heads_only) match the filters."""
-    where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only)
-    return int(read(path, f"SELECT count(*) AS n FROM fact_index fi WHERE {where}", params,
+    table, where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only)
+    return int(read(path, f"SELECT count(*) AS n FROM {table} fi WHERE {where}", params,
                     prepared=True).iloc[0]["n"])
 
 
@@ -383,10 +375,8 @@ def filter_options(path: Path) -> dict:
     """What the filters above a view offer: agencies with goals (most goals first), the newest
     FILTER_DOCUMENTS bulletins (doc_id -> label), the range of due years and the kinds present."""
     counts = read(path, """
-        SELECT 'agency' AS what, agency AS name, sum(n) AS n, NULL AS low, NULL AS high
-        FROM agency_kind_counts GROUP BY agency
-        UNION ALL SELECT 'kind', kind, sum(n), NULL, NULL FROM year_kind_counts GROUP BY kind
-        UNION ALL SELECT 'kind', kind, 0, NULL, NULL FROM deadline_index GROUP BY kind
+        SELECT 'agency' AS what, agency AS name, goals AS n, NULL AS low, NULL AS high FROM agency_totals
+        UNION ALL SELECT 'kind', kind, goals, NULL, NULL FROM kind_counts WHERE goals > 0
         UNION ALL SELECT 'years', NULL, NULL, min(year), max(year) FROM year_kind_counts
         ORDER BY what, n DESC, name""", prepared=True)
     docs = documents(path, limit=FILTER_DOCUMENTS)
@@ -401,32 +391,11 @@ def filter_options(path: Path) -> dict:
 
 
 def fact(path: Path, fact_id: str) -> dict | None:
-    """One fact by id, for links from any view to its source. Read from the file by the primary
-    key (no index needed); goal_size, sources and agencies cover every place the goal is stated."""
-    rows = read(path, f"""
-        SELECT {_ROW_COLUMNS.format(agencies='agencies')}
-        FROM (SELECT f.*, coalesce(f.group_id, f.id) AS goal_id, TRUE AS is_head, 1 AS goal_size
-              FROM facts f WHERE f.id = ?) fi
-        LEFT JOIN articles a ON a.article_id = fi.article_id
-        LEFT JOIN documents d ON d.doc_id = fi.doc_id""", (fact_id,))
-    if rows.empty:
-        return None
-    row = _dates(rows, "due_date", "due_from", "document_issued_on", "article_issued_on").iloc[0].to_dict()
-    row["agencies"] = _as_list(row["agencies"])
-    row["kind_label"] = KIND_LABELS.get(row["kind"], row["kind"])
-    places = read(path, """
-        SELECT f.id, f.source_file, f.line, f.char_start, coalesce(d.title, f.source_file) AS document_title, f.agencies
-        FROM facts f LEFT JOIN documents d ON d.doc_id = f.doc_id
-        WHERE f.group_id = ? ORDER BY f.source_file, f.line, f.char_start, f.id""", (row["goal_id"],))
-    if len(places) > 1:
-        row["goal_size"] = len(places)
-        row["is_head"] = places.iloc[0]["id"] == fact_id
-        row["sources"] = "；".join(f"{t} 第{n}行" for t, n in zip(places["document_title"], places["line"]))
-        row["agencies"] = list(dict.fromkeys(a for names in places["agencies"] for a in _as_list(names)))
-        row["agencies_text"] = "、".join(row["agencies"])
-    else:
-        row["sources"] = f"{row['document_title']} 第{row['line']}行"
-    return row
+    """One fact by id, for links from any view to its source, with its goal's agencies (every place
+    the goal is stated), goal_size and sources."""
+    rows = read(path, f"SELECT {_ROW_COLUMNS.format(agencies='goal_agencies')} FROM fact_index fi WHERE fi.id = ?",
+                (fact_id,), prepared=True)
+    return None if rows.empty else _finish(rows).iloc[0].to_dict()
 
 
 def existing_fact_ids(path: Path, ids) -> set[str]:
@@ -547,24 +516,23 @@ def _scope_params(scope: str, ctx: dict) -> list:
             "due_90": [ctx["closed"], ctx["as_of"], ctx["as_of"]]}[scope]
 
 
-def _deadline_parts(ctx: dict, where: str, where_params: list, scope: str, limit: int | None,
-                    agencies=None) -> tuple[str, list]:
+def _deadline_parts(ctx: dict, filters: tuple[str, str, list], scope: str, limit: int | None) -> tuple[str, list]:
     """SQL (CTEs ending in `picked`) for the deadline rows in scope, each with its `due`:
     dated rows in stored (due) order, recurring rows with the next date of their rule, undated rows
-    last (never in a scope but all). Each part stops at `limit` rows."""
+    last (never in a scope but all). Each part stops at `limit` rows. filters: _filters(deadlines=True)."""
+    table, where, where_params = filters
     lim = " LIMIT ?" if limit is not None else ""
     lim_params = [int(limit)] if limit is not None else []
-    keep = _keep_order(agencies, limit)
     sql = f"""WITH {_RULES_CTE},
-        dated AS (SELECT fi.*, fi.due_date AS due FROM deadline_index fi
-                  WHERE fi.due_date IS NOT NULL AND {where} AND {_scope(scope, 'fi.due_date')}{keep}),
+        dated AS (SELECT fi.*, fi.due_date AS due FROM {table} fi
+                  WHERE fi.due_date IS NOT NULL AND {where} AND {_scope(scope, 'fi.due_date')}{lim}),
         recurring AS (
-            SELECT fi.*, r.next_due AS due FROM deadline_index fi JOIN rules r ON r.rule_key = {_RULE_KEY}
+            SELECT fi.*, r.next_due AS due FROM {table} fi JOIN rules r ON r.rule_key = {_RULE_KEY}
             WHERE fi.due_date IS NULL AND {where} AND {_scope(scope, 'r.next_due')}
             ORDER BY r.next_due, fi.source_file, fi.line, fi.char_start, fi.id{lim}),
-        undated AS (SELECT fi.*, NULL::DATE AS due FROM deadline_index fi
+        undated AS (SELECT fi.*, NULL::DATE AS due FROM {table} fi
                     WHERE fi.due_date IS NULL AND NOT list_contains(?::VARCHAR[], {_RULE_KEY}) AND {where}
-                      AND {'TRUE' if scope == 'all' else 'FALSE'}{keep}),
+                      AND {'TRUE' if scope == 'all' else 'FALSE'}{lim}),
         picked AS (SELECT * FROM dated UNION ALL SELECT * FROM recurring UNION ALL SELECT * FROM undated)"""
     params = [ctx["rule_keys"], ctx["rule_dates"]]
     params += where_params + _scope_params(scope, ctx) + lim_params
@@ -597,18 +565,18 @@ def deadline_rows(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = No
     open (not closed, due today or later), overdue, due_7 / due_30 / due_90 (open and due within
     7, 30, 90 days: the overview's counts)."""
     ctx = _context(path, as_of, statuses)
-    where, where_params = _filters(kinds=kinds, agencies=agencies, doc_ids=doc_ids, text=text)
-    parts, params = _deadline_parts(ctx, where, where_params, scope, limit, agencies)
+    filters = _filters(kinds=kinds, agencies=agencies, doc_ids=doc_ids, text=text, deadlines=True)
+    parts, params = _deadline_parts(ctx, filters, scope, limit)
     order = "ORDER BY due NULLS LAST, source_file, line, char_start, id"
     sql = f"""{parts},
         st AS (SELECT unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS status),
         top AS (SELECT p.*, coalesce(st.status, '') AS status, datediff('day', ?::DATE, p.due) AS days_left
                 FROM picked p LEFT JOIN st ON st.id = p.id {order}{' LIMIT ?' if limit is not None else ''})
         SELECT {_ROW_COLUMNS.format(agencies='goal_agencies')}, fi.due, fi.days_left, fi.status
-        FROM top fi {_JOINS}
+        FROM top fi
         ORDER BY fi.due NULLS LAST, fi.source_file, fi.line, fi.char_start, fi.id"""
     params += [ctx["status_ids"], ctx["statuses"], as_of] + ([int(limit)] if limit is not None else [])
-    frame = _finish(path, read(path, sql, params, prepared=True))
+    frame = _finish(read(path, sql, params, prepared=True))
     frame = _dates(frame, "due")
     frame["days_left"] = frame["days_left"].astype("Int64")
     frame["status"] = frame["status"].fillna("")
@@ -625,8 +593,8 @@ def deadline_count(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = N
                    kinds=None, text=None, scope: str = "all") -> int:
     """How many rows deadline_rows would give without a limit."""
     ctx = _context(path, as_of, statuses)
-    where, where_params = _filters(kinds=kinds, agencies=agencies, doc_ids=doc_ids, text=text)
-    parts, params = _deadline_parts(ctx, where, where_params, scope, None)
+    filters = _filters(kinds=kinds, agencies=agencies, doc_ids=doc_ids, text=text, deadlines=True)
+    parts, params = _deadline_parts(ctx, filters, scope, None)
     return int(read(path, f"{parts} SELECT count(*) AS n FROM picked", params, prepared=True).iloc[0]["n"])
 
 
@@ -718,7 +686,7 @@ def _agency_deadlines_sql(ctx: dict, agency_filter: str = "TRUE") -> tuple[str, 
                                  AND r.rule_key = coalesce(c.recurrence, '') || '|' || coalesce(c.recurrence_rule, '')
                 WHERE {agency_filter}),
         closed AS (SELECT ha.agency, -1 AS n, coalesce(ha.due_date, r.next_due) AS due
-                   FROM head_agency ha
+                   FROM agency_index ha
                    LEFT JOIN rules r ON ha.due_date IS NULL
                                     AND r.rule_key = coalesce(ha.recurrence, '') || '|' || coalesce(ha.recurrence_rule, '')
                    WHERE ha.id IN (SELECT unnest(?::VARCHAR[])) AND ha.kind IN ('deadline', 'relative')
@@ -733,7 +701,7 @@ def agencies_ranked(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = 
     """Agencies by open deadlines (due on or after as_of, not closed), then by overdue and all goals."""
     cte, params = _agency_deadlines_sql(_context(path, as_of, statuses))
     return read(path, f"""{cte},
-        goals AS (SELECT agency, sum(n) AS goals FROM agency_kind_counts GROUP BY agency),
+        goals AS (SELECT agency, goals FROM agency_totals),
         levels AS (SELECT name AS agency, any_value(level) AS level FROM agencies GROUP BY name)
         SELECT g.agency, coalesce(l.level, 'other') AS level,
                coalesce(p.open_deadlines, 0)::INT AS open_deadlines, coalesce(p.overdue, 0)::INT AS overdue,
@@ -743,8 +711,7 @@ def agencies_ranked(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = 
 
 
 def _busiest_agency(path: Path) -> str:
-    top = read(path, "SELECT agency FROM agency_kind_counts GROUP BY agency ORDER BY sum(n) DESC, agency LIMIT 1",
-               prepared=True)
+    top = read(path, "SELECT agency FROM agency_totals ORDER BY goals DESC, agency LIMIT 1", prepared=True)
     return "" if top.empty else top.iloc[0]["agency"]
 
 
@@ -773,12 +740,11 @@ def agency_documents(path: Path, agency: str | None = None, limit: int = DISPLAY
     agency with the most goals)."""
     agency = agency if agency is not None else _busiest_agency(path)
     return read(path, """
-        WITH per AS (SELECT doc_id, article_id, count(*) AS facts, min(line) AS first_line
-                     FROM head_agency WHERE agency = ? GROUP BY ALL ORDER BY facts DESC, doc_id, first_line LIMIT ?)
-        SELECT coalesce(d.title, d.source_file) AS document_title, d.source_file, a.title AS article_title,
-               per.facts, per.first_line, per.doc_id
-        FROM per LEFT JOIN articles a ON a.article_id = per.article_id
-        LEFT JOIN documents d ON d.doc_id = per.doc_id
+        WITH per AS (SELECT doc_id, article_id, facts, first_line FROM agency_articles WHERE agency = ? LIMIT ?)
+        SELECT d.title AS document_title, d.source_file, a.title AS article_title, per.facts, per.first_line,
+               per.doc_id
+        FROM per LEFT JOIN article_info a ON a.article_id = per.article_id
+        LEFT JOIN document_list d ON d.doc_id = per.doc_id
         ORDER BY per.facts DESC, document_title, per.first_line""", (agency, limit), prepared=True)
 
 
@@ -790,21 +756,20 @@ def documents(path: Path, text: str | None = None, limit: int | None = FILTER_DO
     at most `limit` (None: all)."""
     where, params = "TRUE", []
     if text:
-        test, params = _contains("coalesce(title, '') || ' ' || source_file", text)
+        test, params = _contains("title || ' ' || source_file", text)
         where = test
     if doc_ids is not None:
         where += " AND doc_id IN (SELECT unnest(?::VARCHAR[]))"
         params = params + [list(doc_ids)]
     frame = read(path, f"""
-        SELECT doc_id, source_file, coalesce(title, source_file) AS title, issued_on,
-               n_articles, n_facts, n_lines
-        FROM documents WHERE {where} ORDER BY issued_on DESC NULLS LAST, source_file
-        {'LIMIT ?' if limit is not None else ''}""", params + ([int(limit)] if limit is not None else []))
+        SELECT doc_id, source_file, title, issued_on, n_articles, n_facts, n_lines
+        FROM document_list WHERE {where} {'LIMIT ?' if limit is not None else ''}""",
+                 params + ([int(limit)] if limit is not None else []), prepared=True)
     return _dates(frame, "issued_on")
 
 
 def document_count(path: Path) -> int:
-    return int(read(path, "SELECT count(*) AS n FROM documents").iloc[0]["n"])
+    return int(read(path, "SELECT count(*) AS n FROM document_list", prepared=True).iloc[0]["n"])
 
 
 def articles(path: Path, doc_id: str) -> pd.DataFrame:
@@ -850,12 +815,12 @@ def search_facts(path: Path, text: str, limit: int = 200) -> pd.DataFrame:
     name_test, name_params = _contains("agency", text)
     hits = read(path, f"""
         SELECT (SELECT count(*) FROM article_info WHERE {title_test}) AS articles,
-               (SELECT count(*) FROM document_info WHERE {title_test}) AS documents,
-               (SELECT count(*) FROM (SELECT DISTINCT agency FROM agency_kind_counts) WHERE {name_test}) AS agencies""",
+               (SELECT count(*) FROM document_list WHERE {title_test}) AS documents,
+               (SELECT count(*) FROM agency_totals WHERE {name_test}) AS agencies""",
                 title_params * 2 + name_params, prepared=True).iloc[0]
     for count, sql, p in (
             (hits["articles"], f"fi.article_id IN (SELECT article_id FROM article_info WHERE {title_test})", title_params),
-            (hits["documents"], f"fi.doc_id IN (SELECT doc_id FROM document_info WHERE {title_test})", title_params),
+            (hits["documents"], f"fi.doc_id IN (SELECT doc_id FROM document_list WHERE {title_test})", title_params),
             (hits["agencies"], None, name_params)):
         if count and sql is None:
             parts.append(f"(SELECT DISTINCT pos FROM fact_agency WHERE {name_test} ORDER BY pos LIMIT ?)")
@@ -865,8 +830,8 @@ def search_facts(path: Path, text: str, limit: int = 200) -> pd.DataFrame:
             params += p + [limit]
     sql = (f"WITH hits AS (SELECT DISTINCT pos FROM ({' UNION ALL '.join(parts)}) ORDER BY pos LIMIT ?) "
            f"SELECT {_ROW_COLUMNS.format(agencies='agencies')} FROM (SELECT * FROM fact_index fi "
-           f"WHERE fi.rowid IN (SELECT pos FROM hits)) fi {_JOINS} {_ORDER}")
-    return _finish(path, read(path, sql, params + [limit], prepared=True))
+           f"WHERE fi.rowid IN (SELECT pos FROM hits)) fi {_ORDER}")
+    return _finish(read(path, sql, params + [limit], prepared=True))
 
 
 def search_lines(path: Path, text: str, limit: int = 200) -> pd.DataFrame:

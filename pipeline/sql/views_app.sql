@@ -48,17 +48,20 @@ FROM facts f
 LEFT JOIN app_goal_heads g ON g.goal_id = f.group_id
 LEFT JOIN app_goal_agencies ga ON ga.goal_id = f.group_id;
 
--- Each goal's places, 文档 第N行 joined with '；', for the rows on screen (filter on goal_id).
+-- The places of each goal stated more than once, 文档 第N行 joined with '；'.
 CREATE VIEW app_goal_sources AS
 SELECT
-    coalesce(f.group_id, f.id) AS goal_id,
+    f.group_id AS goal_id,
     string_agg(coalesce(d.title, f.source_file) || ' 第' || f.line || '行', '；'
                ORDER BY f.source_file, f.line, f.char_start) AS sources
 FROM facts f
+JOIN app_goal_heads g ON g.goal_id = f.group_id
 LEFT JOIN documents d ON d.doc_id = f.doc_id
 GROUP BY ALL;
 
--- One row a fact with its article, document and goal (for ad-hoc SQL; the app reads the parts).
+-- One row a fact with everything a row on screen shows: its goal, article, bulletin and every place
+-- the goal is stated (sources; its own place when stated once). The app's fact_index is this view,
+-- stored in display order (pipeline/sql/marts/app.sql), so a page reads rows without a join.
 CREATE VIEW app_facts AS
 SELECT
     fi.*,
@@ -70,8 +73,7 @@ SELECT
     a.issued_on    AS article_issued_on,
     coalesce(d.title, fi.source_file) AS document_title,
     d.issued_on    AS document_issued_on,
-    array_to_string(fi.goal_agencies, '、') AS agencies_text,
-    gs.sources
+    coalesce(gs.sources, coalesce(d.title, fi.source_file) || ' 第' || fi.line || '行') AS sources
 FROM app_fact_index fi
 LEFT JOIN articles a ON a.article_id = fi.article_id
 LEFT JOIN documents d ON d.doc_id = fi.doc_id

@@ -12,38 +12,64 @@
 DROP SCHEMA IF EXISTS app CASCADE;
 CREATE SCHEMA app;
 
+-- every fact with its goal, article, bulletin and sources (views_app.sql's app_facts)
 CREATE TABLE app.fact_index AS
-SELECT * FROM app_fact_index ORDER BY due_date NULLS LAST, source_file, line, char_start, id;
+SELECT * FROM app_facts ORDER BY due_date NULLS LAST, source_file, line, char_start, id;
 
--- the goals on the deadline pages (deadlines and relative deadlines), in the same order
+-- the goals on the deadline pages (deadlines and relative deadlines), in the same order but for
+-- the recurring ones, which come together before the other undated ones: a deadline list reads
+-- dated rows from the start and recurring rows from one stretch
 CREATE TABLE app.deadline_index AS
 SELECT *, coalesce(recurrence, '') || '|' || coalesce(recurrence_rule, '') AS rule_key
-FROM app.fact_index WHERE is_head AND kind IN ('deadline', 'relative');
+FROM app.fact_index WHERE is_head AND kind IN ('deadline', 'relative')
+ORDER BY due_date NULLS LAST, recurrence_rule NULLS LAST, source_file, line, char_start, id;
 
--- the article and bulletin columns rows are shown with (small, and joined on every page)
-CREATE TABLE app.article_info AS
-SELECT article_id, title, ordinal, period_start, period_end, doc_number, issued_on FROM articles;
+-- article and bulletin titles, for search (short tables: tested before the facts)
+CREATE TABLE app.article_info AS SELECT article_id, title FROM articles;
 
-CREATE TABLE app.document_info AS SELECT doc_id, source_file, title, issued_on FROM documents;
+-- bulletins newest first, as the filters and the 文档 page list them
+CREATE TABLE app.document_list AS
+SELECT doc_id, source_file, coalesce(title, source_file) AS title, issued_on, n_articles, n_facts, n_lines
+FROM documents ORDER BY issued_on DESC NULLS LAST, source_file;
 
--- one row per goal and agency: agency filters, rankings and the agency page
--- (not sorted by agency: sorting millions of rows costs more at build than it saves a query)
-CREATE TABLE app.head_agency AS
-SELECT id, unnest(goal_agencies) AS agency, kind, doc_id, article_id, line, due_date, recurrence, recurrence_rule
-FROM app.fact_index WHERE is_head;
+-- one row per goal and agency, with everything fact_index has, by agency and then in display order:
+-- one agency's goals are contiguous, so its lists read a few row groups and stop at the first N
+CREATE TABLE app.agency_index AS
+SELECT * FROM (
+    SELECT fi.*, coalesce(fi.recurrence, '') || '|' || coalesce(fi.recurrence_rule, '') AS rule_key,
+           unnest(fi.goal_agencies) AS agency
+    FROM app.fact_index fi WHERE fi.is_head)
+ORDER BY agency, due_date NULLS LAST, recurrence_rule NULLS LAST, source_file, line, char_start, id;
+
+-- each agency's goals by article, most first: the agency page's list of sources
+CREATE TABLE app.agency_articles AS
+SELECT agency, doc_id, article_id, count(*) AS facts, min(line) AS first_line
+FROM app.agency_index GROUP BY ALL
+ORDER BY agency, facts DESC, doc_id, first_line;
+
+-- a bulletin's facts and a linked fact, found through an index instead of a scan of every fact
+CREATE INDEX fact_index_doc ON app.fact_index (doc_id);
+CREATE INDEX fact_index_id ON app.fact_index (id);
 
 -- the agencies every fact (not only goal heads) names, for search; pos is the fact's fact_index rowid
 CREATE TABLE app.fact_agency AS SELECT rowid AS pos, unnest(agencies) AS agency FROM app.fact_index;
 
-CREATE TABLE app.agency_kind_counts AS SELECT agency, kind, count(*) AS n FROM app.head_agency GROUP BY ALL;
+CREATE TABLE app.agency_kind_counts AS SELECT agency, kind, count(*) AS n FROM app.agency_index GROUP BY ALL;
+
+-- agencies by how many goals they carry, most first (filters, rankings, the busiest agency)
+CREATE TABLE app.agency_totals AS
+SELECT agency, sum(n) AS goals FROM app.agency_kind_counts GROUP BY agency ORDER BY goals DESC, agency;
 
 CREATE TABLE app.agency_doc_counts AS
-SELECT agency, count(DISTINCT doc_id) AS n FROM app.head_agency GROUP BY ALL;
+SELECT agency, count(DISTINCT doc_id) AS n FROM app.agency_index GROUP BY ALL;
 
 CREATE TABLE app.deadline_agency_due AS
-SELECT agency, due_date, recurrence, recurrence_rule, count(*) AS n FROM app.head_agency
+SELECT agency, due_date, recurrence, recurrence_rule, count(*) AS n FROM app.agency_index
 WHERE kind IN ('deadline', 'relative') AND (due_date IS NOT NULL OR recurrence_rule IS NOT NULL)
 GROUP BY ALL;
+
+-- goals of each kind (kinds the filters offer)
+CREATE TABLE app.kind_counts AS SELECT kind, count(*) FILTER (WHERE is_head) AS goals FROM app.fact_index GROUP BY kind;
 
 CREATE TABLE app.year_kind_counts AS
 SELECT year(due_date) AS year, kind, count(*) AS n FROM app.fact_index
@@ -52,10 +78,3 @@ WHERE is_head AND due_date IS NOT NULL GROUP BY ALL;
 CREATE TABLE app.deadline_rules AS
 SELECT DISTINCT recurrence, recurrence_rule FROM app.deadline_index
 WHERE due_date IS NULL AND recurrence_rule IS NOT NULL;
-
--- every place of each goal stated more than once, by goal (sorted: a lookup skips the rest)
-CREATE TABLE app.goal_sources AS
-SELECT fi.goal_id, string_agg(coalesce(d.title, fi.source_file) || ' 第' || fi.line || '行', '；'
-                              ORDER BY fi.source_file, fi.line, fi.char_start) AS sources
-FROM app.fact_index fi LEFT JOIN documents d ON d.doc_id = fi.doc_id
-WHERE fi.goal_size > 1 GROUP BY fi.goal_id ORDER BY fi.goal_id;
