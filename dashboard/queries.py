@@ -303,11 +303,9 @@ def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids
     if heads_only and not deadlines:
         where.append("fi.is_head")
     if agencies and len(agencies) == 1 and (heads_only or deadlines):
-        table = "agency_index"
+        table = "agency_deadline_index" if deadlines else "agency_index"
         where.append("fi.agency = ?")
         params.append(str(agencies[0]))
-        if deadlines:
-            where.append("fi.kind IN ('deadline', 'relative')")
     elif agencies:
         where.append("list_has_any(fi.goal_agencies, ?::VARCHAR[])")
         params.append(list(agencies))
@@ -358,6 +356,18 @@ def fact_rows(path: Path, kinds=None, agencies=None, doc_ids=None, years=None, t
 def fact_count(path: Path, kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids=None,
                heads_only: bool = True) -> int:
     """How many facts (goals, with heads_only) match the filters."""
+    if heads_only and not (doc_ids or years or text or ids is not None) and len(agencies or ()) <= 1:
+        # what the count tables hold: goals by kind, or by agency and kind
+        where, params = ["TRUE"], []
+        if agencies:
+            where.append("agency = ?")
+            params.append(str(agencies[0]))
+        if kinds:
+            where.append("list_contains(?::VARCHAR[], kind)")
+            params.append(list(kinds))
+        table = "agency_kind_counts" if agencies else "kind_counts"
+        return int(read(path, f"SELECT coalesce(sum(n), 0) AS n FROM {table} WHERE {' AND '.join(where)}", params,
+                        prepared=True).iloc[0]["n"])
     table, where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only)
     return int(read(path, f"SELECT count(*) AS n FROM {table} fi WHERE {where}", params,
                     prepared=True).iloc[0]["n"])
@@ -376,7 +386,7 @@ def filter_options(path: Path) -> dict:
     FILTER_DOCUMENTS bulletins (doc_id -> label), the range of due years and the kinds present."""
     counts = read(path, """
         SELECT 'agency' AS what, agency AS name, goals AS n, NULL AS low, NULL AS high FROM agency_totals
-        UNION ALL SELECT 'kind', kind, goals, NULL, NULL FROM kind_counts WHERE goals > 0
+        UNION ALL SELECT 'kind', kind, n, NULL, NULL FROM kind_counts WHERE n > 0
         UNION ALL SELECT 'years', NULL, NULL, min(year), max(year) FROM year_kind_counts
         ORDER BY what, n DESC, name""", prepared=True)
     docs = documents(path, limit=FILTER_DOCUMENTS)
@@ -805,33 +815,41 @@ def _contains(column: str, text: str) -> tuple[str, list]:
 
 def search_facts(path: Path, text: str, limit: int = 200) -> pd.DataFrame:
     """Facts (every place, not one per goal) whose quote, metric, agencies, article or bulletin
-    title contains `text`, by due date; at most `limit`."""
-    quote_test, quote_params = _contains("fi.quote", text)
-    metric_test, metric_params = _contains("fi.metric", text)
-    parts = [f"(SELECT fi.rowid AS pos FROM fact_index fi WHERE {quote_test} OR {metric_test} LIMIT ?)"]
-    params = quote_params + metric_params + [limit]
-    # titles and agency names are short tables: test them first and add only what can match
+    title contains `text`, by due date; at most `limit`.
+
+    One scan of fact_index in stored (display) order that stops at the first `limit` matches. The
+    short tables (titles, agency names) are tested first, so the scan tests only what can match."""
     title_test, title_params = _contains("title", text)
     name_test, name_params = _contains("agency", text)
-    hits = read(path, f"""
-        SELECT (SELECT count(*) FROM article_info WHERE {title_test}) AS articles,
-               (SELECT count(*) FROM document_list WHERE {title_test}) AS documents,
-               (SELECT count(*) FROM agency_totals WHERE {name_test}) AS agencies""",
-                title_params * 2 + name_params, prepared=True).iloc[0]
-    for count, sql, p in (
-            (hits["articles"], f"fi.article_id IN (SELECT article_id FROM article_info WHERE {title_test})", title_params),
-            (hits["documents"], f"fi.doc_id IN (SELECT doc_id FROM document_list WHERE {title_test})", title_params),
-            (hits["agencies"], None, name_params)):
-        if count and sql is None:
-            parts.append(f"(SELECT DISTINCT pos FROM fact_agency WHERE {name_test} ORDER BY pos LIMIT ?)")
-            params += p + [limit]
-        elif count:
-            parts.append(f"(SELECT fi.rowid AS pos FROM fact_index fi WHERE {sql} ORDER BY fi.rowid LIMIT ?)")
-            params += p + [limit]
-    sql = (f"WITH hits AS (SELECT DISTINCT pos FROM ({' UNION ALL '.join(parts)}) ORDER BY pos LIMIT ?) "
-           f"SELECT {_ROW_COLUMNS.format(agencies='agencies')} FROM (SELECT * FROM fact_index fi "
-           f"WHERE fi.rowid IN (SELECT pos FROM hits)) fi {_ORDER}")
-    return _finish(read(path, sql, params + [limit], prepared=True))
+    short = read(path, f"""
+        SELECT EXISTS (SELECT 1 FROM article_info WHERE {title_test}) AS articles,
+               EXISTS (SELECT 1 FROM document_list WHERE {title_test}) AS documents,
+               (SELECT list(agency) FROM agency_totals WHERE {name_test}) AS names""",
+                 title_params * 2 + name_params, prepared=True).iloc[0]
+    names = _as_list(short["names"])
+    tests = [_contains("fi.quote", text), _contains("fi.metric", text)]
+    if short["articles"]:
+        tests.append((f"fi.article_id IN (SELECT article_id FROM article_info WHERE {title_test})", title_params))
+    if short["documents"]:
+        tests.append((f"fi.doc_id IN (SELECT doc_id FROM document_list WHERE {title_test})", title_params))
+    if names:
+        tests.append(("list_has_any(fi.agencies, ?::VARCHAR[])", [names]))
+    where = " OR ".join(f"({test})" for test, _ in tests)
+    params = [value for _, values in tests for value in values]
+    hits = read(path, f"SELECT fi.rowid AS pos, fi.id FROM fact_index fi WHERE {where} LIMIT ?",
+                params + [limit], prepared=True)
+    return _rows_at(path, hits, "agencies")
+
+
+def _rows_at(path: Path, hits: pd.DataFrame, agencies: str) -> pd.DataFrame:
+    """The display rows of these fact_index rows (pos: rowid, id), by due date. A wide row costs a
+    read of every column's block, so rows are fetched only once found: by id, and within the
+    stretch of the table where they lie (few blocks when they lie together)."""
+    low, high = (int(hits["pos"].min()), int(hits["pos"].max())) if len(hits) else (0, -1)
+    return _finish(read(path, f"""
+        SELECT {_ROW_COLUMNS.format(agencies=agencies)} FROM fact_index fi
+        WHERE fi.rowid BETWEEN ? AND ? AND list_contains(?::VARCHAR[], fi.id) {_ORDER}""",
+                        (low, high, list(hits["id"])), prepared=True))
 
 
 def search_lines(path: Path, text: str, limit: int = 200) -> pd.DataFrame:

@@ -170,6 +170,30 @@ def test_limits_and_counts_agree_with_the_whole_list(db):
     assert set(queries.fact_rows(db, kinds=["milestone"], agencies=["国家发展和改革委员会"])["id"]) == {"f-2027"}
 
 
+@pytest.mark.parametrize("agencies", [None, ["工业和信息化部"], ["国家数据局"], ["工业和信息化部", "国家数据局"]])
+@pytest.mark.parametrize("kinds", [None, ["target"], ["deadline", "relative"]])
+def test_every_filter_path_agrees_with_filtering_the_whole_list(db, agencies, kinds):
+    """Counts from the count tables, one agency's goals from agency_index, several agencies' from
+    fact_index: the same rows and numbers as filtering every fact in pandas."""
+    every = queries.fact_rows(db, limit=None)
+    wanted = every[[(not agencies or bool(set(agencies) & set(a))) and (not kinds or k in kinds)
+                    for a, k in zip(every["agencies"], every["kind"])]]
+    rows = queries.fact_rows(db, kinds=kinds, agencies=agencies)
+    assert list(rows["id"]) == list(wanted["id"])
+    assert queries.fact_count(db, kinds=kinds, agencies=agencies) == len(wanted)
+    if kinds == ["deadline", "relative"]:
+        deadlines = queries.deadline_rows(db, AS_OF, agencies=agencies, limit=None)
+        assert set(deadlines["id"]) == set(wanted["id"])
+        assert queries.deadline_count(db, AS_OF, agencies=agencies) == len(wanted)
+
+
+def test_a_bulletins_facts_are_every_place_in_it(db):
+    every = queries.all_facts(db)
+    for doc_id in set(every["doc_id"]):
+        mine = every[every["doc_id"] == doc_id]
+        assert sorted(queries.document_facts(db, doc_id)["id"]) == sorted(mine["id"])
+
+
 def test_search_is_literal_and_ignores_case_only_where_text_has_case(db):
     assert list(queries.search_lines(db, "SCRIPT>ALERT(1)")["line"]) == [7]  # parentheses are not a pattern
     assert queries.search_lines(db, "x.*(").empty

@@ -41,6 +41,11 @@ SELECT * FROM (
     FROM app.fact_index fi WHERE fi.is_head)
 ORDER BY agency, due_date NULLS LAST, recurrence_rule NULLS LAST, source_file, line, char_start, id;
 
+-- the deadline pages' goals of each agency, ordered as deadline_index within each agency
+CREATE TABLE app.agency_deadline_index AS
+SELECT * FROM app.agency_index WHERE kind IN ('deadline', 'relative')
+ORDER BY agency, due_date NULLS LAST, recurrence_rule NULLS LAST, source_file, line, char_start, id;
+
 -- each agency's goals by article, most first: the agency page's list of sources
 CREATE TABLE app.agency_articles AS
 SELECT agency, doc_id, article_id, count(*) AS facts, min(line) AS first_line
@@ -50,9 +55,6 @@ ORDER BY agency, facts DESC, doc_id, first_line;
 -- a bulletin's facts and a linked fact, found through an index instead of a scan of every fact
 CREATE INDEX fact_index_doc ON app.fact_index (doc_id);
 CREATE INDEX fact_index_id ON app.fact_index (id);
-
--- the agencies every fact (not only goal heads) names, for search; pos is the fact's fact_index rowid
-CREATE TABLE app.fact_agency AS SELECT rowid AS pos, unnest(agencies) AS agency FROM app.fact_index;
 
 CREATE TABLE app.agency_kind_counts AS SELECT agency, kind, count(*) AS n FROM app.agency_index GROUP BY ALL;
 
@@ -69,7 +71,7 @@ WHERE kind IN ('deadline', 'relative') AND (due_date IS NOT NULL OR recurrence_r
 GROUP BY ALL;
 
 -- goals of each kind (kinds the filters offer)
-CREATE TABLE app.kind_counts AS SELECT kind, count(*) FILTER (WHERE is_head) AS goals FROM app.fact_index GROUP BY kind;
+CREATE TABLE app.kind_counts AS SELECT kind, count(*) FILTER (WHERE is_head) AS n FROM app.fact_index GROUP BY kind;
 
 CREATE TABLE app.year_kind_counts AS
 SELECT year(due_date) AS year, kind, count(*) AS n FROM app.fact_index
