@@ -99,3 +99,22 @@ def test_overview_counts_use_the_recorded_statuses(tracker):
     at.switch_page("pages/deadlines.py").run()
     table = at.dataframe[0].value.set_index("id")
     assert table.at["f-0430", "state"] == "已提交" and table.at["f-0530", "status"] == "进行中"
+
+
+def test_each_section_of_the_progress_page_shows_its_own_rows(tracker):
+    """The page shows one section at a time; each lists its own goals, orphans and log."""
+    store = progress.default_progress_path(tracker)
+    progress.record(store, "f-gone", "张三", status="进行中")  # an entry whose fact no longer exists
+    progress.record(store, "f-0530", "张三", status="进行中")
+    at = progress_page()
+    sections = {"deadline": "f-0530", "target": "f-300a", "milestone": "f-2027"}
+    for section, fact_id in sections.items():
+        at.radio(key="progress_section").set_value(section).run()
+        assert not at.exception, at.exception
+        shown = {link.split("fact=")[1].split("#")[0] for link in at.dataframe[0].value["出处"]}
+        assert fact_id in shown and not (set(sections.values()) - {fact_id}) & shown, section
+    at.radio(key="progress_section").set_value("orphans").run()
+    assert "孤立记录（1）" in at.radio(key="progress_section").options[3]
+    assert "f-gone" not in page_text(at) and len(at.dataframe) == 1
+    at.radio(key="progress_section").set_value("log").run()
+    assert {"f-gone", "f-0530"} <= set(at.dataframe[0].value["fact_id"])

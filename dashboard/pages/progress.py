@@ -80,13 +80,6 @@ def tab_facts(kinds: list[str], key: str) -> pd.DataFrame:
     return frame
 
 
-def blank_text(frame: pd.DataFrame) -> None:
-    """Empty cells instead of "None" in text and date columns; numbers keep NaN so they format."""
-    for column in frame.columns:
-        if not pd.api.types.is_numeric_dtype(frame[column]):
-            frame[column] = frame[column].astype(object).where(frame[column].notna(), "")
-
-
 def show_table(frame: pd.DataFrame, columns: list[str]) -> None:
     """A read-only table; "出处" is the link to the fact marked in its bulletin (第N行 · 文档)."""
     if "出处" in columns:
@@ -95,7 +88,7 @@ def show_table(frame: pd.DataFrame, columns: list[str]) -> None:
     shown = frame[columns].copy()
     if "updated_at" in shown:
         shown["updated_at"] = local_time(shown["updated_at"])
-    blank_text(shown)
+    shown = ui.for_display(shown)  # dates as text, empty cells instead of "None"
     config = {c: LABELS.get(c, c) for c in columns}
     config.update({"出处": ui.LINK_COLUMN, "quote": ui.QUOTE_COLUMN} if "出处" in columns else {})
     if "completion" in columns:
@@ -239,7 +232,7 @@ def log_tab(staff: str | None) -> None:
     if len(log):
         shown = log.head(500).assign(recorded_at=lambda f: local_time(f["recorded_at"]),
                                      action=lambda f: f["action"].map(ACTIONS))
-        blank_text(shown)
+        shown = ui.for_display(shown)
         st.dataframe(shown[["recorded_at", "actor", "action", "fact_id", "status", "owner", "note", "actual_value",
                             "observed_on", "actual_source", "linked_fact_id"]],
                      hide_index=True, width="stretch",
@@ -271,14 +264,18 @@ staff = auth.sign_in_panel()
 STATE = progress.current_state(PROGRESS_DB, TRACKER_DB)
 orphans = STATE[STATE["orphaned"] & ~STATE["closed"].astype(bool)]
 
-tabs = st.tabs(["截止事项", "量化目标", "里程碑", f"孤立记录（{len(orphans)}）", "修改记录与备份"])
-with tabs[0]:
+# One section at a time (as on the 部门 page): each reads only what it shows.
+SECTIONS = {"deadline": "截止事项", "target": "量化目标", "milestone": "里程碑",
+            "orphans": f"孤立记录（{len(orphans)}）", "log": "修改记录与备份"}
+section = st.radio("查看", list(SECTIONS), format_func=SECTIONS.get, horizontal=True, key="progress_section",
+                   label_visibility="collapsed")
+if section == "deadline":
     status_tab(staff, ["deadline", "relative"], "deadline", progress.DEADLINE_STATUSES, "已提交的事项不计为逾期。")
-with tabs[1]:
+elif section == "target":
     target_tab(staff)
-with tabs[2]:
+elif section == "milestone":
     status_tab(staff, ["milestone"], "milestone", progress.MILESTONE_STATUSES)
-with tabs[3]:
+elif section == "orphans":
     orphan_tab(orphans, staff)
-with tabs[4]:
+else:
     log_tab(staff)
