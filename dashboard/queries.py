@@ -526,10 +526,12 @@ def _scope_params(scope: str, ctx: dict) -> list:
             "due_90": [ctx["closed"], ctx["as_of"], ctx["as_of"]]}[scope]
 
 
-def _deadline_parts(ctx: dict, filters: tuple[str, str, list], scope: str, limit: int | None) -> tuple[str, list]:
+def _deadline_parts(ctx: dict, filters: tuple[str, str, list], scope: str, limit: int | None,
+                    undated: bool = True) -> tuple[str, list]:
     """SQL (CTEs ending in `picked`) for the deadline rows in scope, each with its `due`:
     dated rows in stored (due) order, recurring rows with the next date of their rule, undated rows
-    last (never in a scope but all). Each part stops at `limit` rows. filters: _filters(deadlines=True)."""
+    last (never in a scope but all; left out when not `undated`). Each part stops at `limit` rows.
+    filters: _filters(deadlines=True)."""
     table, where, where_params = filters
     lim = " LIMIT ?" if limit is not None else ""
     lim_params = [int(limit)] if limit is not None else []
@@ -542,7 +544,7 @@ def _deadline_parts(ctx: dict, filters: tuple[str, str, list], scope: str, limit
             ORDER BY r.next_due, fi.source_file, fi.line, fi.char_start, fi.id{lim}),
         undated AS (SELECT fi.*, NULL::DATE AS due FROM {table} fi
                     WHERE fi.due_date IS NULL AND NOT list_contains(?::VARCHAR[], {_RULE_KEY}) AND {where}
-                      AND {'TRUE' if scope == 'all' else 'FALSE'}{lim}),
+                      AND {'TRUE' if scope == 'all' and undated else 'FALSE'}{lim}),
         picked AS (SELECT * FROM dated UNION ALL SELECT * FROM recurring UNION ALL SELECT * FROM undated)"""
     params = [ctx["rule_keys"], ctx["rule_dates"]]
     params += where_params + _scope_params(scope, ctx) + lim_params
@@ -576,18 +578,25 @@ def deadline_rows(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = No
     7, 30, 90 days: the overview's counts)."""
     ctx = _context(path, as_of, statuses)
     filters = _filters(kinds=kinds, agencies=agencies, doc_ids=doc_ids, text=text, deadlines=True)
-    parts, params = _deadline_parts(ctx, filters, scope, limit)
-    order = "ORDER BY due NULLS LAST, source_file, line, char_start, id"
-    sql = f"""{parts},
-        st AS (SELECT unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS status),
-        top AS (SELECT p.*, coalesce(st.status, '') AS status, datediff('day', ?::DATE, p.due) AS days_left
-                FROM picked p LEFT JOIN st ON st.id = p.id {order}{' LIMIT ?' if limit is not None else ''})
-        SELECT {_ROW_COLUMNS.format(agencies='goal_agencies')}, fi.due, fi.days_left, fi.status
-        FROM top fi
-        ORDER BY fi.due NULLS LAST, fi.source_file, fi.line, fi.char_start, fi.id"""
-    params += [ctx["status_ids"], ctx["statuses"], as_of] + ([int(limit)] if limit is not None else [])
-    frame = _finish(read(path, sql, params, prepared=True))
-    frame = _dates(frame, "due")
+
+    def rows(undated: bool) -> pd.DataFrame:
+        parts, params = _deadline_parts(ctx, filters, scope, limit, undated)
+        order = "ORDER BY due NULLS LAST, source_file, line, char_start, id"
+        sql = f"""{parts},
+            st AS (SELECT unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS status),
+            top AS (SELECT p.*, coalesce(st.status, '') AS status, datediff('day', ?::DATE, p.due) AS days_left
+                    FROM picked p LEFT JOIN st ON st.id = p.id {order}{' LIMIT ?' if limit is not None else ''})
+            SELECT {_ROW_COLUMNS.format(agencies='goal_agencies')}, fi.due, fi.days_left, fi.status
+            FROM top fi
+            ORDER BY fi.due NULLS LAST, fi.source_file, fi.line, fi.char_start, fi.id"""
+        params += [ctx["status_ids"], ctx["statuses"], as_of] + ([int(limit)] if limit is not None else [])
+        return read(path, sql, params, prepared=True)
+
+    # undated rows come last: read them only when the dated and recurring ones leave room
+    frame = rows(undated=limit is None)
+    if scope == "all" and limit is not None and len(frame) < limit:
+        frame = rows(undated=True)
+    frame = _dates(_finish(frame), "due")
     frame["days_left"] = frame["days_left"].astype("Int64")
     frame["status"] = frame["status"].fillna("")
     frame["closed"] = frame["status"].isin(CLOSED_STATUSES).astype(bool)

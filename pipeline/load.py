@@ -111,9 +111,19 @@ def app_index_version() -> str:
 
 
 def write_app_index(con) -> None:
-    """(Re)make schema app from the rows in schema main: the dashboard's de-duplicated, ordered index."""
-    con.execute(APP_INDEX_SQL.read_text(encoding="utf-8"))
-    con.execute("CREATE TABLE app.version AS SELECT ?::VARCHAR AS sql_hash", [app_index_version()])
+    """(Re)make schema app from the rows in schema main: the dashboard's de-duplicated, ordered index.
+
+    Its strings are stored without FSST compression: a page reads a few hundred whole rows, and
+    FSST decompresses every string of each block it touches (a fifth of the read time). Schema main,
+    checkpointed first, keeps the default compression."""
+    con.execute("CHECKPOINT")
+    con.execute("SET disabled_compression_methods = 'fsst'")
+    try:
+        con.execute(APP_INDEX_SQL.read_text(encoding="utf-8"))
+        con.execute("CREATE TABLE app.version AS SELECT ?::VARCHAR AS sql_hash", [app_index_version()])
+        con.execute("CHECKPOINT")
+    finally:
+        con.execute("RESET disabled_compression_methods")
 
 
 def _quote(value: str) -> str:
@@ -274,13 +284,12 @@ class DatabaseWriter:
             raise RuntimeError(f"build stopped after {name} (requested)")
 
     def commit(self) -> None:
-        """Detach the previous database, make the app's index, checkpoint, close, and replace db_path
-        with the new file."""
+        """Detach the previous database, make the app's index (checkpointed), close, and replace
+        db_path with the new file."""
         if self.previous:
             self.con.execute("DETACH previous")
             self.previous = None
-        write_app_index(self.con)
-        self.con.execute("CHECKPOINT")
+        write_app_index(self.con)  # checkpoints: the file is whole on disk
         self.con.close()
         self.con = None
         os.replace(self.tmp, self.db_path)
