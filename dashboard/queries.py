@@ -620,16 +620,21 @@ def deadline_count(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = N
 def due_counts(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None) -> dict:
     """The overview's numbers: open deadlines due within 7/30/90 days, overdue, milestones this year."""
     ctx = _context(path, as_of, statuses)
+    # the deadlines counted by due date and rule (a short table), less the ones staff closed
     counts = read(path, f"""WITH {_RULES_CTE},
-        dl AS (SELECT datediff('day', ?::DATE, coalesce(fi.due_date, r.next_due)) AS days,
-                      list_contains(?::VARCHAR[], fi.id) AS closed
-               FROM deadline_index fi LEFT JOIN rules r ON fi.due_date IS NULL AND r.rule_key = {_RULE_KEY})
-        SELECT count(*) FILTER (WHERE NOT closed AND days BETWEEN 0 AND 7) AS due_7,
-               count(*) FILTER (WHERE NOT closed AND days BETWEEN 0 AND 30) AS due_30,
-               count(*) FILTER (WHERE NOT closed AND days BETWEEN 0 AND 90) AS due_90,
-               count(*) FILTER (WHERE NOT closed AND days < 0) AS overdue,
+        dl AS (SELECT datediff('day', ?::DATE, coalesce(c.due_date, r.next_due)) AS days, c.n
+               FROM deadline_due_counts c LEFT JOIN rules r ON c.due_date IS NULL AND r.rule_key = c.rule_key
+               UNION ALL
+               SELECT datediff('day', ?::DATE, coalesce(fi.due_date, r.next_due)), -1
+               FROM deadline_index fi LEFT JOIN rules r ON fi.due_date IS NULL AND r.rule_key = {_RULE_KEY}
+               WHERE list_contains(?::VARCHAR[], fi.id))
+        SELECT sum(n) FILTER (WHERE days BETWEEN 0 AND 7) AS due_7,
+               sum(n) FILTER (WHERE days BETWEEN 0 AND 30) AS due_30,
+               sum(n) FILTER (WHERE days BETWEEN 0 AND 90) AS due_90,
+               sum(n) FILTER (WHERE days < 0) AS overdue,
                (SELECT sum(n) FROM year_kind_counts WHERE kind = 'milestone' AND year = ?) AS milestones_this_year
-        FROM dl""", [ctx["rule_keys"], ctx["rule_dates"], as_of, ctx["closed"], as_of.year], prepared=True).iloc[0]
+        FROM dl""", [ctx["rule_keys"], ctx["rule_dates"], as_of, as_of, ctx["closed"], as_of.year],
+                  prepared=True).iloc[0]
     return {key: 0 if pd.isna(counts[key]) else int(counts[key])
             for key in ("due_7", "due_30", "due_90", "overdue", "milestones_this_year")}
 
@@ -644,7 +649,7 @@ def facts_by_year_kind(path: Path) -> pd.DataFrame:
 def facts_by_agency(path: Path, limit: int = 20) -> pd.DataFrame:
     """Goals per agency and kind, for the agencies with the most goals."""
     frame = read(path, """
-        WITH top AS (SELECT agency FROM agency_kind_counts GROUP BY agency ORDER BY sum(n) DESC, agency LIMIT ?)
+        WITH top AS (SELECT agency FROM agency_totals LIMIT ?)
         SELECT c.agency, c.kind, c.n FROM agency_kind_counts c JOIN top USING (agency)
         ORDER BY c.agency, c.kind""", (limit,), prepared=True)
     frame["kind_label"] = frame["kind"].map(KIND_LABELS).fillna(frame["kind"])
@@ -654,20 +659,16 @@ def facts_by_agency(path: Path, limit: int = 20) -> pd.DataFrame:
 def plan_periods(path: Path, article_ids=None, agency: str | None = None, limit: int = 200) -> pd.DataFrame:
     """Articles whose titles state a plan period (行动方案（2024—2026年）), for timeline bars; only
     these articles, or this agency's, when given."""
-    where, params = ["a.period_start IS NOT NULL AND a.period_end IS NOT NULL"], []
+    where, params = ["TRUE"], []
     if article_ids is not None:
-        where.append("list_contains(?::VARCHAR[], a.article_id)")
+        where.append("list_contains(?::VARCHAR[], article_id)")
         params.append(sorted({str(i) for i in article_ids if isinstance(i, str)}))
     if agency:
-        where.append("list_contains(a.issuers, ?)")
+        where.append("list_contains(agencies, ?)")
         params.append(agency)
     frame = read(path, f"""
-        SELECT a.article_id, a.doc_id, a.source_file, a.start_line AS line, a.title AS article_title,
-               a.period_start, a.period_end, coalesce(d.title, a.source_file) AS document_title,
-               array_to_string(a.issuers, '、') AS agencies_text, a.issuers AS agencies
-        FROM articles a LEFT JOIN documents d ON d.doc_id = a.doc_id
-        WHERE {' AND '.join(where)}
-        ORDER BY a.period_start, a.title LIMIT ?""", params + [limit])
+        SELECT *, array_to_string(agencies, '、') AS agencies_text FROM plan_periods
+        WHERE {' AND '.join(where)} LIMIT ?""", params + [limit], prepared=True)
     frame["agencies"] = [_as_list(v) for v in frame["agencies"]]
     return frame
 
@@ -868,6 +869,6 @@ def search_lines(path: Path, text: str, limit: int = 200) -> pd.DataFrame:
         SELECT l.doc_id, l.source_file, l.line, l.text, l.article_id,
                a.title AS article_title, coalesce(d.title, l.source_file) AS document_title
         FROM (SELECT * FROM lines l WHERE {test} ORDER BY l.source_file, l.line LIMIT ?) l
-        LEFT JOIN articles a ON a.article_id = l.article_id
-        LEFT JOIN documents d ON d.doc_id = l.doc_id
-        ORDER BY l.source_file, l.line""", params + [limit])
+        LEFT JOIN article_info a ON a.article_id = l.article_id
+        LEFT JOIN document_list d ON d.doc_id = l.doc_id
+        ORDER BY l.source_file, l.line""", params + [limit], prepared=True)

@@ -27,6 +27,14 @@ ORDER BY due_date NULLS LAST, recurrence_rule NULLS LAST, source_file, line, cha
 -- article and bulletin titles, for search (short tables: tested before the facts)
 CREATE TABLE app.article_info AS SELECT article_id, title FROM articles;
 
+-- articles whose titles state a plan period (行动方案（2024—2026年）), as the timelines draw them
+CREATE TABLE app.plan_periods AS
+SELECT a.article_id, a.doc_id, a.source_file, a.start_line AS line, a.title AS article_title, a.period_start,
+       a.period_end, coalesce(d.title, a.source_file) AS document_title, a.issuers AS agencies
+FROM articles a LEFT JOIN documents d ON d.doc_id = a.doc_id
+WHERE a.period_start IS NOT NULL AND a.period_end IS NOT NULL
+ORDER BY a.period_start, a.title;
+
 -- bulletins newest first, as the filters and the 文档 page list them
 CREATE TABLE app.document_list AS
 SELECT doc_id, source_file, coalesce(title, source_file) AS title, issued_on, n_articles, n_facts, n_lines
@@ -72,6 +80,10 @@ GROUP BY ALL;
 
 -- goals of each kind (kinds the filters offer)
 CREATE TABLE app.kind_counts AS SELECT kind, count(*) FILTER (WHERE is_head) AS n FROM app.fact_index GROUP BY kind;
+
+-- the deadline pages' goals by due date and rule: the overview's counts at any as-of date
+CREATE TABLE app.deadline_due_counts AS
+SELECT due_date, rule_key, count(*) AS n FROM app.deadline_index GROUP BY ALL;
 
 CREATE TABLE app.year_kind_counts AS
 SELECT year(due_date) AS year, kind, count(*) AS n FROM app.fact_index
