@@ -627,13 +627,14 @@ def due_counts(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None)
                UNION ALL
                SELECT datediff('day', ?::DATE, coalesce(fi.due_date, r.next_due)), -1
                FROM deadline_index fi LEFT JOIN rules r ON fi.due_date IS NULL AND r.rule_key = {_RULE_KEY}
-               WHERE list_contains(?::VARCHAR[], fi.id))
+               WHERE {"list_contains(?::VARCHAR[], fi.id)" if ctx["closed"] else "FALSE"})
         SELECT sum(n) FILTER (WHERE days BETWEEN 0 AND 7) AS due_7,
                sum(n) FILTER (WHERE days BETWEEN 0 AND 30) AS due_30,
                sum(n) FILTER (WHERE days BETWEEN 0 AND 90) AS due_90,
                sum(n) FILTER (WHERE days < 0) AS overdue,
                (SELECT sum(n) FROM year_kind_counts WHERE kind = 'milestone' AND year = ?) AS milestones_this_year
-        FROM dl""", [ctx["rule_keys"], ctx["rule_dates"], as_of, as_of, ctx["closed"], as_of.year],
+        FROM dl""", [ctx["rule_keys"], ctx["rule_dates"], as_of, as_of] + ([ctx["closed"]] if ctx["closed"] else [])
+                  + [as_of.year],
                   prepared=True).iloc[0]
     return {key: 0 if pd.isna(counts[key]) else int(counts[key])
             for key in ("due_7", "due_30", "due_90", "overdue", "milestones_this_year")}
@@ -696,25 +697,27 @@ def elapsed_share(start: dt.date | None, due: dt.date | None, as_of: dt.date) ->
 
 # ---- agencies -------------------------------------------------------------------------------
 
-def _agency_deadlines_sql(ctx: dict, agency_filter: str = "TRUE") -> tuple[str, list]:
+def _agency_deadlines_sql(ctx: dict, agency: str | None = None) -> tuple[str, list]:
     """A CTE `per` (agency, open_deadlines, overdue) from the per-agency counts of head deadlines
-    by due date and rule, less the deadlines staff closed."""
+    by due date and rule, less the deadlines staff closed; only this agency's when given."""
+    only = "agency = ?" if agency else "TRUE"
+    closed = "list_contains(?::VARCHAR[], fi.id)" if ctx["closed"] else "FALSE"
     sql = f"""WITH {_RULES_CTE},
         due AS (SELECT c.agency, c.n, coalesce(c.due_date, r.next_due) AS due
-                FROM deadline_agency_due c
-                LEFT JOIN rules r ON c.due_date IS NULL
-                                 AND r.rule_key = coalesce(c.recurrence, '') || '|' || coalesce(c.recurrence_rule, '')
-                WHERE {agency_filter}),
-        closed AS (SELECT ha.agency, -1 AS n, coalesce(ha.due_date, r.next_due) AS due
-                   FROM agency_index ha
-                   LEFT JOIN rules r ON ha.due_date IS NULL
-                                    AND r.rule_key = coalesce(ha.recurrence, '') || '|' || coalesce(ha.recurrence_rule, '')
-                   WHERE ha.id IN (SELECT unnest(?::VARCHAR[])) AND ha.kind IN ('deadline', 'relative')
-                     AND {agency_filter.replace('c.', 'ha.')}),
+                FROM deadline_agency_due c LEFT JOIN rules r ON c.due_date IS NULL AND r.rule_key = c.rule_key
+                WHERE {only}),
+        closed AS (SELECT * FROM (
+                       SELECT unnest(fi.goal_agencies) AS agency, -1 AS n, coalesce(fi.due_date, r.next_due) AS due
+                       FROM deadline_index fi LEFT JOIN rules r ON fi.due_date IS NULL AND r.rule_key = {_RULE_KEY}
+                       WHERE {closed})
+                   WHERE {only}),
         per AS (SELECT agency, coalesce(sum(n) FILTER (WHERE due >= ?::DATE), 0) AS open_deadlines,
                        coalesce(sum(n) FILTER (WHERE due < ?::DATE), 0) AS overdue
                 FROM (SELECT * FROM due UNION ALL SELECT * FROM closed) GROUP BY agency)"""
-    return sql, [ctx["rule_keys"], ctx["rule_dates"], ctx["closed"], ctx["as_of"], ctx["as_of"]]
+    one = [agency] if agency else []
+    params = ([ctx["rule_keys"], ctx["rule_dates"]] + one + ([ctx["closed"]] if ctx["closed"] else []) + one
+              + [ctx["as_of"], ctx["as_of"]])
+    return sql, params
 
 
 def agencies_ranked(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -741,9 +744,7 @@ def agency_summary(path: Path, agency: str | None = None, as_of: dt.date | None 
     as_of (default today), targets, milestones, bulletins."""
     agency = agency if agency is not None else _busiest_agency(path)
     as_of = as_of or dt.date.today()
-    cte, params = _agency_deadlines_sql(_context(path, as_of, statuses), "c.agency = ?")
-    # the agency parameter sits in both CTEs that filter on it
-    params = params[:2] + [agency] + params[2:3] + [agency] + params[3:]
+    cte, params = _agency_deadlines_sql(_context(path, as_of, statuses), agency)
     row = read(path, f"""{cte}
         SELECT coalesce((SELECT open_deadlines FROM per), 0) AS open_deadlines,
                coalesce((SELECT overdue FROM per), 0) AS overdue,

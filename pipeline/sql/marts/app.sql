@@ -74,8 +74,8 @@ CREATE TABLE app.agency_doc_counts AS
 SELECT agency, count(DISTINCT doc_id) AS n FROM app.agency_index GROUP BY ALL;
 
 CREATE TABLE app.deadline_agency_due AS
-SELECT agency, due_date, recurrence, recurrence_rule, count(*) AS n FROM app.agency_index
-WHERE kind IN ('deadline', 'relative') AND (due_date IS NOT NULL OR recurrence_rule IS NOT NULL)
+SELECT agency, due_date, rule_key, count(*) AS n FROM app.agency_deadline_index
+WHERE due_date IS NOT NULL OR recurrence_rule IS NOT NULL
 GROUP BY ALL;
 
 -- goals of each kind (kinds the filters offer)
