@@ -68,6 +68,28 @@ def db_identity(path: Path) -> tuple | None:
 
 # ---- one handle per database file ------------------------------------------------------------
 
+_spare: list[duckdb.DuckDBPyConnection] = []  # an in-memory DuckDB opened ahead of need
+_spare_lock = threading.Lock()
+
+
+def _memory_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for a new handle. Opening one takes 15-25 ms, which the first page after
+    every rebuild would wait for: so one is kept open ahead, and replaced in the background."""
+    with _spare_lock:
+        con = _spare.pop() if _spare else None
+    threading.Thread(target=_open_spare, name="tracker-spare", daemon=True).start()
+    return con if con is not None else duckdb.connect(":memory:")
+
+
+def _open_spare() -> None:
+    con = duckdb.connect(":memory:")
+    with _spare_lock:
+        if not _spare:
+            _spare.append(con)
+            return
+    con.close()
+
+
 def _has_current_index(cur: duckdb.DuckDBPyConnection) -> bool:
     """The attached file holds schema app, made by the SQL this checkout has."""
     found = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'tracker' "
@@ -83,7 +105,7 @@ class _Handle:
         self.identity = identity
         self.users = 0          # queries (and the preparing thread) using it now
         self.retired = False    # a newer file replaced it: close when the last user leaves
-        self._con = duckdb.connect(":memory:")
+        self._con = _memory_connection()
         self._search_path = BASE_PATH  # the index's schema joins it once prepared
         try:
             self._con.execute("SET enable_progress_bar = false")
@@ -796,18 +818,25 @@ def document_count(path: Path) -> int:
 def articles(path: Path, doc_id: str) -> pd.DataFrame:
     """A bulletin's articles in order, with how many facts each holds."""
     return _dates(read(path, """
-        WITH n AS (SELECT article_id, count(*) AS n_facts FROM facts WHERE doc_id = ? GROUP BY article_id)
+        WITH n AS (SELECT article_id, count(*) AS n_facts FROM fact_index WHERE doc_id = ? GROUP BY article_id)
         SELECT a.article_id, a.ordinal, a.title, a.start_line, a.end_line, a.kind, a.doc_number,
                a.issued_on, array_to_string(a.issuers, '、') AS issuers, coalesce(n.n_facts, 0) AS n_facts
         FROM articles a LEFT JOIN n USING (article_id)
-        WHERE a.doc_id = ? ORDER BY a.ordinal""", (doc_id, doc_id)), "issued_on")
+        WHERE a.doc_id = ? ORDER BY a.ordinal""", (doc_id, doc_id), prepared=True), "issued_on")
 
 
 def article_lines(path: Path, doc_id: str, start_line: int, end_line: int) -> pd.DataFrame:
-    """The original lines of one article (or any line range) of a bulletin."""
+    """The original lines of one article (or any line range) of a bulletin.
+
+    The build writes a bulletin's lines together, so its file name (a constant in the query) lets
+    DuckDB skip the blocks of other bulletins by their min/max; doc_id alone is a hash and cannot."""
+    found = read(path, "SELECT source_file FROM documents WHERE doc_id = ?", (doc_id,))
+    if found.empty:
+        return pd.DataFrame({"line": pd.Series(dtype="int64"), "text": pd.Series(dtype=object)})
     return read(path, """
         SELECT line, text FROM lines
-        WHERE doc_id = ? AND line BETWEEN ? AND ? ORDER BY line""", (doc_id, start_line, end_line))
+        WHERE source_file = ? AND doc_id = ? AND line BETWEEN ? AND ? ORDER BY line""",
+                (found.iloc[0]["source_file"], doc_id, start_line, end_line))
 
 
 def document_facts(path: Path, doc_id: str, start_line: int = 1, end_line: int = 2**31 - 1) -> pd.DataFrame:
