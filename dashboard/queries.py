@@ -90,14 +90,6 @@ def _open_spare() -> None:
     con.close()
 
 
-def _has_current_index(cur: duckdb.DuckDBPyConnection) -> bool:
-    """The attached file holds schema app, made by the SQL this checkout has."""
-    found = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'tracker' "
-                        "AND schema_name = 'app' AND table_name = 'version'").fetchone()[0]
-    return bool(found) and cur.execute("SELECT any_value(sql_hash) FROM tracker.app.version").fetchone()[0] \
-        == load.app_index_version()
-
-
 class _Handle:
     """An in-memory DuckDB with the file attached read-only as `tracker`, and its materialized index."""
 
@@ -128,7 +120,7 @@ class _Handle:
         """Use the file's index when this checkout's SQL made it, else build it in memory."""
         try:
             with contextlib.closing(self.cursor()) as cur:
-                if _has_current_index(cur):
+                if load.app_index_is_current(cur, "tracker"):
                     self._search_path = INDEX_PATH.format(index="tracker")
                 else:  # the app's views over tracker's tables, then the index from them
                     cur.execute((load.SQL_DIR / "views_app.sql").read_text(encoding="utf-8"))

@@ -130,8 +130,12 @@ def test_incremental_rebuild_reuses_unchanged_and_drops_removed(input_copy, tmp_
     db = tmp_path / "inc.duckdb"
     first = run_build(input_copy, db, workers=1)
     assert first.reused == 0
+    with duckdb.connect(str(db)) as con:  # an app index made by other SQL is remade even when nothing changed
+        con.execute("UPDATE app.version SET sql_hash = 'other'")
     second = run_build(input_copy, db, workers=1)
     assert second.reused == 5 and second.facts == first.facts
+    assert query(db, "SELECT sql_hash FROM app.version") == [(load.app_index_version(),)]
+    assert query(db, "SELECT count(*) FROM app.fact_index") == [(first.facts,)]
     assert query(db, "SELECT count(*) FROM runs") == [(2,)]
     (input_copy / "001_a6d99f30f310d834.txt").unlink()
     third = run_build(input_copy, db, workers=1)

@@ -12,9 +12,13 @@
 DROP SCHEMA IF EXISTS app CASCADE;
 CREATE SCHEMA app;
 
--- every fact with its goal, article, bulletin and sources (views_app.sql's app_facts)
+-- every fact with its goal, article, bulletin and sources (views_app.sql's app_facts): the columns
+-- the app filters on or shows, no more (each column costs time to write and to read)
 CREATE TABLE app.fact_index AS
-SELECT * FROM app_facts ORDER BY due_date NULLS LAST, source_file, line, char_start, id;
+SELECT id, doc_id, source_file, line, char_start, char_end, quote, kind, due_date, due_from, recurrence,
+       recurrence_rule, value, value_max, unit, comparator, metric, article_id, agencies, goal_id, is_head,
+       goal_size, goal_agencies, article_title, article_issued_on, document_title, document_issued_on, sources
+FROM app_facts ORDER BY due_date NULLS LAST, source_file, line, char_start, id;
 
 -- the goals on the deadline pages (deadlines and relative deadlines), in the same order but for
 -- the recurring ones, which come together before the other undated ones: a deadline list reads
