@@ -885,12 +885,14 @@ def _rows_at(path: Path, hits: pd.DataFrame, agencies: str) -> pd.DataFrame:
 
 
 def search_lines(path: Path, text: str, limit: int = 200) -> pd.DataFrame:
-    """Lines of article text containing `text`, with their article and bulletin."""
+    """Lines of article text containing `text`, with their article and bulletin: the first `limit`
+    as stored (a bulletin's lines together, in order), shown by file and line. A scan in stored
+    order stops at the limit; "the first by file name" would read every matching line first."""
     test, params = _contains("l.text", text)
     return read(path, f"""
         SELECT l.doc_id, l.source_file, l.line, l.text, l.article_id,
                a.title AS article_title, coalesce(d.title, l.source_file) AS document_title
-        FROM (SELECT * FROM lines l WHERE {test} ORDER BY l.source_file, l.line LIMIT ?) l
+        FROM (SELECT * FROM lines l WHERE {test} LIMIT ?) l
         LEFT JOIN article_info a ON a.article_id = l.article_id
         LEFT JOIN document_list d ON d.doc_id = l.doc_id
         ORDER BY l.source_file, l.line""", params + [limit], prepared=True)
