@@ -4,10 +4,10 @@ date extractors a user would pick instead (jionlp's extract_time, dateparser's s
     .venv/bin/python bench/run.py [--quick]
 
 Prints a report and writes it to bench/RESULTS.md. The full run builds 5, 100 and 1,000 bulletins,
-rebuilds the largest (nothing changed, one file changed), times every dashboard page's queries at
-100k and 1M facts and the PDF snapshot, compares the extractors (time per MB over the 100-bulletin
+rebuilds the largest (nothing changed, one file changed), times the queries of every dashboard view
+(each page run by Streamlit's AppTest) at 100k and 1M facts and the PDF snapshot, compares the extractors (time per MB over the 100-bulletin
 corpus, gold deadlines found over the gold-labelled seeds) and profiles our extractor. --quick (under
-a minute) builds 5 and 100 bulletins, times the dashboard at 10k facts, skips the PDF snapshot and the
+a minute) builds 5 and 100 bulletins, times the dashboard at 10k facts once a view, skips the PDF snapshot and the
 profile, and times the extractors over the first 0.6 MB of the 100-bulletin corpus. The last line is
 `bench: <build seconds at 100 bulletins> <jionlp time per MB / ours>`.
 
@@ -377,7 +377,7 @@ def time_pages(db: Path, after_rebuild: bool, runs: int = 5) -> dict[str, dict[s
         at.query_params.clear()
         for key, value in params.items():
             at.query_params[key] = value if value is not None else fact_id
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         for key, value in widgets.items():
             widget = next(w for w in at.main if getattr(w, "key", None) == key)
             widget.set_value(value)
@@ -399,17 +399,18 @@ def time_pages(db: Path, after_rebuild: bool, runs: int = 5) -> dict[str, dict[s
     return results
 
 
-def bench_dashboard(fact_counts: list[int]) -> tuple[list[str], tuple[str, float], tuple[str, float]]:
+def bench_dashboard(fact_counts: list[int], runs: int) -> tuple[list[str], tuple[str, float], tuple[str, float]]:
     """Every view at each size; returns the report lines and, at the largest size, the slowest view
-    (moving between pages) and the slowest first view after a rebuild."""
+    (moving between pages) and the slowest first view after a rebuild. runs: per view, moving between
+    pages (the median is kept); a first view after a rebuild gets about half as many."""
     warm, cold, built, indexed = {}, {}, {}, {}
     for n in fact_counts:
         db = CORPUS / f"synthetic_{n}.duckdb"
         started = time.perf_counter()
         indexed[n] = synthetic_db(db, n)
         built[n] = time.perf_counter() - started
-        cold[n] = time_pages(db, after_rebuild=True, runs=3)
-        warm[n] = time_pages(db, after_rebuild=False)
+        cold[n] = time_pages(db, after_rebuild=True, runs=runs // 2 + 1)
+        warm[n] = time_pages(db, after_rebuild=False, runs=runs)
     total = lambda spent: sum(spent.values())
     largest = fact_counts[-1]
     lines = [f"Synthetic databases built in " + ", ".join(f"{built[n]:.1f} s ({n:,} facts)" for n in fact_counts)
@@ -418,9 +419,9 @@ def bench_dashboard(fact_counts: list[int]) -> tuple[list[str], tuple[str, float
              "Each view runs its page in Streamlit's AppTest, as of " + str(AS_OF) + ", the app shell's sidebar "
              "included, and counts the time spent in dashboard.queries and dashboard.progress (the database reads "
              "and the pandas frames they return; not Streamlit drawing). The result cache is emptied before each "
-             "run. *Moving between pages*: the views before it left the database handle open; the median of 5 "
-             "runs. *First view after a rebuild*: no handle open yet (a new in-memory DuckDB attaches the new "
-             "file and reads its metadata and blocks); the median of 3 runs.", "",
+             f"run. *Moving between pages*: the views before it left the database handle open; the median of "
+             f"{runs} runs. *First view after a rebuild*: no handle open yet (a new in-memory DuckDB attaches the "
+             f"new file and reads its metadata and blocks); the median of {runs // 2 + 1} runs.", "",
              "| view | " + " | ".join(f"{n:,} facts ms" for n in fact_counts)
              + f" | {largest:,} facts, first view after a rebuild ms | slowest query at {largest:,} |",
              "|---|" + "---:|" * (len(fact_counts) + 1) + "---|"]
@@ -739,7 +740,7 @@ def main() -> None:
     print("## Incremental rebuild", flush=True)
     rebuild_lines, unchanged = bench_rebuilds(sizes[-1])
     print("## Dashboard queries", flush=True)
-    dashboard_lines, slowest_view, slowest_first_view = bench_dashboard(fact_counts)
+    dashboard_lines, slowest_view, slowest_first_view = bench_dashboard(fact_counts, runs=1 if quick else 5)
     print("## Snapshot", flush=True)
     snapshot_lines = (["Not timed in --quick: starting the chart's browser alone takes longer than the rest."]
                       if quick else bench_snapshot(CORPUS / f"n{sizes[-1]}.duckdb"))

@@ -1,5 +1,5 @@
 """Entry point: `streamlit run dashboard/app.py`. Builds the navigation and the shared sidebar
-(基准日期 and the database being read); each page lives in dashboard/pages/."""
+(基准日期 and the database being read); each page lives in dashboard/views/."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,28 +15,25 @@ if str(ROOT) not in sys.path:
 
 from dashboard import queries  # noqa: E402
 
-PAGES = Path(__file__).parent / "pages"
+# The page files live in views/, not pages/: Streamlit lists a pages/ folder by itself, with English
+# file names and without this shell, to the first visitor after the server starts (a deep link).
+PAGES = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="政策目标与截止事项跟踪", page_icon=":material/event:", layout="wide")
-# Streamlit's own toolbar is English and its "Deploy" button means nothing to staff: keep only the menu.
-try:
-    st.set_option("client.toolbarMode", "viewer")
-except Exception:  # an option Streamlit does not let a script set: leave its default
-    pass
 
 pages = [
-    st.Page("pages/overview.py", title="概览", icon=":material/dashboard:", url_path="overview", default=True),
-    st.Page("pages/timeline.py", title="时间线", icon=":material/timeline:", url_path="timeline"),
-    st.Page("pages/deadlines.py", title="截止事项", icon=":material/alarm:", url_path="deadlines"),
-    st.Page("pages/targets.py", title="目标", icon=":material/flag:", url_path="targets"),
-    st.Page("pages/agencies.py", title="部门", icon=":material/account_balance:", url_path="agencies"),
-    st.Page("pages/documents.py", title="文档", icon=":material/description:", url_path="documents"),
-    st.Page("pages/search.py", title="搜索", icon=":material/search:", url_path="search"),
+    st.Page("views/overview.py", title="概览", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("views/timeline.py", title="时间线", icon=":material/timeline:", url_path="timeline"),
+    st.Page("views/deadlines.py", title="截止事项", icon=":material/alarm:", url_path="deadlines"),
+    st.Page("views/targets.py", title="目标", icon=":material/flag:", url_path="targets"),
+    st.Page("views/agencies.py", title="部门", icon=":material/account_balance:", url_path="agencies"),
+    st.Page("views/documents.py", title="文档", icon=":material/description:", url_path="documents"),
+    st.Page("views/search.py", title="搜索", icon=":material/search:", url_path="search"),
 ]
 # Pages of the progress tracker (issue 4), shown once their files exist.
 for name, title, icon in (("progress", "进度", ":material/task_alt:"), ("upload", "上传", ":material/upload_file:")):
     if (PAGES / f"{name}.py").exists():
-        pages.append(st.Page(f"pages/{name}.py", title=title, icon=icon, url_path=name))
+        pages.append(st.Page(f"views/{name}.py", title=title, icon=icon, url_path=name))
 page = st.navigation(pages)
 
 db = queries.db_path()
@@ -57,7 +54,7 @@ with st.sidebar:
         rejected = len(queries.ingest_errors(db))
         if rejected:  # everyone should know some bulletins are missing, not only whoever uploaded them
             st.warning(f"最近一次构建有 {rejected} 个文件未能导入。", icon=":material/warning:")
-            st.page_link("pages/documents.py", label="查看未能导入的文件", icon=":material/description:",
+            st.page_link("views/documents.py", label="查看未能导入的文件", icon=":material/description:",
                          query_params={"rejected": "1"})
 
 if info is None:

@@ -34,7 +34,7 @@ def metrics(at) -> dict:
 
 
 def open_page(at, name: str) -> AppTest:
-    at.switch_page(f"pages/{name}.py").run()
+    at.switch_page(f"views/{name}.py").run()
     assert not at.exception, at.exception
     return at
 

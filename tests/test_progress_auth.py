@@ -29,7 +29,7 @@ def progress_page(secrets: dict | None = None) -> AppTest:
         at.secrets[key] = value
     at.run()
     at.session_state["as_of"] = AS_OF
-    at.switch_page("pages/progress.py").run()
+    at.switch_page("views/progress.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -96,7 +96,7 @@ def test_overview_counts_use_the_recorded_statuses(tracker):
     at.run()
     after = {m.label: m.value for m in at.metric}
     assert after["已逾期"] == "0" and after["7天内到期"] == "0" and after["30天内到期"] == "2"
-    at.switch_page("pages/deadlines.py").run()
+    at.switch_page("views/deadlines.py").run()
     table = at.dataframe[0].value.set_index("id")
     assert table.at["f-0430", "state"] == "已提交" and table.at["f-0530", "status"] == "进行中"
 

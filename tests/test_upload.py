@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from docfixtures import DEADLINE, bulletin_pdf, docx_bytes, zip_bytes
 from pipeline.read import IngestError
 
-PAGE = Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "upload.py"
+PAGE = Path(__file__).resolve().parents[1] / "dashboard" / "views" / "upload.py"
 spec = importlib.util.spec_from_file_location("upload_page", PAGE)
 upload = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(upload)

@@ -6,7 +6,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import queries
-from dashboard.pages import _shared as ui
+from dashboard.views import _shared as ui
 
 db, as_of = ui.db(), ui.as_of()
 statuses = ui.statuses()
@@ -17,11 +17,11 @@ st.caption(f"基准日期 {as_of}。已提交或不适用的事项不计入；�
 counts = queries.due_counts(db, as_of, statuses)
 columns = st.columns(5)
 for column, (label, value, page, params) in zip(columns, (
-        ("7天内到期", counts["due_7"], "pages/deadlines.py", {"scope": "due_7"}),
-        ("30天内到期", counts["due_30"], "pages/deadlines.py", {"scope": "due_30"}),
-        ("90天内到期", counts["due_90"], "pages/deadlines.py", {"scope": "due_90"}),
-        ("已逾期", counts["overdue"], "pages/deadlines.py", {"scope": "overdue"}),
-        (f"{as_of.year}年里程碑", counts["milestones_this_year"], "pages/timeline.py",
+        ("7天内到期", counts["due_7"], "views/deadlines.py", {"scope": "due_7"}),
+        ("30天内到期", counts["due_30"], "views/deadlines.py", {"scope": "due_30"}),
+        ("90天内到期", counts["due_90"], "views/deadlines.py", {"scope": "due_90"}),
+        ("已逾期", counts["overdue"], "views/deadlines.py", {"scope": "overdue"}),
+        (f"{as_of.year}年里程碑", counts["milestones_this_year"], "views/timeline.py",
          {"kind": "milestone", "year": str(as_of.year)}))):
     column.metric(label, value)
     column.page_link(page, label="查看", icon=":material/list:", query_params=params)
@@ -36,7 +36,7 @@ else:
         column_order=["due", "state", "quote", "agencies_text", "出处"],
         column_config={"due": "截止日期", "state": "剩余", "quote": ui.QUOTE_COLUMN,
                        "agencies_text": st.column_config.TextColumn("部门", width=160), "出处": ui.LINK_COLUMN})
-    st.page_link("pages/deadlines.py", label="全部截止事项", icon=":material/alarm:")
+    st.page_link("views/deadlines.py", label="全部截止事项", icon=":material/alarm:")
 
 
 def picked(event) -> dict | None:

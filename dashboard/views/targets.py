@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
-from dashboard.pages import _shared as ui
+from dashboard.views import _shared as ui
 
 db, as_of = ui.db(), ui.as_of()
 

@@ -116,7 +116,7 @@ def fact_card(fact: dict, link: bool = True) -> None:
     if fact.get("goal_size", 1) and int(fact.get("goal_size", 1)) > 1:
         st.caption(f"同一目标出现 {int(fact['goal_size'])} 处：{fact['sources']}")
     if link:
-        st.page_link("pages/documents.py", label="在文档中查看原文", icon=":material/description:",
+        st.page_link("views/documents.py", label="在文档中查看原文", icon=":material/description:",
                      query_params={"fact": fact["id"]})
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, progress, queries
-from dashboard.pages import _shared as ui
+from dashboard.views import _shared as ui
 
 KIND_LABELS = {"deadline": "截止事项", "relative": "相对期限", "target": "量化目标", "milestone": "里程碑"}
 LABELS = {

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
-from dashboard.pages import _shared as ui
+from dashboard.views import _shared as ui
 
 db = ui.db()
 
@@ -49,5 +49,5 @@ for row in lines.itertuples():
         st.markdown(f'<div style="line-height:1.7">{ui.highlight(row.text, spans)}<br>'
                     f'<small style="color:#666">{place}</small></div>', unsafe_allow_html=True)
         # a page link (not an <a href>): the visit keeps this session, and its 基准日期
-        st.page_link("pages/documents.py", label=f"在文档中查看 第{row.line}行", icon=":material/description:",
+        st.page_link("views/documents.py", label=f"在文档中查看 第{row.line}行", icon=":material/description:",
                      query_params={"doc": str(row.doc_id), "line": str(int(row.line))})

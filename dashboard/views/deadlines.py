@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import exports, queries
-from dashboard.pages import _shared as ui
+from dashboard.views import _shared as ui
 
 db, as_of = ui.db(), ui.as_of()
 statuses = ui.statuses()

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
-from dashboard.pages import _shared as ui
+from dashboard.views import _shared as ui
 from dashboard.reasons import label_zh
 
 db = ui.db()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import queries
-from dashboard.pages import _shared as ui
+from dashboard.views import _shared as ui
 
 TIMELINE_LIMIT = 80  # rows on one chart (one a goal); beyond that it is unreadable: the filters narrow it
 
