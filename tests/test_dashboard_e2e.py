@@ -224,13 +224,13 @@ def test_every_other_page_renders_in_chinese(browser_page):
         shoot(page, name)
 
 
-def test_the_first_visitor_on_a_link_sees_the_app_not_a_file_list(seeds):
+def test_the_first_visitor_on_a_link_sees_the_app_not_a_file_list(browser_page, seeds):
     """A fresh server whose first request is a link to a fact (a bulletin's 出处 shared in a chat):
     the Chinese navigation and the sidebar's 基准日期, never Streamlit's own list of page files."""
-    with running_app(seeds["db"], timeout=60) as url, sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+    browser = browser_page[0].context.browser
+    with running_app(seeds["db"], timeout=60) as url:
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(f"{url}/documents?fact={seeds['id_0530']}")
             page.get_by_text("基准日期").first.wait_for(timeout=60_000)
             nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
@@ -238,4 +238,4 @@ def test_the_first_visitor_on_a_link_sees_the_app_not_a_file_list(seeds):
             assert not re.search(r"\b(app|documents|shared|overview)\b", nav)
             page.get_by_text(QUOTE_0530).first.wait_for(timeout=30_000)
         finally:
-            browser.close()
+            page.close()
