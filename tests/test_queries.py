@@ -164,6 +164,9 @@ def test_limits_and_counts_agree_with_the_whole_list(db):
                             ("due_7", {"f-0525"}), ("due_30", {"f-0525", "f-0530", "f-yearly"})):
         assert set(queries.deadline_rows(db, AS_OF, scope=scope)["id"]) == expected, scope
         assert queries.deadline_count(db, AS_OF, scope=scope) == len(expected)
+        whole = list(queries.deadline_rows(db, AS_OF, scope=scope, limit=None)["id"])
+        for limit in (1, 2, 3):  # a limit keeps the first rows, a recurring one among them in its place
+            assert list(queries.deadline_rows(db, AS_OF, scope=scope, limit=limit)["id"]) == whole[:limit], scope
     heads = queries.fact_rows(db, limit=None)
     assert len(heads) == queries.fact_count(db) == 9  # ten facts, the 300 个 goal stated twice
     assert list(queries.fact_rows(db, limit=4)["id"]) == list(heads["id"])[:4]
