@@ -1,11 +1,12 @@
--- Views only the dashboard reads (loaded after views.sql). The app never parses text: everything it
--- shows comes from these rows, and every row keeps source_file, line and quote for provenance.
+-- Views the dashboard's index is made from (loaded after views.sql; pipeline/sql/marts/app.sql stores
+-- them as schema app). The app never parses text: everything it shows comes from these rows, and every
+-- row keeps source_file, line and quote for provenance.
 --
 -- They read the base tables only (never fact_details, whose window functions cost a second at a
 -- million facts), so the app can also create them in its own in-memory catalog over a database
--- built before they changed, and materialize app_fact_index once per database file
--- (dashboard/queries.py). The first place a goal is stated is found with arg_min over the goals
--- stated more than once, not with row_number() over every fact.
+-- built before they changed, and make the index there (dashboard/queries.py). The first place a goal
+-- is stated is found with arg_min over the goals stated more than once, not with row_number() over
+-- every fact.
 
 -- Goals stated more than once (编者按 and body, 解读 and full text): the first place (by file, then
 -- line and offset in it) and how many places.
