@@ -310,8 +310,8 @@ def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids
     their parameters. deadlines: only the goals of the deadline pages (deadline_index's rows).
 
     Filters only, no joins before the LIMIT, so a scan in stored (display) order stops at the first
-    N rows. One agency's goals are read from agency_index, where they are contiguous; one bulletin's
-    facts through fact_index's index on doc_id."""
+    N rows. One agency's goals are read from agency_index, one bulletin's facts from
+    document_fact_index (not in display order, so sorted before a LIMIT), each in one stretch."""
     table = "deadline_index" if deadlines else "fact_index"
     where, params = ["TRUE"], []
     if heads_only and not deadlines:
@@ -327,6 +327,7 @@ def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids
         where.append("list_contains(?::VARCHAR[], fi.kind)")
         params.append(list(kinds))
     if doc_ids and len(doc_ids) == 1 and table == "fact_index":
+        table = "document_fact_index"
         where.append("fi.doc_id = ?")
         params.append(str(doc_ids[0]))
     elif doc_ids:
@@ -361,8 +362,10 @@ def fact_rows(path: Path, kinds=None, agencies=None, doc_ids=None, years=None, t
     the goal's places name, or every fact with its own. At most `limit` rows (None: all)."""
     table, where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only)
     agencies_column = "goal_agencies" if heads_only else "agencies"
+    # the first rows in display order: as stored, but for one bulletin's (a few hundred at most)
+    first = f" {_ORDER}" if table == "document_fact_index" and limit is not None else ""
     sql = (f"SELECT {_ROW_COLUMNS.format(agencies=agencies_column)} FROM ("
-           f"SELECT * FROM {table} fi WHERE {where}{' LIMIT ?' if limit is not None else ''}) fi {_ORDER}")
+           f"SELECT * FROM {table} fi WHERE {where}{first}{' LIMIT ?' if limit is not None else ''}) fi {_ORDER}")
     frame = read(path, sql, params + ([int(limit)] if limit is not None else []), prepared=True)
     return _finish(frame)
 
@@ -403,7 +406,8 @@ def filter_options(path: Path) -> dict:
         UNION ALL SELECT 'kind', kind, n, NULL, NULL FROM kind_counts WHERE n > 0
         UNION ALL SELECT 'years', NULL, NULL, min(year), max(year) FROM year_kind_counts
         ORDER BY what, n DESC, name""", prepared=True)
-    docs = documents(path, limit=FILTER_DOCUMENTS)
+    docs = read(path, "SELECT doc_id, title, source_file FROM document_list LIMIT ?", (FILTER_DOCUMENTS,),
+                prepared=True)  # newest first, as stored
     years = counts[counts["what"] == "years"].iloc[0]
     kinds = set(counts.loc[counts["what"] == "kind", "name"])
     return {
@@ -541,26 +545,28 @@ def _scope_params(scope: str, ctx: dict) -> list:
 
 
 def _deadline_parts(ctx: dict, filters: tuple[str, str, list], scope: str, limit: int | None,
-                    undated: bool = True) -> tuple[str, list]:
+                    undated: bool = True, recurring_until: dt.date | None = None) -> tuple[str, list]:
     """SQL (CTEs ending in `picked`) for the deadline rows in scope, each with its `due`:
-    dated rows in stored (due) order, recurring rows with the next date of their rule, undated rows
-    last (never in a scope but all; left out when not `undated`). Each part stops at `limit` rows.
-    filters: _filters(deadlines=True)."""
+    dated rows in stored (due) order, recurring rows with the next date of their rule (only rules
+    due by `recurring_until`, when given; none, no scan), undated rows last (never in a scope but
+    all; left out when not `undated`). Each part stops at `limit` rows. filters: _filters(deadlines=True)."""
     table, where, where_params = filters
     lim = " LIMIT ?" if limit is not None else ""
     lim_params = [int(limit)] if limit is not None else []
+    rules = [(key, due) for key, due in zip(ctx["rule_keys"], ctx["rule_dates"])
+             if recurring_until is None or due <= recurring_until]
     sql = f"""WITH {_RULES_CTE},
         dated AS (SELECT fi.*, fi.due_date AS due FROM {table} fi
                   WHERE fi.due_date IS NOT NULL AND {where} AND {_scope(scope, 'fi.due_date')}{lim}),
         recurring AS (
             SELECT fi.*, r.next_due AS due FROM {table} fi JOIN rules r ON r.rule_key = {_RULE_KEY}
-            WHERE fi.due_date IS NULL AND {where} AND {_scope(scope, 'r.next_due')}
+            WHERE fi.due_date IS NULL AND {where} AND {_scope(scope, 'r.next_due')} AND {'TRUE' if rules else 'FALSE'}
             ORDER BY r.next_due, fi.source_file, fi.line, fi.char_start, fi.id{lim}),
         undated AS (SELECT fi.*, NULL::DATE AS due FROM {table} fi
                     WHERE fi.due_date IS NULL AND NOT list_contains(?::VARCHAR[], {_RULE_KEY}) AND {where}
                       AND {'TRUE' if scope == 'all' and undated else 'FALSE'}{lim}),
         picked AS (SELECT * FROM dated UNION ALL SELECT * FROM recurring UNION ALL SELECT * FROM undated)"""
-    params = [ctx["rule_keys"], ctx["rule_dates"]]
+    params = [[key for key, _ in rules], [due for _, due in rules]]
     params += where_params + _scope_params(scope, ctx) + lim_params
     params += where_params + _scope_params(scope, ctx) + lim_params
     params += [ctx["rule_keys"]] + where_params + lim_params
@@ -593,8 +599,17 @@ def deadline_rows(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = No
     ctx = _context(path, as_of, statuses)
     filters = _filters(kinds=kinds, agencies=agencies, doc_ids=doc_ids, text=text, deadlines=True)
 
+    recurring_until = None  # with a limit: the date of the limit-th dated row, past which no rule can place a row
+    if limit:
+        table, where, where_params = filters
+        last = read(path, f"""SELECT fi.due_date FROM {table} fi
+                              WHERE fi.due_date IS NOT NULL AND {where} AND {_scope(scope, 'fi.due_date')}
+                              LIMIT 1 OFFSET ?""", where_params + _scope_params(scope, ctx) + [int(limit) - 1],
+                    prepared=True)
+        recurring_until = _dates(last, "due_date").iloc[0]["due_date"] if len(last) else None
+
     def rows(undated: bool) -> pd.DataFrame:
-        parts, params = _deadline_parts(ctx, filters, scope, limit, undated)
+        parts, params = _deadline_parts(ctx, filters, scope, limit, undated, recurring_until)
         order = "ORDER BY due NULLS LAST, source_file, line, char_start, id"
         sql = f"""{parts},
             st AS (SELECT unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS status),
@@ -810,7 +825,7 @@ def document_count(path: Path) -> int:
 def articles(path: Path, doc_id: str) -> pd.DataFrame:
     """A bulletin's articles in order, with how many facts each holds."""
     return _dates(read(path, """
-        WITH n AS (SELECT article_id, count(*) AS n_facts FROM fact_index WHERE doc_id = ? GROUP BY article_id)
+        WITH n AS (SELECT article_id, count(*) AS n_facts FROM document_fact_index WHERE doc_id = ? GROUP BY article_id)
         SELECT a.article_id, a.ordinal, a.title, a.start_line, a.end_line, a.kind, a.doc_number,
                a.issued_on, array_to_string(a.issuers, '、') AS issuers, coalesce(n.n_facts, 0) AS n_facts
         FROM articles a LEFT JOIN n USING (article_id)

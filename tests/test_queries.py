@@ -195,6 +195,8 @@ def test_a_bulletins_facts_are_every_place_in_it(db):
     for doc_id in set(every["doc_id"]):
         mine = every[every["doc_id"] == doc_id]
         assert sorted(queries.document_facts(db, doc_id)["id"]) == sorted(mine["id"])
+        heads = list(queries.fact_rows(db, doc_ids=[doc_id], limit=None)["id"])
+        assert list(queries.fact_rows(db, doc_ids=[doc_id], limit=2)["id"]) == heads[:2]  # by due date, not line
 
 
 def test_search_is_literal_and_ignores_case_only_where_text_has_case(db):
