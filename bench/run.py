@@ -74,8 +74,19 @@ print(json.dumps(dict(files=s.files, documents=s.documents, facts=s.facts, error
 """
 
 
-def machine(code: str) -> list[str]:
-    """Where and with what the numbers were measured."""
+def cpu_pace() -> float:
+    """Milliseconds for a fixed pure-Python loop: how fast this (virtual) machine runs right now, to
+    read the other numbers by. The 2-core VM this was written on took 253 ms at best and twice that
+    when busy elsewhere."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    return (time.perf_counter() - started) * 1000
+
+
+def machine(code: str, paces: list[float]) -> list[str]:
+    """Where and with what the numbers were measured; paces: cpu_pace() at the start and the end."""
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown")
     mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
@@ -87,6 +98,8 @@ def machine(code: str) -> list[str]:
         f"- machine: {os.cpu_count()} cores, {mem_kb / 2**20:.1f} GiB, {cpu}",
         f"- python {platform.python_version()}, " + ", ".join(f"{k} {v}" for k, v in versions.items()),
         f"- code measured: {code} (copied when the run started)",
+        "- machine's pace (ms for a fixed Python loop; 253 at best here, higher when the host is busy): "
+        + " at the start, ".join(f"{pace:.0f}" for pace in paces) + " at the end",
     ]
 
 
@@ -733,6 +746,7 @@ def main() -> None:
     sizes = [5, 100] if quick else [5, 100, 1000]
     fact_counts = [10_000] if quick else [100_000, 1_000_000]
     started = time.perf_counter()
+    paces = [cpu_pace()]
     code = snapshot_code()
 
     print("## Full build", flush=True)
@@ -757,7 +771,7 @@ def main() -> None:
         profile_lines = profile_extraction(timing_texts)
 
     report = ["# Benchmark results", "", f"`bench/run.py{' --quick' if quick else ''}`, "
-              f"{(time.perf_counter() - started) / 60:.1f} minutes", ""] + machine(code)
+              f"{(time.perf_counter() - started) / 60:.1f} minutes", ""] + machine(code, paces + [cpu_pace()])
     report += ["", "## Targets", ""] + targets(quick, runs, unchanged, slowest_view, slowest_first_view,
                                                fact_counts[-1], per_mb, found, n_gold)
     report += ["", "## Full build (a fresh database; both cores)", ""] + build_lines
