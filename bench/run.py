@@ -76,8 +76,8 @@ print(json.dumps(dict(files=s.files, documents=s.documents, facts=s.facts, error
 
 def cpu_pace() -> float:
     """Milliseconds for a fixed pure-Python loop: how fast this (virtual) machine runs right now, to
-    read the other numbers by. The 2-core VM this was written on took 253 ms at best and twice that
-    when busy elsewhere."""
+    read the other numbers by (on the 2-core VM this was written on, the same loop varied 1.8x within
+    one run)."""
     started = time.perf_counter()
     total = 0
     for i in range(3_000_000):
@@ -98,7 +98,7 @@ def machine(code: str, paces: list[float]) -> list[str]:
         f"- machine: {os.cpu_count()} cores, {mem_kb / 2**20:.1f} GiB, {cpu}",
         f"- python {platform.python_version()}, " + ", ".join(f"{k} {v}" for k, v in versions.items()),
         f"- code measured: {code} (copied when the run started)",
-        "- machine's pace (ms for a fixed Python loop; 253 at best here, higher when the host is busy): "
+        "- machine's pace (ms for a fixed Python loop, lower is faster; a busy host slows this VM): "
         + " at the start, ".join(f"{pace:.0f}" for pace in paces) + " at the end",
     ]
 
