@@ -20,7 +20,6 @@ LIMIT are in SQL, never a million rows in pandas.
 """
 from __future__ import annotations
 
-import calendar
 import collections
 import contextlib
 import datetime as dt
@@ -32,7 +31,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline import load
+from pipeline import load, recurring
 
 DEFAULT_DB = Path("data/tracker.duckdb")
 BUILD_COMMAND = ".venv/bin/python -m pipeline build --input seeds --db data/tracker.duckdb"
@@ -435,66 +434,6 @@ def existing_fact_ids(path: Path, ids) -> set[str]:
     return set(found["id"])
 
 
-# ---- recurring deadlines --------------------------------------------------------------------
-
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_MONTHS_EN = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
-
-
-def _number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if text.startswith("十"):
-        return 10 + _CN_DIGITS.get(text[1:], 0)
-    if len(text) == 3 and text[1] == "十":
-        return _CN_DIGITS[text[0]] * 10 + _CN_DIGITS[text[2]]
-    return _CN_DIGITS[text]
-
-
-def _month_day(rule: str) -> tuple[int, int | None] | None:
-    """(month, day) named in a yearly rule: 每年5月31日前, 每年2月底前, every year by May 31."""
-    match = re.search(_NUM + r"\s*月\s*(?:" + _NUM + r"\s*日|底|末)?", rule)
-    if match:
-        return _number(match.group(1)), (_number(match.group(2)) if match.group(2) else None)
-    match = re.search(r"(" + "|".join(_MONTHS_EN) + r")\s*(\d{1,2})?", rule.lower())
-    if match:
-        return _MONTHS_EN[match.group(1)], (int(match.group(2)) if match.group(2) else None)
-    return None
-
-
-def _day_in_month(year: int, month: int, day: int | None) -> dt.date:
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day or last, last))
-
-
-def next_occurrence(recurrence: str | None, rule: str | None, as_of: dt.date) -> dt.date | None:
-    """The next due date (on or after as_of) of a recurring deadline whose rule names the date.
-
-    Only yearly rules with a month and monthly rules with a day are dated; anything vaguer
-    (按年度, 每年第二季度) stays None and is shown as 周期性."""
-    if not rule:
-        return None
-    if recurrence == "yearly":
-        parsed = _month_day(rule)
-        if parsed is None or not 1 <= parsed[0] <= 12:
-            return None
-        month, day = parsed
-        due = _day_in_month(as_of.year, month, day)
-        return due if due >= as_of else _day_in_month(as_of.year + 1, month, day)
-    if recurrence == "monthly":
-        match = re.search(r"每月\s*" + _NUM + r"\s*日", rule) or re.search(r"(\d{1,2})(?:st|nd|rd|th)?\b", rule)
-        if not match:
-            return None
-        day = _number(match.group(1))
-        due = _day_in_month(as_of.year, as_of.month, day)
-        if due >= as_of:
-            return due
-        month = as_of.month % 12 + 1
-        return _day_in_month(as_of.year + (as_of.month == 12), month, day)
-    return None
-
-
 # ---- deadlines at an as-of date ---------------------------------------------------------------
 
 SCOPES = ("all", "open", "overdue", "due_7", "due_30", "due_90")
@@ -504,7 +443,7 @@ def _context(path: Path, as_of: dt.date, statuses: pd.DataFrame | None) -> dict:
     """What the deadline queries take as parameters: the next date of each dated recurring rule
     at as_of, and the statuses staff recorded (closed ones apart)."""
     rules = read(path, "SELECT recurrence, recurrence_rule FROM deadline_rules ORDER BY ALL", prepared=True)
-    dated = [(r, rule, next_occurrence(r, rule, as_of)) for r, rule in zip(rules["recurrence"], rules["recurrence_rule"])]
+    dated = [(r, rule, recurring.next_rule_date(r, rule, as_of)) for r, rule in zip(rules["recurrence"], rules["recurrence_rule"])]
     dated = [d for d in dated if d[2] is not None]
     ids, states = [], []
     if statuses is not None and len(statuses) and "status" in statuses:

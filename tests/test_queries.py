@@ -46,20 +46,6 @@ def test_closed_status_is_not_overdue(db):
     assert queries.due_counts(db, AS_OF, empty)["overdue"] == 1
 
 
-@pytest.mark.parametrize("recurrence, rule, as_of, expected", [
-    ("yearly", "每年5月31日前", dt.date(2026, 5, 20), dt.date(2026, 5, 31)),
-    ("yearly", "每年5月31日前", dt.date(2026, 6, 1), dt.date(2027, 5, 31)),
-    ("yearly", "每年二月底前", dt.date(2027, 1, 1), dt.date(2027, 2, 28)),
-    ("yearly", "every year by May 31", dt.date(2026, 5, 20), dt.date(2026, 5, 31)),
-    ("monthly", "每月10日前", dt.date(2026, 12, 11), dt.date(2027, 1, 10)),
-    ("yearly", "按年度", dt.date(2026, 5, 20), None),
-    ("yearly", "every year in the second quarter", dt.date(2026, 5, 20), None),
-    ("quarterly", "每季度", dt.date(2026, 5, 20), None),
-])
-def test_next_occurrence(recurrence, rule, as_of, expected):
-    assert queries.next_occurrence(recurrence, rule, as_of) == expected
-
-
 def test_same_goal_shown_once_with_both_sources(db):
     facts = queries.all_facts(db)
     goal = facts[facts["goal_id"] == "g-300"]

@@ -212,20 +212,6 @@ def test_a_revised_bulletin_shows_its_moved_date_not_every_fact_as_new(db, tmp_p
     assert "与2026-W21（截至2026-05-18）相比" in unchanged and "与上期相比没有变化" in unchanged
 
 
-@pytest.mark.parametrize("recurrence, rule, as_of, expected", [
-    ("yearly", "每年5月31日前", dt.date(2026, 5, 11), dt.date(2026, 5, 31)),
-    ("yearly", "每年5月31日前", dt.date(2026, 6, 1), dt.date(2027, 5, 31)),
-    ("yearly", "每年2月底前", dt.date(2026, 5, 11), dt.date(2027, 2, 28)),
-    ("yearly", "每年十二月十五日前", dt.date(2026, 5, 11), dt.date(2026, 12, 15)),
-    ("monthly", "每月5日前", dt.date(2026, 12, 6), dt.date(2027, 1, 5)),
-    ("monthly", "每月31日前", dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
-    ("yearly", "每年第二季度", dt.date(2026, 5, 11), None),  # vaguer rules stay undated, as in the app
-    ("monthly", None, dt.date(2026, 5, 11), None),
-])
-def test_rule_occurrence(recurrence, rule, as_of, expected):
-    assert render.rule_occurrence(recurrence, rule, as_of) == expected
-
-
 def test_progress_marks_deadlines_done_and_shows_target_actuals(db, tmp_path):
     write_progress(db, [("f-0430", "已提交", None), ("f-300", "进行中", 120.0)])
     text = text_of(render.render_pdf(db, dt.date(2026, 5, 11)), tmp_path)

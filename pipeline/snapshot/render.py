@@ -32,6 +32,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipeline.recurring import next_rule_date
+
 HERE = Path(__file__).parent
 FONT_FAMILY = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif'
 FONT_HELP = ("未找到中文字体 / no CJK font installed (fc-list :lang=zh is empty). The PDF needs one embedded: "
@@ -217,48 +219,6 @@ def next_occurrence(due: dt.date, recurrence: str | None, as_of: dt.date) -> dt.
     return when
 
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
-
-
-def _rule_number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if len(text) > 1 and "十" in text:  # 十二, 二十, 二十五
-        tens, _, ones = text.partition("十")
-        return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
-    return _CN_DIGITS.get(text, 0)
-
-
-def _day_in(year: int, month: int, day: int | None) -> dt.date:
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day or last, last))
-
-
-def rule_occurrence(recurrence: str | None, rule: str | None, as_of: dt.date) -> dt.date | None:
-    """The next date (on or after as_of) of a recurring deadline the bulletin dated only by its rule:
-    每年5月31日前, 每年2月底前, 每月5日前. The same rules as the app's deadline page; vaguer ones
-    (每年第二季度, 每月结束后5个工作日内) stay undated."""
-    if not rule:
-        return None
-    if recurrence == "yearly":
-        match = re.search(_NUM + r"\s*月\s*(?:" + _NUM + r"\s*日|底|末)?", rule)
-        if not match or not 1 <= (month := _rule_number(match.group(1))) <= 12:
-            return None
-        day = _rule_number(match.group(2)) if match.group(2) else None
-        due = _day_in(as_of.year, month, day)
-        return due if due >= as_of else _day_in(as_of.year + 1, month, day)
-    if recurrence == "monthly":
-        match = re.search(r"每月\s*" + _NUM + r"\s*日", rule)
-        if not match or not 1 <= (day := _rule_number(match.group(1))) <= 31:
-            return None
-        due = _day_in(as_of.year, as_of.month, day)
-        if due >= as_of:
-            return due
-        return _day_in(as_of.year + as_of.month // 12, as_of.month % 12 + 1, day)
-    return None
-
-
 def date_text(day: dt.date | None, precision: str | None) -> str:
     """As precise as the bulletin was: 到2027年 reads 2027年, not 2027-12-31."""
     if day is None:
@@ -341,7 +301,7 @@ def make_item(row: dict, progress: dict[str, dict] | None, as_of: dt.date) -> It
     if due is not None and row["kind"] in DEADLINE_KINDS:
         due = next_occurrence(due, row["recurrence"], as_of)
     elif due is None and row["kind"] in DEADLINE_KINDS:
-        due, precision = rule_occurrence(row["recurrence"], row["recurrence_rule"], as_of), "day"
+        due, precision = next_rule_date(row["recurrence"], row["recurrence_rule"], as_of), "day"
     item = Item(
         id=row["id"], kind=row["kind"], due=due,
         when=date_text(due, precision) if due else (row["recurrence_rule"] or "—"),

@@ -1,0 +1,59 @@
+"""The next date of a recurring deadline whose rule names it (每年5月31日前, 每年2月底前, 每月5日前,
+every year by May 31): one reading of the rules for the app's deadline pages and the weekly PDF, so the
+two never disagree on when a deadline falls."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from pipeline.extract.numbers import parse_numeral
+
+_NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
+_MONTHS_EN = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+
+
+def _number(text: str) -> int:
+    return int(parse_numeral(text) or 0)
+
+
+def _month_day(rule: str) -> tuple[int, int | None] | None:
+    """(month, day) named in a yearly rule; day None for 月底 or a month alone."""
+    match = re.search(_NUM + r"\s*月\s*(?:" + _NUM + r"\s*日|底|末)?", rule)
+    if match:
+        return _number(match.group(1)), (_number(match.group(2)) if match.group(2) else None)
+    match = re.search(r"(" + "|".join(_MONTHS_EN) + r")\s*(\d{1,2})?", rule.lower())
+    if match:
+        return _MONTHS_EN[match.group(1)], (int(match.group(2)) if match.group(2) else None)
+    return None
+
+
+def _day_in_month(year: int, month: int, day: int | None) -> dt.date:
+    """That day of the month, or its last day (月底; 31日 in a shorter month)."""
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day or last, last))
+
+
+def next_rule_date(recurrence: str | None, rule: str | None, as_of: dt.date) -> dt.date | None:
+    """The next due date (on or after as_of) of a recurring deadline whose rule names the date.
+
+    Only yearly rules with a month and monthly rules with a day are dated; anything vaguer
+    (按年度, 每年第二季度, 每月结束后5个工作日内) stays None."""
+    if not rule:
+        return None
+    if recurrence == "yearly":
+        parsed = _month_day(rule)
+        if parsed is None or not 1 <= parsed[0] <= 12:
+            return None
+        month, day = parsed
+        due = _day_in_month(as_of.year, month, day)
+        return due if due >= as_of else _day_in_month(as_of.year + 1, month, day)
+    if recurrence == "monthly":
+        match = re.search(r"每月\s*" + _NUM + r"\s*日", rule) or re.search(r"(\d{1,2})(?:st|nd|rd|th)?\b", rule)
+        if not match or not 1 <= (day := _number(match.group(1))) <= 31:
+            return None
+        due = _day_in_month(as_of.year, as_of.month, day)
+        if due >= as_of:
+            return due
+        return _day_in_month(as_of.year + as_of.month // 12, as_of.month % 12 + 1, day)
+    return None
