@@ -20,6 +20,7 @@ LIMIT are in SQL, never a million rows in pandas.
 """
 from __future__ import annotations
 
+import atexit
 import collections
 import contextlib
 import datetime as dt
@@ -67,6 +68,41 @@ def db_identity(path: Path) -> tuple | None:
 
 # ---- one handle per database file ------------------------------------------------------------
 
+_background: set[threading.Thread] = set()  # threads inside DuckDB that exit must wait for
+_background_lock = threading.Lock()
+
+
+def _in_background(target, name: str) -> None:
+    def run():
+        try:
+            target()
+        finally:
+            with _background_lock:
+                _background.discard(threading.current_thread())
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    with _background_lock:
+        _background.add(thread)
+    thread.start()
+
+
+@atexit.register
+def _shutdown() -> None:
+    """Before the interpreter tears DuckDB down: stop the index being built, wait for the background
+    threads and close every handle. A daemon thread still inside DuckDB at exit aborts the process
+    (terminate called after throwing), which a script or a stopped server would show as a crash."""
+    with _handles_lock:
+        for handle in _handles.values():
+            handle.interrupt()
+    with _background_lock:
+        threads = list(_background)
+    for thread in threads:
+        thread.join(timeout=10)
+    close_all()
+    with _spare_lock:
+        while _spare:
+            _spare.pop().close()
+
+
 _spare: list[duckdb.DuckDBPyConnection] = []  # an in-memory DuckDB opened ahead of need
 _spare_lock = threading.Lock()
 
@@ -76,7 +112,7 @@ def _memory_connection() -> duckdb.DuckDBPyConnection:
     every rebuild would wait for: so one is kept open ahead, and replaced in the background."""
     with _spare_lock:
         con = _spare.pop() if _spare else None
-    threading.Thread(target=_open_spare, name="tracker-spare", daemon=True).start()
+    _in_background(_open_spare, "tracker-spare")
     return con if con is not None else duckdb.connect(":memory:")
 
 
@@ -109,6 +145,7 @@ class _Handle:
         self._prepared = threading.Event()
         self._prepare_error: Exception | None = None
         self._prepare_started = False
+        self._preparing: duckdb.DuckDBPyConnection | None = None  # the cursor building the index
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cursor = self._con.cursor()
@@ -119,6 +156,7 @@ class _Handle:
         """Use the file's index when this checkout's SQL made it, else build it in memory."""
         try:
             with contextlib.closing(self.cursor()) as cur:
+                self._preparing = cur
                 if load.app_index_is_current(cur, "tracker"):
                     self._search_path = INDEX_PATH.format(index="tracker")
                 else:  # the app's views over tracker's tables, then the index from them
@@ -128,6 +166,7 @@ class _Handle:
         except Exception as exc:  # reported to every query that waits for it
             self._prepare_error = exc
         finally:
+            self._preparing = None
             self._prepared.set()
             _release(self)
 
@@ -139,13 +178,20 @@ class _Handle:
             self._prepare_started = True
             with _handles_lock:
                 self.users += 1  # released by _prepare
-        threading.Thread(target=self._prepare, name="tracker-prepare", daemon=True).start()
+        _in_background(self._prepare, "tracker-prepare")
 
     def wait_prepared(self) -> None:
         self.start_prepare()
         self._prepared.wait()
         if self._prepare_error is not None:
             raise DatabaseMissing(f"数据库结构不完整：{self._prepare_error}") from self._prepare_error
+
+    def interrupt(self) -> None:
+        """Stop building the index (the process is exiting)."""
+        cursor = self._preparing
+        if cursor is not None:
+            with contextlib.suppress(duckdb.Error):
+                cursor.interrupt()
 
     def close(self) -> None:
         with contextlib.suppress(duckdb.Error):
@@ -250,11 +296,12 @@ def _as_list(value) -> list:
 
 
 def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """DuckDB DATE columns arrive as timestamps; the app compares plain dates (None when missing)."""
+    """DuckDB DATE columns arrive as timestamps; the app compares plain dates (None when missing).
+    numpy's day precision turns them into datetime.date and NaT into None in one step."""
     for column in columns:
         if column in frame:
-            values = pd.to_datetime(frame[column])
-            frame[column] = pd.Series(values.dt.date, index=frame.index, dtype=object).where(values.notna(), None)
+            frame[column] = pd.Series(pd.to_datetime(frame[column]).to_numpy(dtype="datetime64[D]").astype(object),
+                                      index=frame.index, dtype=object)
     return frame
 
 

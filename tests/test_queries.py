@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -249,3 +252,18 @@ def test_ingest_errors_are_the_latest_runs(db):
     assert queries.ingest_errors(db, source_file="old.txt").empty
     assert n > 0 and queries.file_fact_count(db, DOC_A) == n
     assert queries.file_fact_count(db, "old.txt") == 0
+
+
+@pytest.mark.parametrize("index", ["the file's", "built in memory"])
+def test_a_process_that_reads_and_exits_at_once_exits_cleanly(db, index):
+    """The app's background threads (the index, a spare connection) may still be inside DuckDB when
+    a script or a stopped server exits: exit waits for them (or stops them) instead of aborting."""
+    script = (f"from pathlib import Path\nfrom dashboard import queries\nfrom pipeline import load\n"
+              f"{'load.app_index_is_current = lambda *args: False' if index == 'built in memory' else ''}\n"
+              f"queries.build_info(Path({str(db)!r}))\nqueries.forget_results()\n"
+              f"queries.build_info(Path({str(db)!r}))\n")
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              cwd=Path(__file__).resolve().parents[1], timeout=60)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "terminate called" not in done.stderr
