@@ -511,23 +511,27 @@ _RULE_KEY = "fi.rule_key"
 _RULES_CTE = "rules AS (SELECT unnest(?::VARCHAR[]) AS rule_key, unnest(?::DATE[]) AS next_due)"
 
 
-def _scope(scope: str, due: str) -> str:
-    """The scope as a filter on a row's due date `due` (closed: the row's id is in the closed list)."""
-    if scope not in SCOPES:
+_WINDOWS = {"all": ("TRUE", 0), "open": ("{due} >= ?::DATE", 1), "overdue": ("{due} < ?::DATE", 1),
+            "due_7": ("{due} BETWEEN ?::DATE AND ?::DATE + 7", 2),
+            "due_30": ("{due} BETWEEN ?::DATE AND ?::DATE + 30", 2),
+            "due_90": ("{due} BETWEEN ?::DATE AND ?::DATE + 90", 2)}
+
+
+def _window(scope: str, due: str, ctx: dict) -> tuple[str, list]:
+    """The scope's dates as a filter on a due date `due`, and its parameters."""
+    if scope not in _WINDOWS:
         raise ValueError(f"unknown scope {scope!r}; expected one of {SCOPES}")
-    return {"all": "TRUE",
-            "open": f"NOT list_contains(?::VARCHAR[], fi.id) AND {due} >= ?::DATE",
-            "overdue": f"NOT list_contains(?::VARCHAR[], fi.id) AND {due} < ?::DATE",
-            "due_7": f"NOT list_contains(?::VARCHAR[], fi.id) AND {due} BETWEEN ?::DATE AND ?::DATE + 7",
-            "due_30": f"NOT list_contains(?::VARCHAR[], fi.id) AND {due} BETWEEN ?::DATE AND ?::DATE + 30",
-            "due_90": f"NOT list_contains(?::VARCHAR[], fi.id) AND {due} BETWEEN ?::DATE AND ?::DATE + 90",
-            }[scope]
+    test, n_dates = _WINDOWS[scope]
+    return test.format(due=due), [ctx["as_of"]] * n_dates
 
 
-def _scope_params(scope: str, ctx: dict) -> list:
-    return {"all": [], "open": [ctx["closed"], ctx["as_of"]], "overdue": [ctx["closed"], ctx["as_of"]],
-            "due_7": [ctx["closed"], ctx["as_of"], ctx["as_of"]], "due_30": [ctx["closed"], ctx["as_of"], ctx["as_of"]],
-            "due_90": [ctx["closed"], ctx["as_of"], ctx["as_of"]]}[scope]
+def _scope(scope: str, due: str, ctx: dict) -> tuple[str, list]:
+    """The scope as a filter on a row `fi` with due date `due`: its dates, and (but for "all") not
+    closed by staff."""
+    window, params = _window(scope, due, ctx)
+    if scope == "all":
+        return window, params
+    return f"NOT list_contains(?::VARCHAR[], fi.id) AND {window}", [ctx["closed"]] + params
 
 
 def _deadline_parts(ctx: dict, filters: tuple[str, str, list], scope: str, limit: int | None,
@@ -541,20 +545,22 @@ def _deadline_parts(ctx: dict, filters: tuple[str, str, list], scope: str, limit
     lim_params = [int(limit)] if limit is not None else []
     rules = [(key, due) for key, due in zip(ctx["rule_keys"], ctx["rule_dates"])
              if recurring_until is None or due <= recurring_until]
+    dated_scope, dated_params = _scope(scope, "fi.due_date", ctx)
+    rule_scope, rule_params = _scope(scope, "r.next_due", ctx)
     sql = f"""WITH {_RULES_CTE},
         dated AS (SELECT fi.*, fi.due_date AS due FROM {table} fi
-                  WHERE fi.due_date IS NOT NULL AND {where} AND {_scope(scope, 'fi.due_date')}{lim}),
+                  WHERE fi.due_date IS NOT NULL AND {where} AND {dated_scope}{lim}),
         recurring AS (
             SELECT fi.*, r.next_due AS due FROM {table} fi JOIN rules r ON r.rule_key = {_RULE_KEY}
-            WHERE fi.due_date IS NULL AND {where} AND {_scope(scope, 'r.next_due')} AND {'TRUE' if rules else 'FALSE'}
+            WHERE fi.due_date IS NULL AND {where} AND {rule_scope} AND {'TRUE' if rules else 'FALSE'}
             ORDER BY r.next_due, fi.source_file, fi.line, fi.char_start, fi.id{lim}),
         undated AS (SELECT fi.*, NULL::DATE AS due FROM {table} fi
                     WHERE fi.due_date IS NULL AND NOT list_contains(?::VARCHAR[], {_RULE_KEY}) AND {where}
                       AND {'TRUE' if scope == 'all' and undated else 'FALSE'}{lim}),
         picked AS (SELECT * FROM dated UNION ALL SELECT * FROM recurring UNION ALL SELECT * FROM undated)"""
     params = [[key for key, _ in rules], [due for _, due in rules]]
-    params += where_params + _scope_params(scope, ctx) + lim_params
-    params += where_params + _scope_params(scope, ctx) + lim_params
+    params += where_params + dated_params + lim_params
+    params += where_params + rule_params + lim_params
     params += [ctx["rule_keys"]] + where_params + lim_params
     return sql, params
 
@@ -588,10 +594,10 @@ def deadline_rows(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = No
     recurring_until = None  # with a limit: the date of the limit-th dated row, past which no rule can place a row
     if limit:
         table, where, where_params = filters
+        dated_scope, dated_params = _scope(scope, "fi.due_date", ctx)
         last = read(path, f"""SELECT fi.due_date FROM {table} fi
-                              WHERE fi.due_date IS NOT NULL AND {where} AND {_scope(scope, 'fi.due_date')}
-                              LIMIT 1 OFFSET ?""", where_params + _scope_params(scope, ctx) + [int(limit) - 1],
-                    prepared=True)
+                              WHERE fi.due_date IS NOT NULL AND {where} AND {dated_scope}
+                              LIMIT 1 OFFSET ?""", where_params + dated_params + [int(limit) - 1], prepared=True)
         recurring_until = _dates(last, "due_date").iloc[0]["due_date"] if len(last) else None
 
     def rows(undated: bool) -> pd.DataFrame:
@@ -627,9 +633,31 @@ def deadline_count(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = N
                    kinds=None, text=None, scope: str = "all") -> int:
     """How many rows deadline_rows would give without a limit."""
     ctx = _context(path, as_of, statuses)
-    filters = _filters(kinds=kinds, agencies=agencies, doc_ids=doc_ids, text=text, deadlines=True)
-    parts, params = _deadline_parts(ctx, filters, scope, None)
-    return int(read(path, f"{parts} SELECT count(*) AS n FROM picked", params, prepared=True).iloc[0]["n"])
+    if doc_ids or text or len(agencies or ()) > 1:
+        filters = _filters(kinds=kinds, agencies=agencies, doc_ids=doc_ids, text=text, deadlines=True)
+        parts, params = _deadline_parts(ctx, filters, scope, None)
+        return int(read(path, f"{parts} SELECT count(*) AS n FROM picked", params, prepared=True).iloc[0]["n"])
+    # what the count tables hold (goals by kind, due date and rule; by agency too), less the closed
+    where, params = ["TRUE"], []
+    if agencies:
+        where.append("c.agency = ?")
+        params.append(str(agencies[0]))
+    if kinds:
+        where.append("list_contains(?::VARCHAR[], c.kind)")
+        params.append(list(kinds))
+    window, window_params = _window(scope, "coalesce(c.due_date, r.next_due)", ctx)
+    counted = f"""SELECT coalesce(sum(c.n), 0) FROM {'deadline_agency_due' if agencies else 'deadline_due_counts'} c
+                  LEFT JOIN rules r ON c.due_date IS NULL AND r.rule_key = c.rule_key
+                  WHERE {' AND '.join(where)} AND {window}"""
+    closed, closed_params = "0", []
+    if scope != "all" and ctx["closed"]:
+        closed = f"""SELECT count(*) FROM {'agency_deadline_index' if agencies else 'deadline_index'} c
+                     LEFT JOIN rules r ON c.due_date IS NULL AND r.rule_key = c.rule_key
+                     WHERE list_contains(?::VARCHAR[], c.id) AND {' AND '.join(where)} AND {window}"""
+        closed_params = [ctx["closed"]] + params + window_params
+    return int(read(path, f"WITH {_RULES_CTE} SELECT ({counted}) - ({closed}) AS n",
+                    [ctx["rule_keys"], ctx["rule_dates"]] + params + window_params + closed_params,
+                    prepared=True).iloc[0]["n"])
 
 
 def due_counts(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None) -> dict:

@@ -267,3 +267,17 @@ def test_a_process_that_reads_and_exits_at_once_exits_cleanly(db, index):
                               cwd=Path(__file__).resolve().parents[1], timeout=60)
         assert done.returncode == 0, done.stderr[-2000:]
         assert "terminate called" not in done.stderr
+
+
+@pytest.mark.parametrize("agencies", [None, ["工业和信息化部"], ["国家数据局"], ["工业和信息化部", "国家数据局"]])
+@pytest.mark.parametrize("kinds", [None, ["deadline"], ["relative"]])
+@pytest.mark.parametrize("closed", [False, True])
+def test_deadline_totals_are_the_length_of_the_whole_list(db, agencies, kinds, closed):
+    """A list's total, from the count tables (kinds, one agency) or a scan (several agencies), less
+    the deadlines staff closed: the length of the list itself, in every scope and at several dates."""
+    statuses = pd.DataFrame({"fact_id": ["f-0430", "f-0530", "f-yearly"], "status": ["已提交", "不适用", "进行中"]})
+    for as_of in (AS_OF, dt.date(2026, 5, 31), dt.date(2027, 1, 1)):
+        for scope in queries.SCOPES:
+            kwargs = dict(statuses=statuses if closed else None, agencies=agencies, kinds=kinds, scope=scope)
+            every = queries.deadline_rows(db, as_of, limit=None, **kwargs)
+            assert queries.deadline_count(db, as_of, **kwargs) == len(every), (as_of, scope)

@@ -80,17 +80,17 @@ SELECT agency, sum(n) AS goals FROM app.agency_kind_counts GROUP BY agency ORDER
 CREATE TABLE app.agency_doc_counts AS
 SELECT agency, count(DISTINCT doc_id) AS n FROM app.agency_index GROUP BY ALL;
 
+-- each agency's deadline-page goals by kind, due date and rule (undated ones too: the lists' totals)
 CREATE TABLE app.deadline_agency_due AS
-SELECT agency, due_date, rule_key, count(*) AS n FROM app.agency_deadline_index
-WHERE due_date IS NOT NULL OR recurrence_rule IS NOT NULL
-GROUP BY ALL;
+SELECT agency, kind, due_date, rule_key, count(*) AS n FROM app.agency_deadline_index GROUP BY ALL;
 
 -- goals of each kind (kinds the filters offer)
 CREATE TABLE app.kind_counts AS SELECT kind, count(*) FILTER (WHERE is_head) AS n FROM app.fact_index GROUP BY kind;
 
--- the deadline pages' goals by due date and rule: the overview's counts at any as-of date
+-- the deadline pages' goals by kind, due date and rule: the overview's counts and the lists' totals
+-- at any as-of date
 CREATE TABLE app.deadline_due_counts AS
-SELECT due_date, rule_key, count(*) AS n FROM app.deadline_index GROUP BY ALL;
+SELECT kind, due_date, rule_key, count(*) AS n FROM app.deadline_index GROUP BY ALL;
 
 CREATE TABLE app.year_kind_counts AS
 SELECT year(due_date) AS year, kind, count(*) AS n FROM app.fact_index
