@@ -51,7 +51,7 @@ with st.sidebar:
         built = info["finished_at"]
         st.caption(f"{info['documents']} 份简报 · {info['articles']} 篇文章 · {info['facts']} 条事实"
                    + (f"<br>构建于 {built:%Y-%m-%d %H:%M}" if built is not None else ""), unsafe_allow_html=True)
-        rejected = len(queries.ingest_errors(db))
+        rejected = info["rejected"]
         if rejected:  # everyone should know some bulletins are missing, not only whoever uploaded them
             st.warning(f"最近一次构建有 {rejected} 个文件未能导入。", icon=":material/warning:")
             st.page_link("views/documents.py", label="查看未能导入的文件", icon=":material/description:",

@@ -90,6 +90,23 @@ def test_agencies_ranked_by_open_deadlines(db):
     assert ranked.set_index("agency").at["工业和信息化部", "open_deadlines"] == 4
 
 
+def test_an_agencys_numbers_count_its_goals(db):
+    """The agency page's numbers (a row of the ranking) against counting the goals themselves."""
+    statuses = pd.DataFrame({"fact_id": ["f-0525"], "status": ["已提交"]})
+    goals = queries.fact_rows(db, limit=None)
+    for agency in queries.agencies_ranked(db, AS_OF)["agency"]:
+        mine = goals[[agency in names for names in goals["agencies"]]]
+        deadlines = queries.deadline_rows(db, AS_OF, statuses, agencies=[agency], limit=None)
+        assert queries.agency_summary(db, agency, AS_OF, statuses) == {
+            "open_deadlines": int(((deadlines["days_left"] >= 0) & ~deadlines["closed"]).sum()),
+            "overdue": int(deadlines["overdue"].sum()),
+            "targets": int((mine["kind"] == "target").sum()),
+            "milestones": int((mine["kind"] == "milestone").sum()),
+            "documents": mine["doc_id"].nunique()}, agency
+    assert queries.agency_summary(db, "没有这个部门", AS_OF) == dict.fromkeys(
+        ("open_deadlines", "overdue", "targets", "milestones", "documents"), 0)
+
+
 def test_elapsed_share():
     assert queries.elapsed_share(dt.date(2026, 1, 1), dt.date(2026, 12, 31), dt.date(2026, 7, 2)) == pytest.approx(0.5)
     assert queries.elapsed_share(dt.date(2026, 1, 1), dt.date(2026, 12, 31), dt.date(2030, 1, 1)) == 1.0

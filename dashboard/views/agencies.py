@@ -67,4 +67,5 @@ else:
     LEVELS = {"central": "中央", "provincial": "省级", "municipal": "市级", "other": "其他"}
     st.dataframe(ranked.assign(level=ranked["level"].map(LEVELS).fillna(ranked["level"])), hide_index=True, width="stretch",
                  column_config={"agency": "部门", "level": "层级", "open_deadlines": "待办截止事项",
-                                "overdue": "已逾期", "goals": "全部目标与事项"})
+                                "overdue": "已逾期", "goals": "全部目标与事项", "targets": "目标",
+                                "milestones": "里程碑", "documents": "涉及文档"})

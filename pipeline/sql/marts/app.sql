@@ -73,12 +73,18 @@ CREATE TABLE app.document_fact_index AS SELECT * FROM app.fact_index ORDER BY do
 
 CREATE TABLE app.agency_kind_counts AS SELECT agency, kind, count(*) AS n FROM app.agency_index GROUP BY ALL;
 
--- agencies by how many goals they carry, most first (filters, rankings, the busiest agency)
+-- agencies by how many goals they carry, most first (filters, rankings, the busiest agency), with
+-- what the agency page shows of each: its level, goals by kind, bulletins
 CREATE TABLE app.agency_totals AS
-SELECT agency, sum(n) AS goals FROM app.agency_kind_counts GROUP BY agency ORDER BY goals DESC, agency;
-
-CREATE TABLE app.agency_doc_counts AS
-SELECT agency, count(DISTINCT doc_id) AS n FROM app.agency_index GROUP BY ALL;
+WITH kinds AS (SELECT agency, sum(n)::BIGINT AS goals, coalesce(sum(n) FILTER (WHERE kind = 'target'), 0)::BIGINT AS targets,
+                      coalesce(sum(n) FILTER (WHERE kind = 'milestone'), 0)::BIGINT AS milestones
+               FROM app.agency_kind_counts GROUP BY agency),
+     docs AS (SELECT agency, count(DISTINCT doc_id) AS documents FROM app.agency_index GROUP BY agency),
+     levels AS (SELECT name AS agency, any_value(level) AS level FROM agencies GROUP BY name)
+SELECT k.agency, coalesce(l.level, 'other') AS level, k.goals, k.targets, k.milestones,
+       coalesce(d.documents, 0) AS documents
+FROM kinds k LEFT JOIN docs d USING (agency) LEFT JOIN levels l USING (agency)
+ORDER BY k.goals DESC, k.agency;
 
 -- each agency's deadline-page goals by kind, due date and rule (undated ones too: the lists' totals)
 CREATE TABLE app.deadline_agency_due AS
