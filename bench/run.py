@@ -403,7 +403,6 @@ def time_pages(db: Path, after_rebuild: bool, runs: int = 5) -> dict[str, dict[s
             clock.reset()
             # what app.py's sidebar reads before every page (AppTest re-runs only the page's script)
             queries.build_info(db)
-            queries.ingest_errors(db)
             at.run()
             if at.exception:
                 raise RuntimeError(f"{label}: {at.exception[0].message}")
