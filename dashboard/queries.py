@@ -371,7 +371,8 @@ _ROW_COLUMNS = """
     fi.due_from, fi.recurrence, fi.recurrence_rule, fi.value, fi.value_max, fi.unit, fi.comparator, fi.metric,
     fi.article_id, fi.article_title, fi.document_title, fi.document_issued_on, fi.article_issued_on,
     fi.{agencies} AS agencies, fi.goal_id, fi.is_head, fi.goal_size, fi.sources"""
-_ORDER = "ORDER BY fi.due_date NULLS LAST, fi.source_file, fi.line, fi.char_start, fi.id"
+# display order, as the index tables are stored (pipeline/sql/marts/app.sql)
+_ORDER = "ORDER BY fi.due_date NULLS LAST, fi.recurrence_rule NULLS LAST, fi.source_file, fi.line, fi.char_start, fi.id"
 
 
 def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids=None,
@@ -382,6 +383,8 @@ def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids
     Filters only, no joins before the LIMIT, so a scan in stored (display) order stops at the first
     N rows. One agency's goals are read from agency_index, one bulletin's facts from
     document_fact_index (not in display order, so sorted before a LIMIT), each in one stretch."""
+    # goals of the deadline kinds only: from the deadline index, where they lie together
+    deadlines = deadlines or bool(heads_only and kinds and set(kinds) <= set(DEADLINE_KINDS))
     table = "deadline_index" if deadlines else "fact_index"
     where, params = ["TRUE"], []
     if heads_only and not deadlines:
@@ -637,7 +640,7 @@ def deadline_rows(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = No
             SELECT {_ROW_COLUMNS.format(agencies='goal_agencies')}, fi.due,
                    datediff('day', ?::DATE, fi.due) AS days_left, {status} AS status
             FROM picked fi {join}
-            ORDER BY fi.due NULLS LAST, fi.source_file, fi.line, fi.char_start, fi.id
+            ORDER BY fi.due NULLS LAST, fi.recurrence_rule NULLS LAST, fi.source_file, fi.line, fi.char_start, fi.id
             {'LIMIT ?' if limit is not None else ''}"""
         params += [as_of] + ([int(limit)] if limit is not None else [])
         return read(path, sql, params, prepared=True)

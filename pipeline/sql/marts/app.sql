@@ -12,17 +12,21 @@
 DROP SCHEMA IF EXISTS app CASCADE;
 CREATE SCHEMA app;
 
+-- Display order, here and in dashboard/queries.py (_ORDER): due date, recurring before other undated
+-- goals, then place. Every index below keeps it (within an agency, within a kind), so a list cut at
+-- N rows reads the same N rows from whichever index serves its filters.
+
 -- every fact with its goal, article, bulletin and sources (views_app.sql's app_facts): the columns
 -- the app filters on or shows, no more (each column costs time to write and to read)
 CREATE TABLE app.fact_index AS
 SELECT id, doc_id, source_file, line, char_start, char_end, quote, kind, due_date, due_from, recurrence,
        recurrence_rule, value, value_max, unit, comparator, metric, article_id, agencies, goal_id, is_head,
        goal_size, goal_agencies, article_title, article_issued_on, document_title, document_issued_on, sources
-FROM app_facts ORDER BY due_date NULLS LAST, source_file, line, char_start, id;
+FROM app_facts ORDER BY due_date NULLS LAST, recurrence_rule NULLS LAST, source_file, line, char_start, id;
 
--- the goals on the deadline pages (deadlines and relative deadlines), in the same order but for
--- the recurring ones, which come together before the other undated ones: a deadline list reads
--- dated rows from the start and recurring rows from one stretch
+-- the goals on the deadline pages (deadlines and relative deadlines), in display order: a deadline
+-- list reads dated rows from the start and recurring rows from one stretch; a list of these kinds
+-- elsewhere reads them here rather than scattered among the other kinds in fact_index
 CREATE TABLE app.deadline_index AS
 SELECT *, coalesce(recurrence, '') || '|' || coalesce(recurrence_rule, '') AS rule_key
 FROM app.fact_index WHERE is_head AND kind IN ('deadline', 'relative')
