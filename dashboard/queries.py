@@ -444,18 +444,24 @@ def fact_rows(path: Path, kinds=None, agencies=None, doc_ids=None, years=None, t
     return _finish(frame)
 
 
+def _count_filters(agencies, kinds, prefix: str) -> tuple[list[str], list]:
+    """WHERE terms for a count table (one agency at most, kinds): its columns prefixed with `prefix`."""
+    where, params = ["TRUE"], []
+    if agencies:
+        where.append(f"{prefix}agency = ?")
+        params.append(str(agencies[0]))
+    if kinds:
+        where.append(f"list_contains(?::VARCHAR[], {prefix}kind)")
+        params.append(list(kinds))
+    return where, params
+
+
 def fact_count(path: Path, kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids=None,
                heads_only: bool = True) -> int:
     """How many facts (goals, with heads_only) match the filters."""
     if heads_only and not (doc_ids or years or text or ids is not None) and len(agencies or ()) <= 1:
         # what the count tables hold: goals by kind, or by agency and kind
-        where, params = ["TRUE"], []
-        if agencies:
-            where.append("agency = ?")
-            params.append(str(agencies[0]))
-        if kinds:
-            where.append("list_contains(?::VARCHAR[], kind)")
-            params.append(list(kinds))
+        where, params = _count_filters(agencies, kinds, "")
         table = "agency_kind_counts" if agencies else "kind_counts"
         return int(read_row(path, f"SELECT coalesce(sum(n), 0) AS n FROM {table} WHERE {' AND '.join(where)}", params,
                             prepared=True)["n"])
@@ -670,13 +676,7 @@ def deadline_count(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = N
         parts, params = _deadline_parts(ctx, filters, scope, None)
         return read_row(path, f"{parts} SELECT count(*) AS n FROM picked", params, prepared=True)["n"]
     # what the count tables hold (goals by kind, due date and rule; by agency too), less the closed
-    where, params = ["TRUE"], []
-    if agencies:
-        where.append("c.agency = ?")
-        params.append(str(agencies[0]))
-    if kinds:
-        where.append("list_contains(?::VARCHAR[], c.kind)")
-        params.append(list(kinds))
+    where, params = _count_filters(agencies, kinds, "c.")
     window, window_params = _window(scope, "coalesce(c.due_date, r.next_due)", ctx)
     counted = f"""SELECT coalesce(sum(c.n), 0) FROM {'deadline_agency_due' if agencies else 'deadline_due_counts'} c
                   LEFT JOIN rules r ON c.due_date IS NULL AND r.rule_key = c.rule_key
