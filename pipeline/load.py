@@ -1,7 +1,8 @@
 """Stage 5: write everything into a new DuckDB file, then swap it in atomically.
 
 A reader never sees a half-built database and a failed run leaves the previous one untouched:
-the build goes into `<db>.building-<pid>` and only a finished file replaces the old one.
+the build goes into `<db>.building-<pid>` and only a finished file replaces the old one (the next build
+removes such a file when its process is gone).
 
 Rows arrive in batches (Arrow tables or pandas DataFrames, never row-by-row inserts), and the rows of
 unchanged documents are copied from the previous database inside DuckDB (ATTACH, INSERT ... SELECT),
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import glob
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -33,6 +36,16 @@ def sql_files() -> list[Path]:
 
 def temp_path(db_path: Path) -> Path:
     return db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
 
 
 @functools.cache
@@ -171,6 +184,7 @@ class DatabaseWriter:
     def __enter__(self) -> "DatabaseWriter":
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._remove_temp()
+        self._remove_dead_builds()
         if self.start_from_previous:
             # most documents are unchanged: copying the file and deleting the rest beats copying their rows
             shutil.copyfile(self.db_path, self.tmp)
@@ -192,6 +206,15 @@ class DatabaseWriter:
     def _remove_temp(self) -> None:
         for leftover in (self.tmp, Path(str(self.tmp) + ".wal")):
             leftover.unlink(missing_ok=True)
+
+    def _remove_dead_builds(self) -> None:
+        """Temp files of builds whose process is gone (killed, or the machine stopped): nothing else
+        would ever remove them. A running build's file is left alone."""
+        own = re.compile(re.escape(self.db_path.name) + r"\.building-(\d+)(\.wal)?")
+        for leftover in self.db_path.parent.glob(f"{glob.escape(self.db_path.name)}.building-*"):
+            found = own.fullmatch(leftover.name)
+            if found and not _is_running(int(found[1])):
+                leftover.unlink(missing_ok=True)
 
     def insert(self, name: str, data, skip_existing: bool = False) -> None:
         """Append a pandas DataFrame or pyarrow Table (its columns a subset of the table's).

@@ -1,6 +1,7 @@
 """The build command end to end: the database contract, bad inputs, atomic replacement, incremental runs."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -124,6 +125,24 @@ def test_failed_rebuild_leaves_previous_database_readable(seed_db, tmp_path):
         run_build(SEEDS, db, full=True, workers=1, fail_after="facts")
     assert query(db, "SELECT count(*) FROM facts") == before
     assert not list(tmp_path.glob("keep.duckdb.building-*"))
+
+
+def test_a_killed_builds_temp_files_go_at_the_next_build_a_running_ones_stay(seed_db, tmp_path):
+    """A build killed with kill -9 cannot remove its `<db>.building-<pid>` file; the next build does,
+    unless that process still runs (a build in progress)."""
+    db = tmp_path / "keep.duckdb"
+    db.write_bytes(seed_db.read_bytes())
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # its pid names no process now
+    dead = [tmp_path / f"keep.duckdb.building-{gone.pid}", tmp_path / f"keep.duckdb.building-{gone.pid}.wal"]
+    alive = tmp_path / f"keep.duckdb.building-{os.getppid()}"
+    other = tmp_path / f"other.duckdb.building-{gone.pid}"  # another database's: not this build's to judge
+    for path in dead + [alive, other]:
+        path.write_bytes(b"half a database")
+    run_build(SEEDS, db, workers=1)
+    assert not any(path.exists() for path in dead)
+    assert alive.exists() and other.exists()
+    assert query(db, "SELECT count(*) FROM documents") == [(5,)]
 
 
 def test_incremental_rebuild_reuses_unchanged_and_drops_removed(input_copy, tmp_path):
