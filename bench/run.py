@@ -49,7 +49,6 @@ SEEDS = ROOT / "seeds"
 GOLD = ROOT.parent / "shared" / "gold"
 SCORE = ROOT.parent / "shared" / "tools" / "score.py"
 PHRASES = ROOT / "tests" / "corpus" / "zh.yaml"
-PHRASE_TITLE = "关于开展某项工作的通知"  # tests/test_corpus.py's default title
 PYTHON = sys.executable
 AS_OF = dt.date(2026, 6, 1)
 
@@ -667,14 +666,15 @@ def corpus_counts() -> tuple[list[str], dict[str, int], int]:
     expects a deadline, fed as tests/test_corpus.py feeds it (after a neutral notice title unless the
     case gives one); found when a prediction has the expected line and due date (or is recurring
     where a recurrence is expected), precision not compared."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_corpus import CASES, _fed_text  # the corpus as its test reads and feeds it
+
     texts, wanted = {}, set()
-    for case in yaml.safe_load(PHRASES.read_text(encoding="utf-8")):
+    for case in CASES:
         deadlines = [fact for fact in case.get("expected") or [] if fact["kind"] == "deadline"]
         if not deadlines:
             continue
-        title = case.get("title", PHRASE_TITLE)
-        texts[case["id"]] = f"{title}\n{case['text']}" if title else case["text"]
-        first_line = len(title.split("\n")) + 1 if title else 1
+        texts[case["id"]], first_line = _fed_text(case)
         for fact in deadlines:
             wanted.add((case["id"], fact.get("line", first_line), "recurring" if fact.get("recurrence")
                         else str(fact.get("due"))))
