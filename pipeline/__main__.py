@@ -1,5 +1,6 @@
 """Command line: `python -m pipeline build [--input seeds] [--db data/tracker.duckdb]`,
-`python -m pipeline snapshot [--db ...] [--as-of YYYY-MM-DD] [--out ...]`."""
+`python -m pipeline snapshot [--db ...] [--as-of YYYY-MM-DD] [--out ...]`, and the extractor's own
+checks: `explain FILE[:LINE]`, `audit --input DIR`, `evaluate [--gold eval/...] [--db ...]`."""
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,36 @@ def main(argv: list[str] | None = None) -> int:
     snapshot.add_argument("--as-of", default=None, help="YYYY-MM-DD (default: today)")
     snapshot.add_argument("--out", default=None, type=Path, help="PDF path (default: data/snapshots/<ISO week>.pdf)")
 
+    explain = sub.add_parser("explain", help="every date and quantity span on a file's line(s): fact or rejected, and why")
+    explain.add_argument("target", help="FILE, FILE:LINE or FILE:FIRST-LAST")
+
+    audit = sub.add_parser("audit", help="lines with a date or goal-like quantity that gave no fact, grouped by reason")
+    audit.add_argument("--input", required=True, type=Path, help="folder of documents")
+    audit.add_argument("--top", default=30, type=int, help="groups to print (default 30)")
+    audit.add_argument("--examples", default=2, type=int, help="example lines per group (default 2)")
+
+    evaluate = sub.add_parser("evaluate", help="precision, recall and F1 against labelled documents (eval/)")
+    evaluate.add_argument("--gold", default=None, type=Path,
+                          help="an evaluation set (docs/ + gold/) or a folder of them (default: all of eval/)")
+    evaluate.add_argument("--db", default=None, type=Path, help="score this database instead of building docs/")
+    evaluate.add_argument("--show-misses", default=0, type=int, help="misses and extras to list per set")
+
     args = parser.parse_args(argv)
+    if args.command == "explain":
+        from pipeline.explain import explain_main
+
+        return explain_main(args.target)
+    if args.command == "audit":
+        from pipeline.explain import audit_main
+
+        if not args.input.is_dir():
+            print(f"error: input folder not found: {args.input}", file=sys.stderr)
+            return 2
+        return audit_main(args.input, args.top, args.examples)
+    if args.command == "evaluate":
+        from pipeline.evaluate import main as evaluate_main
+
+        return evaluate_main(args.gold, args.db, args.show_misses)
     if args.command == "build":
         from pipeline.build import run_build
 

@@ -1,0 +1,185 @@
+"""Score the extractor against labelled documents kept in eval/, without ../shared.
+
+An evaluation set is a folder with `docs/` (the texts) and `gold/` (`<file>.facts.jsonl` in the label
+format of eval/SPEC.md). Facts are matched as the shared scorer (tools/score.py) matches them: one key
+per fact, (kind, file, line, due) for deadlines and milestones — 'recurring' for a recurrence, 'from:YYYY'
+for a start with no due — and (kind, file, line, value scaled by its unit's magnitude) for targets and
+relatives. Labels marked unsure are not required but never count against precision. The headline F1 is
+over deadline, target and milestone, as there.
+"""
+from __future__ import annotations
+
+import collections
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"
+KINDS = ("deadline", "target", "milestone", "relative")
+SCORED_KINDS = ("deadline", "target", "milestone")
+MAGNITUDES = [("万亿", 1e12), ("千亿", 1e11), ("百亿", 1e10), ("亿", 1e8), ("千万", 1e7),
+              ("百万", 1e6), ("万", 1e4), ("千", 1e3), ("百", 1e2)]
+
+
+def scaled(value, unit) -> float | None:
+    if value is None:
+        return None
+    unit = (unit or "").strip()
+    factor = next((f for prefix, f in MAGNITUDES if unit.startswith(prefix)), 1.0)
+    return round(float(value) * factor, 6)
+
+
+def _due_text(due_date, precision) -> str | None:
+    if due_date is None:
+        return None
+    text = str(due_date)[:10]
+    return text[:4] if precision == "year" else text[:7] if precision in ("month", "quarter") else text
+
+
+def gold_key(fact: dict) -> tuple | None:
+    where = (os.path.basename(fact["seed"]), int(fact["line"]))
+    if fact["kind"] in ("target", "relative"):
+        value = scaled(fact.get("value"), fact.get("unit"))
+        return None if value is None else (fact["kind"],) + where + (value,)
+    due = ("recurring" if fact.get("recurrence") else str(fact["due"]) if fact.get("due")
+           else "from:" + str(fact["due_from"])[:4] if fact.get("due_from") else None)
+    return (fact["kind"],) + where + (due,) if due else None
+
+
+def predicted_key(fact: dict) -> tuple | None:
+    where = (os.path.basename(str(fact["source_file"])), int(fact["line"]))
+    if fact["kind"] in ("target", "relative"):
+        value = scaled(fact.get("value"), fact.get("unit"))
+        return None if value is None else (fact["kind"],) + where + (value,)
+    due = _due_text(fact.get("due_date"), fact.get("due_precision"))
+    if fact.get("recurrence"):
+        due = "recurring"
+    if due is None and fact.get("due_from") is not None:
+        due = "from:" + str(fact["due_from"])[:4]
+    return (fact["kind"],) + where + (due,) if due else None
+
+
+def load_gold(folder: Path) -> list[dict]:
+    facts = []
+    for path in sorted(Path(folder).glob("*.facts.jsonl")):
+        facts += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return facts
+
+
+def load_predictions(db: Path, files: set[str]) -> list[dict]:
+    columns = ["source_file", "line", "kind", "due_date", "due_precision", "due_from", "recurrence", "value", "unit"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(f"SELECT {', '.join(columns)} FROM facts").fetchall()
+    facts = [dict(zip(columns, row)) for row in rows]
+    return [f for f in facts if os.path.basename(str(f["source_file"])) in files and f["kind"] in KINDS]
+
+
+@dataclass
+class Score:
+    gold: int
+    predicted: int
+    hit_recall: int
+    hit_precision: int
+
+    @property
+    def recall(self) -> float:
+        return self.hit_recall / self.gold if self.gold else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.hit_precision / self.predicted if self.predicted else (1.0 if not self.gold else 0.0)
+
+    @property
+    def f1(self) -> float:
+        r, p = self.recall, self.precision
+        return 2 * r * p / (r + p) if r + p else 0.0
+
+
+@dataclass
+class Evaluation:
+    by_kind: dict[str, Score]
+    overall: Score  # deadline + target + milestone
+    by_document: dict[str, Score]
+    misses: list[tuple]
+    extras: list[tuple]
+
+
+def _score(required: set, optional: set, predicted: set) -> Score:
+    return Score(len(required), len(predicted), len(required & predicted), len(predicted & (required | optional)))
+
+
+def evaluate(gold: list[dict], predicted: list[dict]) -> Evaluation:
+    required, optional = set(), set()
+    for fact in gold:
+        key = gold_key(fact)
+        if key is not None:
+            (optional if fact.get("unsure") else required).add(key)
+    optional -= required
+    predicted_keys = {key for key in map(predicted_key, predicted) if key is not None}
+    by_kind = {kind: _score({k for k in required if k[0] == kind}, {k for k in optional if k[0] == kind},
+                            {k for k in predicted_keys if k[0] == kind}) for kind in KINDS}
+    scored = lambda keys: {k for k in keys if k[0] in SCORED_KINDS}  # noqa: E731
+    overall = _score(scored(required), scored(optional), scored(predicted_keys))
+    documents = sorted({os.path.basename(f["seed"]) for f in gold})
+    by_document = {doc: _score({k for k in scored(required) if k[1] == doc}, {k for k in scored(optional) if k[1] == doc},
+                               {k for k in scored(predicted_keys) if k[1] == doc}) for doc in documents}
+    return Evaluation(by_kind, overall, by_document, sorted(required - predicted_keys),
+                      sorted(predicted_keys - required - optional))
+
+
+def eval_sets(root: Path = EVAL_DIR) -> list[Path]:
+    """Every folder under root holding docs/ and gold/ (root itself when it is one)."""
+    if (root / "gold").is_dir() or any(root.glob("*.facts.jsonl")):
+        return [root]
+    return sorted(p for p in root.iterdir() if (p / "gold").is_dir() and (p / "docs").is_dir())
+
+
+def evaluate_set(folder: Path, db: Path | None = None) -> Evaluation:
+    """Build folder/docs into a temporary database (or read `db`) and score it against folder/gold."""
+    gold_dir = folder / "gold" if (folder / "gold").is_dir() else folder
+    gold = load_gold(gold_dir)
+    files = {os.path.basename(f["seed"]) for f in gold}
+    if db is not None:
+        return evaluate(gold, load_predictions(db, files))
+    from pipeline.build import run_build
+
+    with tempfile.TemporaryDirectory(prefix="tracker-eval-") as tmp:
+        path = Path(tmp) / "eval.duckdb"
+        run_build(folder / "docs", path, full=True)
+        return evaluate(gold, load_predictions(path, files))
+
+
+def report(name: str, result: Evaluation, show_misses: int = 0) -> str:
+    lines = [f"== {name}", f"{'kind':<10}{'gold':>6}{'pred':>6}{'hit':>6}{'recall':>8}{'precision':>11}{'f1':>7}"]
+    for kind, s in result.by_kind.items():
+        lines.append(f"{kind:<10}{s.gold:>6}{s.predicted:>6}{s.hit_recall:>6}{s.recall:>8.3f}{s.precision:>11.3f}{s.f1:>7.3f}")
+    o = result.overall
+    lines.append(f"score: f1 {o.f1:.3f} recall {o.recall:.3f} precision {o.precision:.3f} (deadline, target, milestone)")
+    lines.append("per document (f1, gold, predicted):")
+    for doc, s in result.by_document.items():
+        lines.append(f"  {s.f1:.3f} {s.gold:>4} {s.predicted:>4}  {doc}")
+    for key in result.misses[:show_misses]:
+        lines.append(f"MISS  {key}")
+    for key in result.extras[:show_misses]:
+        lines.append(f"EXTRA {key}")
+    return "\n".join(lines)
+
+
+def main(gold: Path | None, db: Path | None, show_misses: int) -> int:
+    sets = eval_sets(gold or EVAL_DIR)
+    if not sets:
+        print(f"error: no evaluation set (a folder with gold/ and docs/) under {gold or EVAL_DIR}")
+        return 2
+    totals = collections.Counter()
+    for folder in sets:
+        result = evaluate_set(folder, db)
+        print(report(folder.name, result, show_misses))
+        totals.update(gold=result.overall.gold, predicted=result.overall.predicted,
+                      hit_recall=result.overall.hit_recall, hit_precision=result.overall.hit_precision)
+    if len(sets) > 1:
+        print(f"== all sets: f1 {Score(**totals).f1:.3f}")
+    return 0
