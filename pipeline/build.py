@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import load
+from pipeline.extract.candidates import Candidate, article_candidates
 from pipeline.extract.facts import extract_article
 from pipeline.model import Article, Fact
 from pipeline.read import Document, IngestError, Line, discover, normalize_line, read_document, split_lines
@@ -65,24 +66,30 @@ class Extracted:
     agencies: list[dict]
 
 
-def extract_document(doc: Document) -> tuple[list[Article], list[Fact], dict]:
-    """Segment, extract and resolve one decoded document: (articles, facts, {agency name: Agency})."""
+def extract_document(doc: Document) -> tuple[list[Article], list[Fact], dict, list[Candidate]]:
+    """Segment, extract and resolve one decoded document: (articles, facts, {agency name: Agency},
+    every date and quantity span with its decision)."""
     articles = segment(doc)
+    parts = [(doc.lines[a.start_line - 1:a.end_line], a) for a in articles] or [(doc.lines, None)]
     facts: list[Fact] = []
     agencies = {}
-    for article in articles:
-        article.article_id = hashlib.sha1(f"{doc.content_hash}|{article.start_line}".encode()).hexdigest()[:16]
-        agencies.update({a.name: a for a in resolve_article(article)})
-        facts += extract_article(doc.lines[article.start_line - 1:article.end_line], article)
-    if not articles:
-        facts += extract_article(doc.lines, None)
+    by_article = []
+    for lines, article in parts:
+        if article:
+            article.article_id = hashlib.sha1(f"{doc.content_hash}|{article.start_line}".encode()).hexdigest()[:16]
+            agencies.update({a.name: a for a in resolve_article(article)})
+        found = extract_article(lines, article)
+        by_article.append(found)
+        facts += found
     agencies.update({a.name: a for a in resolve_facts(facts, doc.content_hash)})
-    return articles, facts, agencies
+    candidates = [c for (lines, article), found in zip(parts, by_article)
+                  for c in article_candidates(lines, article, found)]
+    return articles, facts, agencies, candidates
 
 
 def process_document(doc: Document, version: str) -> Extracted:
     """One decoded document -> its table rows."""
-    articles, facts, agencies = extract_document(doc)
+    articles, facts, agencies, candidates = extract_document(doc)
     line_article: dict[int, str] = {}
     for article in articles:
         for number in range(article.start_line, article.end_line + 1):
@@ -100,6 +107,10 @@ def process_document(doc: Document, version: str) -> Extracted:
         "facts": [_fact_row(f, doc) for f in facts],
         "fact_agencies": [dict(fact_id=f.id, agency_id=agencies[name].agency_id, role=role)
                           for f in facts for name, role in f.agency_roles.items() if name in agencies],
+        "candidates": [dict(doc_id=doc.doc_id, source_file=doc.source_file, line=c.line, char_start=c.char_start,
+                            char_end=c.char_end, quote=c.quote, span_kind=c.span_kind, decision=c.decision,
+                            fact_kind=c.fact_kind, fact_id=c.fact_id, reason=c.reason, detail=c.detail)
+                       for c in candidates],
     }
     tables = {name: _columns(records) for name, records in rows.items() if records}
     tables["lines"] = dict(

@@ -25,7 +25,7 @@ SQL_DIR = Path(__file__).parent / "sql"
 APP_INDEX_SQL = SQL_DIR / "marts" / "app.sql"  # schema app: the dashboard's index, remade by every build
 # Tables holding one document's rows, with the column that ties a row to its document.
 DOC_TABLES = {"documents": "doc_id", "lines": "doc_id", "articles": "doc_id", "facts": "doc_id",
-              "fact_agencies": None}
+              "candidates": "doc_id", "fact_agencies": None}
 
 
 def sql_files() -> list[Path]:

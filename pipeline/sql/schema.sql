@@ -81,6 +81,23 @@ CREATE TABLE fact_agencies (
     role      VARCHAR NOT NULL           -- named (in the sentence) | issuer (the article's)
 );
 
+-- Every date and quantity span the extractor saw and its decision (pipeline/extract/candidates.py):
+-- the fact it became, `context` (a goal date that dated other clauses) or `rejected` with a reason code.
+CREATE TABLE candidates (
+    doc_id      VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    line        INTEGER NOT NULL,
+    char_start  INTEGER NOT NULL,        -- original-line offsets, as facts
+    char_end    INTEGER NOT NULL,
+    quote       VARCHAR NOT NULL,        -- the span itself: line[char_start:char_end]
+    span_kind   VARCHAR NOT NULL,        -- date | quantity
+    decision    VARCHAR NOT NULL,        -- fact | context | rejected
+    fact_kind   VARCHAR,                 -- the fact's kind when decision = fact
+    fact_id     VARCHAR,
+    reason      VARCHAR NOT NULL,        -- the fact's kind, goal_date, or a reason code (README)
+    detail      VARCHAR NOT NULL         -- normalized: due and precision, or comparator value unit
+);
+
 CREATE TABLE ingest_errors (
     run_id      VARCHAR NOT NULL,
     source_file VARCHAR NOT NULL,
