@@ -131,22 +131,45 @@ _NEEDS_WIDTH = re.compile("[%s]" % "".join(re.escape(chr(code)) for code in _WID
 _SPACES = re.compile(r" +")
 
 
-def normalize_line(original: str) -> tuple[str, Sequence[int]]:
-    """Half-width ASCII, spaces removed between Chinese characters and digits, dashes unified to '—'.
+_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# Dates written in Chinese numerals (二〇二五年九月二十九日, 每年十二月十五日前): a four-digit year, a
+# month before 月, a day between 月 and 日/号. Durations (三日内) stay as written: numbers.py reads them.
+_CN_DATE = re.compile(
+    r"(?P<y>[〇零○一二三四五六七八九]{4})(?=年)"
+    r"|(?<![〇零○一二三四五六七八九十百千万两第])(?P<m>十[一二]?|[一二三四五六七八九])(?=月)"
+    r"|(?<=月)(?P<d>[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])(?=[日号])")
 
-    Returns the normalized text and, for each of its characters, the index in the original. Every
-    mapping is one character to one, so only dropped spaces shift the offsets."""
+
+def _cn_date_digits(match: re.Match) -> str:
+    if match.group("y"):
+        return "".join(str(_CN_DIGIT[ch]) for ch in match.group("y"))
+    numeral = match.group("m") or match.group("d")
+    if "十" not in numeral:
+        return str(_CN_DIGIT[numeral])
+    tens, _, ones = numeral.partition("十")
+    return str((_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0))
+
+
+def normalize_line(original: str) -> tuple[str, Sequence[int]]:
+    """Half-width ASCII, spaces removed between Chinese characters and digits, dashes unified to '—',
+    dates in Chinese numerals written in digits (十二月十五日 -> 12月15日).
+
+    Returns the normalized text and, for each of its characters, the index in the original: dropped
+    spaces shift the offsets, and a numeral's digits point into the numeral they replace."""
     text = original.translate(_WIDTH) if _NEEDS_WIDTH.search(original) else original
-    drops = [m for m in _SPACES.finditer(text)
+    edits = [(m.start(), m.end(), "") for m in _SPACES.finditer(text)
              if 0 < m.start() and m.end() < len(text)
              and _TIGHT.match(text[m.start() - 1]) and _TIGHT.match(text[m.end()])]
-    if not drops:
+    if "月" in text or "年" in text:
+        edits += [(m.start(), m.end(), _cn_date_digits(m)) for m in _CN_DATE.finditer(text)]
+    if not edits:
         return text, range(len(text))
     pieces, offsets, cursor = [], [], 0
-    for m in drops:
-        pieces.append(text[cursor:m.start()])
-        offsets.extend(range(cursor, m.start()))
-        cursor = m.end()
+    for start, end, replacement in sorted(edits):
+        pieces.append(text[cursor:start] + replacement)
+        offsets.extend(range(cursor, start))
+        offsets.extend(min(start + i, end - 1) for i in range(len(replacement)))
+        cursor = end
     pieces.append(text[cursor:])
     offsets.extend(range(cursor, len(text)))
     return "".join(pieces), offsets

@@ -262,10 +262,18 @@ def _plan_period(article: Article, lines: list[Line]) -> None:
                 return
 
 
+_DISTRIBUTION = re.compile(r"^(?:呈|发|抄送|抄报|打字|校对|印发|送|主送)[：:]")
+
+
 def _issue_date(lines: list[Line]) -> dt.date | None:
-    for line in lines[:25] + lines[-12:]:
-        m = STANDALONE_DATE.match(line.text.strip())
+    """The first standalone date of the head or the tail; a bulletin's distribution block (呈：…/发：…/
+    打字：…, then its date) dates the bulletin, not the article it closes."""
+    for i in list(range(min(25, len(lines)))) + list(range(max(25, len(lines) - 12), len(lines))):
+        m = STANDALONE_DATE.match(lines[i].text.strip())
         if m:
+            previous = next((c.text.strip() for c in reversed(lines[:i]) if c.text.strip()), "")
+            if _DISTRIBUTION.match(previous):
+                continue
             return safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     return None
 

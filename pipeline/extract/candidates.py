@@ -145,8 +145,7 @@ def line_candidates(line: Line, ctx: rules.ArticleContext, line_facts: list[Fact
                              fact.kind if fact else None, fact.id if fact else None, reason, _date_detail(d)))
     for q in quantities:
         start, end = line.span(q.start, q.end)
-        fact = None if heading else covering(start, end, ("target", "relative"), q.value) or covering(
-            start, end, ("target", "relative"))
+        fact = None if heading else covering(start, end, ("target", "relative"), q.value)
         if fact:
             decision, reason = "fact", fact.kind
         else:

@@ -43,7 +43,7 @@ def safe_date(year: int, month: int, day: int) -> dt.date | None:
 
 _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _Y = r"(?P<y>(?:19|20)\d{2})年"
-_BY = r"(?P<by>以前|之前|前(?![一二三四五六七八九十两\d]+(?:个月|季度|月|年|天|周))|止)?"  # 2025年前三季度 is a span
+_BY = r"(?P<by>以前|之前|前(?![一二三四五六七八九十两\d]+(?:个月|季度|月|年|天|周)|后)|止)?"  # 2025年前三季度 is a span
 _LEAD = r"(?P<lead>力争到|力争在|力争|到|至|截至|截止到|截止|自|从|于|在)?"
 _MONTH = r"1[0-2]|0?[1-9]"
 _DAY = r"3[01]|[12]\d|0?[1-9]"
@@ -65,6 +65,8 @@ DAY_RANGE = re.compile(
     rf"(?:—|-|–|~|～|至|到)(?:(?P<y2>(?:19|20)\d{{2}})年)?(?:(?P<m2>{_MONTH})月)?(?P<d2>{_DAY})[日号]"
 )
 _WINDOW_LABEL = re.compile(r"(?:申报|报名|受理|征集|提交|报送|推荐|申请)(?:时间|日期|期限|截止时间)[为是：:]?\s*$")
+# A window is a schedule (a deadline at its end) unless it dates an event: 2025年11月3日至5日召开…
+_EVENT_AFTER = re.compile(r"[^。；]{0,20}?(?:召开|举办|举行|开幕|闭幕|会议|论坛|博览会|展览|调研|访问)")
 # "请于6月30日前": a month and day with no year, in the year the text was issued
 MONTH_DAY_BY = re.compile(rf"(?<![\d年])(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<mend>底|末))"
                           + _WEEKDAY + r"(?P<by>以前|之前|前)")
@@ -88,8 +90,11 @@ RELATIVE_DATE = re.compile(
     r"|(?P<yend>年底|年末|底)|第?(?P<q>[一二三四1-4])季度(?:末|底)?|(?P<half>上半年|下半年))?"
     rf"|本月(?:(?P<md>{_DAY})[日号]|(?P<mdend>底|末))"
     r"|(?P<within>年内|年底前))"
-    r"(?P<by>以前|之前|前)?"
+    r"(?P<by>以前|之前|前)?(?P<since>起)?"
 )
+# "12月，…将开展…": a month without a year opening a sentence, in a dated text; facts.py decides whether it
+# schedules a task
+MONTH_OPENING = re.compile(rf"(?:^|(?<=[。；;]))(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<part>上旬|中旬|下旬|底|末))?(?=，|,)")
 _CLOSING_LABEL = re.compile(r"截止(?:时间|日期)[为是：:]?\s*$")
 RELATIVE_YEARS = re.compile(r"(?P<lead>未来|今后|此后)(?P<n>[一二三四五六七八九十两]|\d)年")
 
@@ -119,7 +124,8 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
         first = safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
         last = safe_date(int(m.group("y2") or m.group("y")), int(m.group("m2") or m.group("m")), int(m.group("d2")))
         if first and last and first <= last:
-            role = "by" if _WINDOW_LABEL.search(text, 0, m.start()) else "plain"
+            labelled = _WINDOW_LABEL.search(text, 0, m.start())
+            role = "by" if labelled or not _EVENT_AFTER.match(text, m.end()) else "plain"
             add(DateExpr(m.start(), m.end(), last, "day", role, due_from=first))
     for m in ABSOLUTE.finditer(text):
         expr = _parse_absolute(m, text)
@@ -149,13 +155,19 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
     if issued is None:
         return []
     found = []
+    for m in MONTH_OPENING.finditer(text):
+        month = int(m.group("m"))
+        due = safe_date(issued.year, month, int(m.group("d"))) if m.group("d") else month_end(issued.year, month)
+        if due and due >= issued.replace(day=1):
+            found.append(DateExpr(m.start(), m.end(), due, "day" if m.group("d") else "month", "plain"))
     for m in MONTH_DAY_BY.finditer(text):
         if m.group("d"):
             due, precision = safe_date(issued.year, int(m.group("m")), int(m.group("d"))), "day"
         else:
             due, precision = month_end(issued.year, int(m.group("m"))), "month"
         if due and due < issued:
-            due = safe_date(due.year + 1, due.month, due.day)  # 1月15日前 in a November notice
+            later = safe_date(due.year + 1, due.month, due.day)  # 1月15日前 in a November notice
+            due = later if later and (later - issued).days <= 183 else due  # 6月1日前 in a September one: past
         if due:
             found.append(DateExpr(m.start(), m.end(), due, precision, "by"))
     if not any(word in text for word in ("今年", "本年", "当年", "明年", "次年", "本月", "年内", "年底前")):
@@ -177,6 +189,11 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
         if due is None:
             continue
         lead = m.group("lead") or ""
+        if m.group("since"):
+            found.append(DateExpr(m.start(), m.end(), due if precision == "day" else None,
+                                  "day" if precision == "day" else None, "from", due_from=due.replace(day=1)
+                                  if precision != "day" else due))
+            continue
         role = "by" if m.group("by") else "target" if lead in ("到", "至", "力争到") else "plain"
         found.append(DateExpr(m.start(), m.end(), due, precision, role))
     return found

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.dates import DateExpr, find_dates, find_relative_dates, horizon_from_relative_years
+from pipeline.extract.dates import _EVENT_AFTER, DateExpr, find_dates, find_relative_dates, horizon_from_relative_years
 from pipeline.extract.numbers import Quantity, find_quantities
 from pipeline.model import Article, Fact
 from pipeline.patterns import tables
@@ -43,6 +43,20 @@ _EXPLICIT_COMPARATOR = re.compile("|".join(map(re.escape, list(tables.COMPARATOR
 _COMPARATOR_BEFORE_VERB = re.compile("(%s)[\u4e00-\u9fff]{1,3}$" % "|".join(tables.COMPARATOR_BEFORE_VERB))
 _GOAL_VERB_AT = re.compile("(%s)$" % "|".join(map(re.escape, tables.GOAL_VERBS)))
 _LEADING_NOISE = re.compile(r"^[\s、，,：:（(）)\-—*#\d.一二三四五六七八九十]*(?:是|要|并|和|及|等)?")
+_ACTION = re.compile("|".join(map(re.escape, tables.ACTION_VERBS)))
+_FREQUENCY = re.compile("|".join(map(re.escape, sorted(tables.FREQUENCY, key=len, reverse=True))))
+_ANNUAL_DUTY = re.compile(tables.ANNUAL_DUTY)
+_DUTY_VERB = re.compile("|".join(map(re.escape, tables.DUTY_VERBS)))
+_SCALE_BEFORE = re.compile("(%s)(?:为|约为|约|达到|达|是|共)?$" % "|".join(tables.SCALE_WORDS))
+_FORECAST_AFTER = re.compile(r"[^，。；]{0,8}?(?:将|力争|预计)")
+# A state reached, qualified (基本建成, 一批, 显著提升): a year end before it dates a milestone; a bare 建成/形成
+# of one thing (2018年底前建成…平台) is a task with a deadline
+_GOAL_STATE = re.compile("|".join(map(re.escape, [c for c in tables.MILESTONE_CUES if c not in ("建成", "形成")])))
+_CONDITION = re.compile("(?:%s)" % "|".join(tables.CONDITION_WORDS))
+_ASSURED = re.compile("(?:%s)$" % "|".join(tables.GOAL_ASSURANCE))
+_REPORTED = re.compile(r"(?<![为除])了")  # 发布了…: a report
+_OPEN_ENDED = ("及以后", "以后", "及以前", "及之后")  # 2027年及以后投产的机组: a condition on a date
+_BULLET = re.compile(r"^\s*(?:——|—|·|•|▪|●)")
 _DATE_WORDS = re.compile(r"(?:力争)?(?:到|至|于|在|自|从)?(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:底|末|年底|年末)?(?:前|起|之前|以前)?")
 
 
@@ -116,8 +130,9 @@ def extract_article(lines: list[Line], article: Article | None) -> list[Fact]:
         facts.extend(line_facts)
         if last_goal_date is not None:
             carried, reach = last_goal_date, CARRY_PARAGRAPHS
-        elif carried is not None and text[-1:] in "。；;！!？?":
-            reach -= 1
+        elif carried is not None and text[-1:] in "。；;！!？?" and not _BULLET.match(lines[index + 1].text
+                                                                             if index + 1 < len(lines) else ""):
+            reach -= 1  # a list of "——…" goals under one date is read to its end
     for fact in facts:
         fact.article = article
     return facts
@@ -134,7 +149,8 @@ def extract_line(line: Line, ctx: ArticleContext, carried: DateExpr | None = Non
         dates = tuple(sorted(list(dates) + [r for r in relative if not any(r.start < d.end and d.start < r.end for d in dates)],
                              key=lambda d: d.start))
     facts: list[Fact] = []
-    facts += _deadlines(line, dates)
+    facts += _deadlines(line, dates, ctx)
+    facts += _recurring_duties(line, dates)
     goal_facts, covered, last_anchor = _dated_goals(line, dates, ctx, carried)
     facts += goal_facts
     facts += _trailing_year_goals(line, dates, covered)
@@ -147,18 +163,86 @@ def extract_line(line: Line, ctx: ArticleContext, carried: DateExpr | None = Non
 
 # --- deadlines -----------------------------------------------------------------------------------
 
-def _deadlines(line: Line, dates: list[DateExpr]) -> list[Fact]:
+def _before_issue(d: DateExpr, ctx: ArticleContext) -> bool:
+    """A date before the text was issued is a definition or a past event, never a due date."""
+    return bool(d.due and ctx.issued_on and d.due < ctx.issued_on)
+
+
+def _year_deadline(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
+    """'2017年底前，明确…' / '于2026年底前报送': a year end with 前 is a deadline when a submission verb
+    follows, or in a plan or notice unless the sentence forecasts (…将全面投运: a milestone)."""
+    if d.role != "by" or d.precision != "year" or d.recurrence:
+        return False
+    clause = _deadline_quote(text, d).text(text)
+    if _ASSURED.search(text, _clause_start(text, d.start), d.start) or _GOAL_STATE.search(clause):
+        return False  # 确保2025年底前实现…, 2026年底前基本建成一批…: a goal to reach (a milestone)
+    if _SUBMIT.search(clause):
+        return True
+    return ctx.is_plan and not _FORECAST_AFTER.match(text, d.end)
+
+
+def _scheduled_task(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
+    """'2019年上半年，试点城市政府印发实施方案' / '12月，各巡查组还将…开展考核巡查': a month, quarter or
+    half-year opening a sentence, still ahead when the text was issued, that dates an action (a
+    deadline; a state reached by then is a milestone, see _scheduled)."""
+    if d.role != "plain" or d.precision not in ("month", "quarter") or not text.startswith(("，", ","), d.end):
+        return False
+    sentence = _sentence_span(text, d.start)
+    if text[sentence.start:d.start].strip() or (ctx.issued_on and d.due < ctx.issued_on.replace(day=1)):
+        return False
+    after = text[d.end:sentence.end]
+    if _PAST.search(after) or re.search(r"了|成功", after) or _MILESTONE_CUE.search(after):
+        return False
+    if _EVENT_AFTER.match(after):
+        return False  # 2025年12月，…召开发布会: an event
+    return bool(_ACTION.search(after)) and (ctx.is_plan or "将" in after)
+
+
+def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[Fact]:
     facts = []
+    text = line.text
     for d in dates:
-        if d.role != "by":
+        if _before_issue(d, ctx) or _PAST.search(text, _clause_start(text, d.start), d.start):
             continue
-        clause = _deadline_quote(line.text, d)
+        if d.role != "by" and not _scheduled_task(text, d, ctx):
+            continue
+        clause = _deadline_quote(text, d)
         if d.recurrence:
             facts.append(_make(line, "deadline", clause, recurrence=d.recurrence, recurrence_rule=d.recurrence_rule,
                                due_basis="explicit"))
-        elif d.precision in ("day", "month", "quarter") or _SUBMIT.search(clause.text(line.text)):
+        elif d.precision in ("day", "month", "quarter") or _year_deadline(text, d, ctx):
             facts.append(_make(line, "deadline", clause, due_date=d.due, due_precision=d.precision, due_from=d.due_from,
                                due_basis="explicit"))
+    return facts
+
+
+def _recurring_duties(line: Line, dates: tuple[DateExpr, ...]) -> list[Fact]:
+    """'每月…开展校核', '按季度报送', '每年开展一次评估': a duty given by its frequency (a recurring
+    deadline with no date); a frequency that names its date (每年3月31日前) is read in dates.py."""
+    text = line.text
+    facts = []
+    for m in _FREQUENCY.finditer(text):
+        if any(d.start <= m.start() < d.end for d in dates if d.recurrence):
+            continue
+        clause = _clause_of(text, m.start())
+        body = text[m.end():clause.end]
+        verb = _DUTY_VERB.search(body)
+        if not verb or re.match(r"[\d一二三四五六七八九十两]|增长|递增|下降|减少|结束后|后", body) or _PAST.search(body):
+            continue  # 每年增长10% is a rate, 每月结束后5个工作日内 a relative limit: not dated duties
+        if any(word in text[clause.start:clause.end] for word in tables.MONEY_WORDS):
+            continue
+        recurrence = tables.FREQUENCY[m.group(0)]
+        quote = _trim(text, Span(clause.start, clause.end))
+        facts.append(_make(line, "deadline", quote, recurrence=recurrence, due_basis="explicit",
+                           recurrence_rule=f"{tables.FREQUENCY_RULE[recurrence]}: {m.group(0)}…{verb.group(0)}",
+                           metric=_metric_text(_strip_connectives(body))))
+    for m in _ANNUAL_DUTY.finditer(text):
+        clause = _clause_of(text, m.start())
+        if _PAST.search(text, clause.start, clause.end) or any(clause.start < d.end and d.start < clause.end for d in dates):
+            continue  # a dated clause (每年12月31日前完成年度评估) is read from its date
+        quote = _trim(text, clause)
+        facts.append(_make(line, "deadline", quote, recurrence="yearly", due_basis="explicit",
+                           recurrence_rule=f"every year: {m.group(0)}", metric=_metric_text(_strip_connectives(quote.text(text)))))
     return facts
 
 
@@ -178,7 +262,9 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
     facts: list[Fact] = []
     covered: set[int] = set()
     anchors = [d for d in dates if (d.role in ("target", "from") or (d.role == "by" and d.precision == "year" and not d.recurrence)
-                                    or _scheduled(text, d, ctx)) and not _past_period(text, d, ctx)]
+                                    or _scheduled(text, d, ctx) or _future_year(text, d, ctx))
+               and not _past_period(text, d, ctx) and not _year_deadline(text, d, ctx) and not _before_issue(d, ctx)
+               and not _scheduled_task(text, d, ctx) and not text.startswith(_OPEN_ENDED, d.end)]
     rel = horizon_from_relative_years(text, ctx.base_year)
     if rel and not any(d.start <= rel.start < d.end for d in dates):
         anchors.append(rel)
@@ -188,8 +274,6 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
         anchors.insert(0, DateExpr(0, 0, carried.due, carried.precision, "carried", due_from=carried.due_from,
                                    period=carried.period))
     for i, d in enumerate(anchors):
-        if d.role == "by" and _SUBMIT.search(_quote_span(text, d.start, d.end).text(text)):
-            continue  # a year-level deadline, already taken
         scope_end = _report_after(text, d, anchors[i + 1].start if i + 1 < len(anchors) else len(text))
         scope_start = _clause_start(text, d.start)
         if _PAST.search(text[scope_start:d.start]):
@@ -220,8 +304,11 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                 first = False
                 continue
             core = _strip_connectives(body_text)
-            cue = _MILESTONE_WORD if first and d.role != "carried" else _MILESTONE_CUE
-            if len(core) < 4 or not cue.search(core) or _PAST.match(core):
+            # weak cues (实现, 进入…) count right after a stated date, or opening a "——" list item under a carried one
+            weak = first and (d.role != "carried" or (_BULLET.match(text) and clause.start <= 2))
+            cue = _MILESTONE_WORD if weak else _MILESTONE_CUE
+            if (len(core) < 4 or not cue.search(core) or _PAST.match(core) or _CONDITION.match(core)
+                    or _REPORTED.search(core)):
                 continue
             explicit = first and d.role != "carried"
             quote = Span(d.start, body.end) if explicit and body.start - d.end <= 2 else Span(body.start, body.end)
@@ -262,6 +349,23 @@ def _past_period(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     if ctx.article and ctx.is_plan:
         return False
     return not _FUTURE_STRICT.search(text[d.end:_sentence_span(text, d.start).end])
+
+
+def _future_year(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
+    """'2035年我国将基本建成…', '预计2030年前后启动…': a year named with a forecast word, ahead of the
+    text's issue year, dates the goal that follows as 到2035年 would."""
+    if d.role != "plain" or d.precision != "year" or d.period or not d.due:
+        return False
+    if ctx.issued_on and d.due.year <= ctx.issued_on.year:
+        return False
+    clause = _clause_of(text, d.start)
+    if _PAST.search(text, clause.start, clause.end):
+        return False
+    before = text[clause.start:d.start]
+    if _FORECAST_AFTER.match(text, d.end) or re.search(r"(?:预计|力争|计划|将)$", before):
+        return True
+    # '2035年实现规模化商用部署' in a text dated before 2035
+    return bool(ctx.issued_on) and bool(_MILESTONE_WORD.match(text, d.end + (2 if text.startswith("前后", d.end) else 0)))
 
 
 def _scheduled(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
@@ -357,19 +461,20 @@ def _relatives(line: Line, dates: list[DateExpr]) -> list[Fact]:
 def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, covered: set[int]) -> list[Fact]:
     text = line.text
     facts = []
-    if any(d.role in ("plain", "past") and d.precision for d in dates) and not _FUTURE.search(text):
+    if any(d.role in ("plain", "past") and d.precision and not _ahead(d, ctx) for d in dates) and not _FUTURE.search(text):
         return []  # a dated report of what happened
     for q in find_quantities(text):
         if q.start in covered or _is_duration(q) or not _is_goal_number(text, q):
             continue
         clause = _clause_of(text, q.start)
         clause_text = text[clause.start:q.start]
-        explicit = _EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3])
+        explicit = (_EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3])
+                    or (ctx.is_plan and _SCALE_BEFORE.search(text, clause.start, q.start)))
         horizon = ctx.horizon if line.number >= ctx.horizon_line else None
         if not explicit and not (horizon and _GOAL_VERB.search(clause_text)) and not _undated_goal(text, q, ctx):
             continue
         sentence = _sentence(text, Span(q.start, q.end))
-        if _PAST.search(sentence) or (_dated_report(sentence) and not _FUTURE_STRICT.search(sentence)):
+        if _PAST.search(sentence) or (_dated_report(sentence, ctx.issued_on) and not _FUTURE_STRICT.search(sentence)):
             continue
         if not ctx.is_plan and not _FUTURE_STRICT.search(sentence):
             continue  # news describes what is; only its own forecasts are goals
@@ -390,13 +495,23 @@ def _comparator(text: str, q: Quantity) -> str:
     """The quantity's own comparator, or one a short verb before it: 至少选择3个 is >= 3."""
     if q.comparator != "=":
         return q.comparator
+    scale = _SCALE_BEFORE.search(text, _clause_start(text, q.start), q.start)
+    if scale and scale.group(1) in tables.SCALE_COMPARATOR:
+        return tables.SCALE_COMPARATOR[scale.group(1)]  # 上限4200亿千瓦时: at most
     m = _COMPARATOR_BEFORE_VERB.search(text, max(_clause_start(text, q.start), q.start - 6), q.start)
     return tables.COMPARATOR_BEFORE_VERB[m.group(1)] if m else q.comparator
 
 
-def _dated_report(sentence: str) -> bool:
-    """'2025年我国人工智能企业数量超6200家': a sentence about a named year, with no goal date."""
-    return any(d.role in ("plain", "past") and d.precision for d in find_dates(sentence))
+def _ahead(d: DateExpr, ctx: ArticleContext) -> bool:
+    """A date after the text was issued names what is planned ("2026年广东电力市场规模约…" in 2025)."""
+    return bool(ctx.issued_on and d.due and d.due > ctx.issued_on)
+
+
+def _dated_report(sentence: str, issued: dt.date | None = None) -> bool:
+    """'2025年我国人工智能企业数量超6200家': a sentence about a named year, with no goal date (a year
+    after the text's issue date names a plan, not a report)."""
+    return any(d.role in ("plain", "past") and d.precision and not (issued and d.due and d.due > issued)
+               for d in find_dates(sentence))
 
 
 def _is_goal_number(text: str, q: Quantity) -> bool:
@@ -419,9 +534,22 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
     if text.startswith("的", q.end) and (q.unit == "级" or text.endswith(tuple(tables.COMPARATOR_SUFFIX), 0, q.end)):
         return False  # "成熟度2级及以上的企业占比超过60%": a qualifier of what is counted
     clause = _clause_of(text, q.start)
+    if _SCALE_BEFORE.search(text, clause.start, q.start) and not q.unit.endswith("元"):
+        return True  # 采用…补贴价格模式的规模为30万千瓦: the scale is the subject, whatever qualifies it
     if any(word in text[clause.start:clause.end] for word in tables.NOT_GOAL_CLAUSE):
         return False
+    if _threshold(text, q, clause):
+        return False
     return True
+
+
+def _threshold(text: str, q: Quantity, clause: Span) -> bool:
+    """'处理超过10万人的个人信息', '两人及两人以上联名举报…的，': a number qualifying whom or what a rule
+    applies to — a '的' right after it, or a clause closed by '的' (the conditional of rules) — with no
+    goal verb before it."""
+    if _GOAL_VERB.search(text, clause.start, q.start):
+        return False
+    return bool(re.match(r"[^，。；的]{0,2}的", text[q.end:clause.end])) or text[clause.start:clause.end].endswith("的")
 
 
 # --- quotes and metrics ------------------------------------------------------------------------------

@@ -113,6 +113,8 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
         unit = (m.group("mag") or "") + m.group("unit")
         if m.group("unit") == "级" and m.group("mag"):
             unit = m.group("mag")  # 百亿级规模 -> 100, '亿'
+        if m.group("unit") == "元" and not m.group("mag") and len(num) == 1 and num in CN_NUMERAL:
+            continue  # 三元协同, 二元结构: a count of parts, not money
         if m.group("unit") in tables.TIME_UNITS and not m.group("mag") and value >= 1900:
             continue  # a year, not a quantity
         if m.group("unit1") and m.group("unit1") != m.group("unit"):

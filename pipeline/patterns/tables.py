@@ -79,12 +79,42 @@ MILESTONE_CUES = [
     "显著提升", "明显提升", "大幅提升", "持续提升", "稳步提升", "明显增强", "显著增强", "持续增强",
     "取得突破", "实现突破", "取得明显进展", "取得积极成效", "取得显著成效", "不断涌现", "不断完善",
     "持续完善", "更加完善", "逐步拓展", "拓展至", "稳居", "走在前列", "世界前列", "基本实现",
-    "全面实现", "持续壮大", "持续扩大", "明显进展", "率先实现",
+    "全面实现", "持续壮大", "持续扩大", "明显进展", "率先实现", "重要进展", "进一步优化", "初步建立", "基本建立",
+    "全面建立", "世界领先", "全球领先", "国际领先", "全面投运", "规模化",
 ]
 MILESTONE_VERBS = [
     "实现", "达到", "培育", "打造", "建设", "构建", "推动", "遴选", "攻关", "攻克", "引育",
     "布局", "普及", "覆盖", "提升", "增强", "完善", "优化", "壮大", "涌现", "扩大", "突破", "领先",
+    "建立", "进入", "实施", "启动", "部署", "推进", "投运",
 ]
+
+# Duties given by frequency instead of a date (每月…开展校核, 按季度报送): a recurring deadline when one of
+# DUTY_VERBS follows the frequency word in its clause.
+FREQUENCY = {"每年度": "yearly", "每年": "yearly", "每半年": "half-yearly", "每季度": "quarterly",
+             "每个季度": "quarterly", "每月": "monthly", "每个月": "monthly", "按年度": "yearly", "按年": "yearly",
+             "按半年": "half-yearly", "按季度": "quarterly", "按季": "quarterly", "按月": "monthly",
+             "逐月": "monthly", "逐季": "quarterly", "逐年": "yearly"}
+FREQUENCY_RULE = {"yearly": "every year", "half-yearly": "every half year", "quarterly": "every quarter",
+                  "monthly": "every month"}
+# An annual duty named by its noun after a verb (建立年度评估…, 制定年度和阶段性实施计划): yearly, no date.
+ANNUAL_DUTY = r"(?:制定|建立|开展|组织|实行|编制)[^，。；、]{0,2}?年度[^，。；、]{0,5}?(?:评估|考核|自查|总结|计划)"
+DUTY_VERBS = ["报送", "上报", "报告", "通报", "更新", "公开", "公布", "发布", "披露", "开展", "评估", "检查", "考核",
+              "统计", "结算", "清算", "校核", "监测", "分析", "提交", "汇总", "总结", "调度", "核查", "复核", "抽查"]
+
+# Actions done by a date (a deadline), as against states reached by one (a milestone): 2019年上半年，…印发实施方案.
+ACTION_VERBS = SUBMIT_VERBS + ["制定", "开展", "启动", "组织", "发布", "部署", "签订", "明确", "建立健全", "考核",
+                               "巡查", "检查", "验收", "评估", "清理", "整改", "核查"]
+
+# A stated scale, cap or quota (规模为20万千瓦, 上限4200亿千瓦时): a target in a plan or notice, even with no
+# goal verb; the words just before the number. A cap is at most, a floor at least.
+SCALE_WORDS = ["总规模", "规模", "总量", "上限", "下限", "目标", "任务", "指标", "容量"]
+SCALE_COMPARATOR = {"上限": "<=", "下限": ">="}
+
+# Words that open a condition, not a goal: 若年底仍未达到…, 对于…的机组.
+CONDITION_WORDS = ["若", "如果", "如", "对于", "凡", "对"]
+
+# Words before a date that make it a goal to reach, not a task to do by then: 确保2025年底前实现….
+GOAL_ASSURANCE = ["确保", "力争", "争取"]
 
 # Recurrence words: 每年 -> yearly.
 RECURRENCE = {"每年": "yearly", "每半年": "half-yearly", "每季度": "quarterly", "每个季度": "quarterly", "每月": "monthly", "每个月": "monthly"}
