@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pipeline import load
 from pipeline.extract.candidates import Candidate, article_candidates
-from pipeline.extract.facts import extract_article
+from pipeline.extract.facts import ArticleContext, extract_article
 from pipeline.model import Article, Fact
 from pipeline.read import Document, IngestError, Line, discover, normalize_line, read_document, split_lines
 from pipeline.resolve import resolve_article, resolve_facts
@@ -78,12 +78,12 @@ def extract_document(doc: Document) -> tuple[list[Article], list[Fact], dict, li
         if article:
             article.article_id = hashlib.sha1(f"{doc.content_hash}|{article.start_line}".encode()).hexdigest()[:16]
             agencies.update({a.name: a for a in resolve_article(article)})
-        found = extract_article(lines, article)
-        by_article.append(found)
+        ctx = ArticleContext(article, lines)
+        found = extract_article(lines, article, ctx)
+        by_article.append((lines, ctx, found))
         facts += found
     agencies.update({a.name: a for a in resolve_facts(facts, doc.content_hash)})
-    candidates = [c for (lines, article), found in zip(parts, by_article)
-                  for c in article_candidates(lines, article, found)]
+    candidates = [c for lines, ctx, found in by_article for c in article_candidates(lines, ctx, found)]
     return articles, facts, agencies, candidates
 
 

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract import facts as rules
-from pipeline.extract.dates import DateExpr, find_dates, find_relative_dates
+from pipeline.extract.dates import DateExpr
 from pipeline.extract.numbers import Quantity, find_quantities
-from pipeline.model import Article, Fact
+from pipeline.model import Fact
 from pipeline.patterns import tables
 from pipeline.read import Line
 
@@ -90,15 +90,15 @@ def date_reason(text: str, d: DateExpr, ctx: rules.ArticleContext, dated_later: 
 
 
 def quantity_reason(text: str, q: Quantity, ctx: rules.ArticleContext) -> str:
-    """The reason a quantity gave no fact, in REASONS order."""
+    """The reason a quantity gave no fact, in REASONS order (the sentence tests last: they cost most)."""
     clause = rules._clause_of(text, q.start)
     before = text[max(0, q.start - 2):q.start]
     if _in_brackets(text, q.start):
         return "in_title"
-    if MONEY.search(text[clause.start:clause.end]):
+    if MONEY.search(text, clause.start, clause.end):
         return "money_rule"
     sentence = rules._sentence(text, rules.Span(q.start, q.end))
-    if rules._PAST.search(sentence) or (rules._dated_report(sentence) and not rules._FUTURE_STRICT.search(sentence)):
+    if rules._PAST.search(sentence):
         return "past_statistic"
     if (any(before.endswith(w) for w in tables.NOT_GOAL_BEFORE)
             or any(text.startswith(w, q.end) for w in tables.NOT_GOAL_AFTER)):
@@ -107,9 +107,12 @@ def quantity_reason(text: str, q: Quantity, ctx: rules.ArticleContext) -> str:
         return "article_word"
     if q.unit in tables.TIME_UNITS:
         return "duration_no_limit"
-    if THRESHOLD.match(text[q.end:clause.end]) or re.search(r"(?:对于?|凡)[^，。；]*$", text[clause.start:q.start]):
+    if THRESHOLD.match(text, q.end, clause.end) or re.search(r"(?:对于?|凡)[^，。；]*$", text[clause.start:q.start]):
         return "threshold"
-    if not ctx.is_plan and not rules._FUTURE_STRICT.search(sentence):
+    future = rules._FUTURE_STRICT.search(sentence)
+    if not future and rules._dated_report(sentence, ctx.issued_on):
+        return "past_statistic"
+    if not ctx.is_plan and not future:
         return "news_no_forecast"
     return "no_goal_cue"
 
@@ -120,9 +123,7 @@ def line_candidates(line: Line, ctx: rules.ArticleContext, line_facts: list[Fact
     text = line.text
     if not text.strip():
         return []
-    dates = list(find_dates(text))
-    dates += [r for r in find_relative_dates(text, ctx.issued_on)
-              if not any(r.start < d.end and d.start < r.end for d in dates)]
+    dates = rules.line_dates(text, ctx.issued_on)
     quantities = [q for q in find_quantities(text) if not any(d.start <= q.start < d.end for d in dates)]
     out = []
 
@@ -155,9 +156,9 @@ def line_candidates(line: Line, ctx: rules.ArticleContext, line_facts: list[Fact
     return out
 
 
-def article_candidates(lines: list[Line], article: Article | None, facts: list[Fact]) -> list[Candidate]:
+def article_candidates(lines: list[Line], ctx: rules.ArticleContext, facts: list[Fact]) -> list[Candidate]:
     """The candidates of an article's lines, given the facts the extractor made of them."""
-    ctx = rules.ArticleContext(article, lines)
+    article = ctx.article
     by_line: dict[int, list[Fact]] = {}
     for fact in facts:
         by_line.setdefault(fact.line, []).append(fact)

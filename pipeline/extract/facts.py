@@ -8,6 +8,7 @@ and an article's plan period or first goal date reaches the paragraphs with no d
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -109,12 +110,12 @@ class ArticleContext:
         self.is_plan = article is None or article.kind in ("policy", "interpretation")
 
 
-def extract_article(lines: list[Line], article: Article | None) -> list[Fact]:
+def extract_article(lines: list[Line], article: Article | None, ctx: ArticleContext | None = None) -> list[Fact]:
     """Every fact in an article's lines (the heading line itself states no goal).
 
     A goal date ("到2028年，…") reaches the paragraphs right after its own (the rest of a 目标
     section, or a line broken mid-sentence) until the next numbered heading."""
-    ctx = ArticleContext(article, lines)
+    ctx = ctx or ArticleContext(article, lines)
     facts: list[Fact] = []
     carried: DateExpr | None = None
     reach = 0
@@ -138,16 +139,24 @@ def extract_article(lines: list[Line], article: Article | None) -> list[Fact]:
     return facts
 
 
+@functools.lru_cache(maxsize=8192)
+def line_dates(text: str, issued: dt.date | None) -> tuple[DateExpr, ...]:
+    """A line's dates: absolute ones, then those counted from the issue date where none overlaps
+    (cached: the candidates step asks again; callers must not change what it returns)."""
+    dates = find_dates(text)
+    relative = find_relative_dates(text, issued)
+    if not relative:
+        return dates
+    return tuple(sorted(list(dates) + [r for r in relative if not any(r.start < d.end and d.start < r.end for d in dates)],
+                        key=lambda d: d.start))
+
+
 def extract_line(line: Line, ctx: ArticleContext, carried: DateExpr | None = None) -> tuple[list[Fact], DateExpr | None]:
     """Facts in one line, and the goal date it leaves for the lines after it."""
     text = line.text
     if len(text.strip()) < 6:
         return [], None
-    dates = find_dates(text)
-    relative = find_relative_dates(text, ctx.issued_on)
-    if relative:
-        dates = tuple(sorted(list(dates) + [r for r in relative if not any(r.start < d.end and d.start < r.end for d in dates)],
-                             key=lambda d: d.start))
+    dates = line_dates(text, ctx.issued_on)
     facts: list[Fact] = []
     facts += _deadlines(line, dates, ctx)
     facts += _recurring_duties(line, dates)
