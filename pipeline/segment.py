@@ -49,7 +49,8 @@ def segment(doc: Document) -> list[Article]:
         if INTERPRETATION_HEADING.match(text) and len(text) < 80 and all(abs(i - s) > 2 for s, _ in starts):
             starts.append((i, text.lstrip("# ").strip()))
     if not starts:
-        starts = _markdown_headings(lines) or _plain_headings(lines) or [(_first_content_line(lines), "")]
+        starts = (_dateline_headings(lines) or _markdown_headings(lines) or _plain_headings(lines)
+                  or [(_first_content_line(lines), "")])
     starts.sort()
     firsts = [_editor_note_before(lines, index, starts[k - 1][0] if k else -1) for k, (index, _) in enumerate(starts)]
     articles = []
@@ -62,6 +63,16 @@ def segment(doc: Document) -> list[Article]:
         article.start_line = firsts[ordinal - 1] + 1
         articles.append(article)
     return articles
+
+
+# "来源：央视网《新闻联播》2025年11月24日 …": a news item's dateline, under its headline
+DATELINE = re.compile(r"^(?:来源|发布时间|发布日期|时间)[:：][^。]{0,40}?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
+
+
+def _dateline_headings(lines: list[Line]) -> list[tuple[int, str]]:
+    """A news compilation without a table of contents: each dateline's headline starts an article."""
+    found = [(i - 1, lines[i - 1].text.strip()) for i in range(1, len(lines)) if DATELINE.match(lines[i].text.strip())]
+    return found if len(found) >= 2 else []
 
 
 def _editor_note_before(lines: list[Line], heading: int, previous: int) -> int:
@@ -217,10 +228,13 @@ def _describe(article: Article, lines: list[Line]) -> Article:
     interpretation = "解读" in article.title[:6]
     article.doc_number = re.sub(r"\s+", "", number.group(0)) if number and not interpretation else None
     issued = _issue_date(lines)
+    dateline = next((m for line in lines[:4] if (m := DATELINE.match(line.text.strip()))), None)
+    if issued is None and dateline:
+        issued = safe_date(int(dateline.group(1)), int(dateline.group(2)), int(dateline.group(3)))
     if issued:
         article.issued_on, article.issued_precision = issued, "day"
     _plan_period(article, lines)
-    article.kind = _kind(article)
+    article.kind = "news" if dateline and not article.doc_number else _kind(article)
     mentions = [article.title]
     if article.doc_number:
         mentions.append(article.doc_number)

@@ -183,11 +183,18 @@ def _year_deadline(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     if d.role != "by" or d.precision != "year" or d.recurrence:
         return False
     clause = _deadline_quote(text, d).text(text)
-    if _ASSURED.search(text, _clause_start(text, d.start), d.start) or _GOAL_STATE.search(clause):
+    first = _clause_of(text, d.end + 1 if text.startswith(("，", ","), d.end) else d.end)
+    if _ASSURED.search(text, _clause_start(text, d.start), d.start) or _GOAL_STATE.search(text, first.start, first.end):
         return False  # 确保2025年底前实现…, 2026年底前基本建成一批…: a goal to reach (a milestone)
     if _SUBMIT.search(clause):
         return True
     return ctx.is_plan and not _FORECAST_AFTER.match(text, d.end)
+
+
+def _forecast_state(text: str, d: DateExpr) -> bool:
+    """'明年6月底前工程将全面投运': a date with 前 that a forecast of a state follows (a milestone)."""
+    return d.role == "by" and not d.recurrence and bool(_FORECAST_AFTER.match(text, d.end)) and bool(
+        _MILESTONE_CUE.search(text, d.end, _sentence_span(text, d.start).end))
 
 
 def _scheduled_task(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
@@ -211,9 +218,10 @@ def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[F
     facts = []
     text = line.text
     for d in dates:
-        if _before_issue(d, ctx) or _PAST.search(text, _clause_start(text, d.start), d.start):
-            continue
-        if d.role != "by" and not _scheduled_task(text, d, ctx):
+        if (_before_issue(d, ctx) or _PAST.search(text, _clause_start(text, d.start), d.start)
+                or re.match(r"[^，。；]{0,4}?已", text[d.end:])):
+            continue  # 2023年8月31日前金融机构已发放的: what was done by then
+        if (d.role != "by" and not _scheduled_task(text, d, ctx)) or _forecast_state(text, d):
             continue
         clause = _deadline_quote(text, d)
         if d.recurrence:
@@ -236,6 +244,8 @@ def _recurring_duties(line: Line, dates: tuple[DateExpr, ...]) -> list[Fact]:
         clause = _clause_of(text, m.start())
         body = text[m.end():clause.end]
         verb = _DUTY_VERB.search(body)
+        if verb and (body.startswith("的", verb.end()) or re.search(r"不再|取消|停止|废止", text[clause.start:m.start()])):
+            continue  # 每年公布的上下限: a description; 不再执行每月调度: a duty lifted
         if not verb or re.match(r"[\d一二三四五六七八九十两]|增长|递增|下降|减少|结束后|后", body) or _PAST.search(body):
             continue  # 每年增长10% is a rate, 每月结束后5个工作日内 a relative limit: not dated duties
         if any(word in text[clause.start:clause.end] for word in tables.MONEY_WORDS):
@@ -271,6 +281,7 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
     facts: list[Fact] = []
     covered: set[int] = set()
     anchors = [d for d in dates if (d.role in ("target", "from") or (d.role == "by" and d.precision == "year" and not d.recurrence)
+                                    or _forecast_state(text, d)
                                     or _scheduled(text, d, ctx) or _future_year(text, d, ctx))
                and not _past_period(text, d, ctx) and not _year_deadline(text, d, ctx) and not _before_issue(d, ctx)
                and not _scheduled_task(text, d, ctx) and not text.startswith(_OPEN_ENDED, d.end)]
@@ -353,11 +364,11 @@ def _past_period(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     the sentence says what will be (预计, 将, 力争)."""
     if not (d.period and text.endswith("期间", 0, d.end)):
         return False
-    if ctx.issued_on:
-        return ctx.issued_on.year > d.period[1]
+    if ctx.issued_on and ctx.issued_on.year > d.period[1]:
+        return True
     if ctx.article and ctx.is_plan:
         return False
-    return not _FUTURE_STRICT.search(text[d.end:_sentence_span(text, d.start).end])
+    return not _FUTURE_STRICT.search(text[d.end:_sentence_span(text, d.start).end])  # news: only a forecast
 
 
 def _future_year(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
@@ -485,8 +496,8 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         sentence = _sentence(text, Span(q.start, q.end))
         if _PAST.search(sentence) or (_dated_report(sentence, ctx.issued_on) and not _FUTURE_STRICT.search(sentence)):
             continue
-        if not ctx.is_plan and not _FUTURE_STRICT.search(sentence):
-            continue  # news describes what is; only its own forecasts are goals
+        if not ctx.is_plan and not _FUTURE_STRICT.search(text, _sentence_span(text, q.start).start, q.start):
+            continue  # news describes what is; only its own forecasts are goals (the forecast word comes first)
         past_from = _PAST_PARAGRAPH.search(text)
         if past_from and past_from.start() < q.start and not _FUTURE_STRICT.search(sentence):
             continue  # a paragraph that began reporting the past goes on reporting it
