@@ -122,7 +122,7 @@ _TIGHT = re.compile(r"[0-9.%年月日号个项家亿万千百元倍]|[\u4e00-\u9
 def _width_table() -> dict[int, str]:
     table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F) if chr(code) not in "（）：；，！？"}
     table.update({ord(dash): "—" for dash in DASHES})  # after the full-width rule: "－" is a dash
-    table.update({0x3000: " ", 0x00A0: " ", 0x09: " "})
+    table.update({0x3000: " ", 0x00A0: " "})  # a tab stays: it separates a table's cells
     return table
 
 

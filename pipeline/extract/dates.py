@@ -69,7 +69,9 @@ _WINDOW_LABEL = re.compile(r"(?:申报|报名|受理|征集|提交|报送|推荐
 _EVENT_AFTER = re.compile(r"[^。；]{0,20}?(?:召开|举办|举行|开幕|闭幕|会议|论坛|博览会|展览|调研|访问)")
 # "请于6月30日前": a month and day with no year, in the year the text was issued
 MONTH_DAY_BY = re.compile(rf"(?<![\d年])(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<mend>底|末))"
-                          + _WEEKDAY + r"(?P<by>以前|之前|前)")
+                          + _WEEKDAY + r"(?:(?P<by>以前|之前|前)|(?P<since>起))")
+# "上半年，各地完成…": a half-year or quarter of the issue year opening a sentence
+PERIOD_OPENING = re.compile(r"(?:^|(?<=[。；;]))(?P<half>上半年|下半年)?(?:第?(?P<q>[一二三四])季度)?(?=，|,)")
 
 RECURRING = re.compile(
     r"(?P<every>每年度|每年|每半年|每个?季度|每个?月)"
@@ -95,7 +97,10 @@ RELATIVE_DATE = re.compile(
 # "12月，…将开展…": a month without a year opening a sentence, in a dated text; facts.py decides whether it
 # schedules a task
 MONTH_OPENING = re.compile(rf"(?:^|(?<=[。；;]))(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<part>上旬|中旬|下旬|底|末))?(?=，|,)")
-_CLOSING_LABEL = re.compile(r"截止(?:时间|日期)[为是：:]?\s*$")
+# Schedule fields of task lists and notices: 完成时限：2026年6月底前, 时间节点：2026年12月
+_SCHEDULE_LABEL = re.compile(r"(?:完成时限|时间节点|完成时间|办结时限|完成期限|工作时限|时间要求|进度安排|截止时间|截止日期)[为是：:]?\s*$")
+# 到本世纪中叶: the horizon of staged national goals (2050)
+MID_CENTURY = re.compile(r"(?P<lead>到|至)?本世纪中叶")
 RELATIVE_YEARS = re.compile(r"(?P<lead>未来|今后|此后)(?P<n>[一二三四五六七八九十两]|\d)年")
 
 
@@ -141,13 +146,25 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
         # 到"十五五"末 and "十五五"期间 frame a goal; "十五五"时期 only names the period
         role = "target" if lead in ("到", "至") or m.group("tail") in ("末", "期间") else "plain"
         add(DateExpr(m.start(), m.end(), dt.date(b, 12, 31), "year", role, due_from=dt.date(a, 1, 1), period=(a, b)))
+    if "本世纪" in text:
+        for m in MID_CENTURY.finditer(text):
+            add(DateExpr(m.start(), m.end(), dt.date(2050, 12, 31), "year", "target" if m.group("lead") else "plain"))
     for expr in found:
-        if expr.role == "plain" and expr.precision == "day" and _CLOSING_LABEL.search(text, 0, expr.start):
-            expr.role = "by"  # 申报截止时间为2026年6月30日
+        if expr.role == "plain" and expr.precision and _schedule_field(text, expr):
+            expr.role = "by"  # 完成时限：2026年12月, or a date alone in a task table's cell
         elif expr.role in ("plain", "target") and expr.precision and _NOT_LATER.search(text, 0, expr.start):
             expr.role = "by"  # 不迟于2026年9月30日
     found.sort(key=lambda e: e.start)
     return tuple(found)
+
+
+def _schedule_field(text: str, expr: DateExpr) -> bool:
+    """A date under a schedule label, or alone in a tab-separated cell of a row that says more; a year
+    alone counts only as a year end (2026年底)."""
+    if _SCHEDULE_LABEL.search(text, 0, expr.start):
+        return True
+    cell = (expr.start == 0 or text[expr.start - 1] == "\t") and (expr.end == len(text.rstrip()) or text[expr.end] == "\t")
+    return cell and "\t" in text and (expr.precision != "year" or text[expr.start:expr.end].endswith(("底", "末")))
 
 
 def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
@@ -168,14 +185,25 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
         if due and due < issued:
             later = safe_date(due.year + 1, due.month, due.day)  # 1月15日前 in a November notice
             due = later if later and (later - issued).days <= 183 else due  # 6月1日前 in a September one: past
-        if due:
+        if due and m.group("since"):  # 自7月1日起施行
+            found.append(DateExpr(m.start(), m.end(), due if precision == "day" else None,
+                                  "day" if precision == "day" else None, "from", due_from=due.replace(day=1)
+                                  if precision != "day" else due))
+        elif due:
             found.append(DateExpr(m.start(), m.end(), due, precision, "by"))
+    if "年" in text or "季度" in text:
+        for m in PERIOD_OPENING.finditer(text):
+            if m.group("q"):
+                found.append(DateExpr(m.start(), m.end(), month_end(issued.year, _QUARTER[m.group("q")] * 3), "quarter", "plain"))
+            elif m.group("half"):
+                found.append(DateExpr(m.start(), m.end(), month_end(issued.year, 6 if m.group("half") == "上半年" else 12),
+                                      "month", "plain"))
     if not any(word in text for word in ("今年", "本年", "当年", "明年", "次年", "本月", "年内", "年底前")):
         return found
     for m in RELATIVE_DATE.finditer(text):
         if m.group("within"):
-            if m.group("within") == "年底前" and text[max(0, m.start() - 1):m.start()].isdigit():
-                continue  # 2026年底前 is an absolute date
+            if text[max(0, m.start("within") - 1):m.start("within")] in set("0123456789一二三四五六七八九十两半几数多"):
+                continue  # 2026年底前 is an absolute date, 三年内 a duration
             role = "by" if m.group("within") == "年底前" else "target"  # 年内完成100家: a goal for this year
             found.append(DateExpr(m.start(), m.end(), dt.date(issued.year, 12, 31), "year", role))
             continue

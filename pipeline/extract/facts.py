@@ -191,6 +191,26 @@ def _year_deadline(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     return ctx.is_plan and not _FORECAST_AFTER.match(text, d.end)
 
 
+_PUBLISH = re.compile(r"公布|公示|发布|截止|开始|启动|上线|结束|开放")
+
+
+def _dated_action(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
+    """'评审结果将于2026年6月15日在官网公布', '年内完成首批试点申报': a date (with 于/在, or 年内) that an
+    action or a publication follows in its clause, not yet past when the text was issued."""
+    if d.role not in ("plain", "target") or d.recurrence or not d.due:
+        return False
+    within = text.endswith("年内", 0, d.end)
+    if not within and (d.role != "plain" or d.precision not in ("day", "month")
+                       or not (text[d.start] in "于在" or text.endswith(("于", "在"), 0, d.start))):
+        return False
+    clause = _clause_of(text, d.start)
+    after = text[d.end:clause.end]
+    if (_PAST.search(text, clause.start, clause.end) or _REPORTED.search(after) or _EVENT_AFTER.match(after)
+            or (ctx.issued_on and d.due < ctx.issued_on) or (within and find_quantities(after))):
+        return False  # 年内完成100家 is a target
+    return bool(_ACTION.search(after) or _PUBLISH.search(after))
+
+
 def _forecast_state(text: str, d: DateExpr) -> bool:
     """'明年6月底前工程将全面投运': a date with 前 that a forecast of a state follows (a milestone)."""
     return d.role == "by" and not d.recurrence and bool(_FORECAST_AFTER.match(text, d.end)) and bool(
@@ -221,13 +241,14 @@ def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[F
         if (_before_issue(d, ctx) or _PAST.search(text, _clause_start(text, d.start), d.start)
                 or re.match(r"[^，。；]{0,4}?已", text[d.end:])):
             continue  # 2023年8月31日前金融机构已发放的: what was done by then
-        if (d.role != "by" and not _scheduled_task(text, d, ctx)) or _forecast_state(text, d):
+        action = d.role != "by" and (_scheduled_task(text, d, ctx) or _dated_action(text, d, ctx))
+        if (d.role != "by" and not action) or _forecast_state(text, d):
             continue
         clause = _deadline_quote(text, d)
         if d.recurrence:
             facts.append(_make(line, "deadline", clause, recurrence=d.recurrence, recurrence_rule=d.recurrence_rule,
                                due_basis="explicit"))
-        elif d.precision in ("day", "month", "quarter") or _year_deadline(text, d, ctx):
+        elif d.precision in ("day", "month", "quarter") or action or _year_deadline(text, d, ctx):
             facts.append(_make(line, "deadline", clause, due_date=d.due, due_precision=d.precision, due_from=d.due_from,
                                due_basis="explicit"))
     return facts
@@ -284,7 +305,8 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                                     or _forecast_state(text, d)
                                     or _scheduled(text, d, ctx) or _future_year(text, d, ctx))
                and not _past_period(text, d, ctx) and not _year_deadline(text, d, ctx) and not _before_issue(d, ctx)
-               and not _scheduled_task(text, d, ctx) and not text.startswith(_OPEN_ENDED, d.end)]
+               and not _scheduled_task(text, d, ctx) and not _dated_action(text, d, ctx)
+               and not text.startswith(_OPEN_ENDED, d.end)]
     rel = horizon_from_relative_years(text, ctx.base_year)
     if rel and not any(d.start <= rel.start < d.end for d in dates):
         anchors.append(rel)
