@@ -37,7 +37,9 @@ FIELDS = {  # expected key -> Fact attribute
 }
 CASE_KEYS = {"id", "text", "title", "expected", "exact", "absent", "kinds", "xfail", "note"}
 NUMERALS = set("0123456789０１２３４５６７８９零〇一二两三四五六七八九十百千万亿半")
-DATE_WORDS = ("年底", "年末", "季度", "月底", "月末", "上半年", "下半年")
+DATE_WORDS = ("年底", "年末", "季度", "月底", "月末", "上半年", "下半年", "年内",
+              # a duty given by its frequency (issue 12): the frequency is its date
+              "每年", "每月", "每个月", "每半年", "年度", "按月", "按季", "按年", "逐月", "逐季", "逐年")
 
 
 def load_cases() -> list[dict]:
