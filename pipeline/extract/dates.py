@@ -69,7 +69,7 @@ _WINDOW_LABEL = re.compile(r"(?:申报|报名|受理|征集|提交|报送|推荐
 _EVENT_AFTER = re.compile(r"[^。；]{0,20}?(?:召开|举办|举行|开幕|闭幕|会议|论坛|博览会|展览|调研|访问)")
 # "请于6月30日前": a month and day with no year, in the year the text was issued
 MONTH_DAY_BY = re.compile(rf"(?<![\d年])(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<mend>底|末))"
-                          + _WEEKDAY + r"(?:(?P<by>以前|之前|前)|(?P<since>起))")
+                          + _WEEKDAY + r"(?:(?P<by>以前|之前|前|(?<=[底末])(?=完成|报送|出台|印发|启动|上线|建成))|(?P<since>起))")
 # "上半年，各地完成…": a half-year or quarter of the issue year opening a sentence
 PERIOD_OPENING = re.compile(r"(?:^|(?<=[。；;]))(?P<half>上半年|下半年)?(?:第?(?P<q>[一二三四])季度)?(?=，|,)")
 
@@ -84,6 +84,7 @@ RECURRING = re.compile(
 
 PLAN_PERIOD = re.compile(r"(?P<a>(?:19|20)\d{2})(?:年)?(?:—|-|–|~|～|至|到)(?P<b>(?:19|20)\d{2})年")
 FIVE_YEAR = re.compile(r"[“\"]?(?P<plan>十[四五六]五)[”\"]?(?P<tail>期间|末|时期|初)?")
+_WINDOW_START = re.compile(r"(?:起|开始|\)|）)$")  # 起至 / 起到: the expression's own lead is 至 or 到
 _NOT_LATER = re.compile(r"不(?:迟|晚)于?$")
 RELATIVE_DATE = re.compile(
     r"(?P<lead>力争到|到|至|于|在)?"
@@ -152,6 +153,8 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
     for expr in found:
         if expr.role == "plain" and expr.precision and _schedule_field(text, expr):
             expr.role = "by"  # 完成时限：2026年12月, or a date alone in a task table's cell
+        elif expr.role == "target" and expr.precision and _WINDOW_START.search(text, 0, expr.start):
+            expr.role = "by"  # 自2024年8月15日起至2024年12月31日, 即日起至…: a window's end
         elif expr.role in ("plain", "target") and expr.precision and _NOT_LATER.search(text, 0, expr.start):
             expr.role = "by"  # 不迟于2026年9月30日
     found.sort(key=lambda e: e.start)

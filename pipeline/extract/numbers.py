@@ -102,6 +102,10 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
         before = text[max(0, m.start("num") - 1):m.start("num")]
         if before == "第" or (before.isdigit() or before == "."):
             continue  # ordinal (第二批) or the tail of a longer number
+        if m.group("pre") in ("≥", "≤", "＞", "＜") and text[max(0, m.start() - 1):m.start()].isascii() and m.start() > 0:
+            continue  # 80%≤k≤120%: a bound in a formula, not a goal
+        if re.match(r"[≥≤＞＜<>][A-Za-z]", text[m.end():m.end() + 2]):
+            continue
         value = parse_numeral(num)
         if value is None or text.startswith("之", m.end("unit")):
             continue  # 三分之一 is a share, read by _shares
