@@ -51,7 +51,8 @@ PAST_CUES = [
 PAST_PATTERNS = [r"(?<!\d)1[—\-](?:1[0-2]|[2-9])月", r"共(?:推出|提出|包括|涉及|分为|设置|明确)"]
 
 # Words after which a number is not a goal: 若干千亿级, 第二批, 都有近十种 (a description).
-NOT_GOAL_BEFORE = ["若干", "第", "每", "以下", "下列", "如下", "上述", "前", "从", "都有", "就有", "只有", "仅有", "还有"]
+NOT_GOAL_BEFORE = ["若干", "第", "每", "以下", "下列", "如下", "上述", "前", "从", "都有", "就有", "只有", "仅有", "还有",
+                   "图", "表", "附件"]  # 如图1所示, 见附件2: a figure or an annex named
 
 # Words after a counted unit that make the number a structure word, not a goal: 三个方面, 四部分.
 NOT_GOAL_AFTER = ["方面", "部分", "阶段", "维度", "层次", "环节", "步", "类型", "统一", "高地", "中心”", "”"]
