@@ -478,14 +478,17 @@ def _relatives(line: Line, dates: list[DateExpr]) -> list[Fact]:
         if not _is_duration(q) or q.value_max is not None or any(d.start <= q.start < d.end for d in dates):
             continue  # "7月31日" inside a date is no duration
         before, after = text[max(0, q.start - 12):q.start], text[q.end:q.end + 8]
-        if re.search(r"(近|未来|今后|连续|前|过去|最近|已|满)$", before) or before.endswith("第"):
+        if re.search(r"(近|未来|今后|连续|(?<!提)前|过去|最近|已|满)$", before) or before.endswith("第"):
             continue
         if q.unit in ("日", "天", "月", "个月") and re.match(r"(起|前|底|末)", after):
             continue
         within_suffix = text.endswith(("以内", "之内"), 0, q.end)  # 30日以内: the suffix is in the quantity
         is_within = bool(_RELATIVE_AFTER.match(after)) or within_suffix
-        if not (is_within or _RELATIVE_BEFORE.search(before) or _EVERY_N.search(before)):
-            continue
+        bounded = (re.search(r"(?:不得少于|不少于|不超过|不得超过|最长|最短|提前|延长)$", text[max(0, q.number_start - 5):q.number_start])
+                   and not _PAST.search(text, _clause_start(text, q.start), q.start)
+                   and not re.search(r"每[天日周]", text[_clause_start(text, q.start):q.start]))
+        if not (is_within or bounded or _RELATIVE_BEFORE.search(before) or _EVERY_N.search(before)):
+            continue  # a time limit: 3个月内, 有效期3年, 不得少于5年, 最长不超过3年, 提前15个工作日
         recurrence = next((tables.RECURRENCE[w] for w in _RECURRENCE_WORDS if w in before), None)
         unit = tables.DURATION_UNIT.get(q.unit, q.unit)
         # "3个月内" is at most; a period's length ("有效期3年", "公示期为5个工作日") is exact
