@@ -47,12 +47,13 @@ _BY = r"(?P<by>以前|之前|前(?![一二三四五六七八九十两\d]+(?:个�
 _LEAD = r"(?P<lead>力争到|力争在|力争|到|至|截至|截止到|截止|自|从|于|在)?"
 _MONTH = r"1[0-2]|0?[1-9]"
 _DAY = r"3[01]|[12]\d|0?[1-9]"
-_WEEKDAY = r"(?:[（(](?:星期|周)[一二三四五六日天][)）])?"  # 2026年7月31日（星期五）前
+_WEEKDAY = (r"(?:[（(](?:星期|周)[一二三四五六日天][)）])?"  # 2026年7月31日（星期五）前
+            r"(?:(?:上午|下午|中午|晚上)?\d{1,2}(?:[:：]\d{2}|时|点)(?:\d{1,2}分|半)?)?")  # …17:00前, 下午5点前
 
 ABSOLUTE = re.compile(
     _LEAD + _Y +
     r"(?:"
-    rf"(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<mend>底|末|份))?"
+    rf"(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<mend>底|末|份)|(?P<xun>上旬|中旬|下旬))?"
     r"|(?P<yend>年底|年末|底|末)"
     r"|(?P<half>上半年|下半年)"
     r"|第?(?P<q>[一二三四1-4])季度(?P<qend>末|底)?"
@@ -68,8 +69,11 @@ _WINDOW_LABEL = re.compile(r"(?:申报|报名|受理|征集|提交|报送|推荐
 # A window is a schedule (a deadline at its end) unless it dates an event: 2025年11月3日至5日召开…
 _EVENT_AFTER = re.compile(r"[^。；]{0,20}?(?:召开|举办|举行|开幕|闭幕|会议|论坛|博览会|展览|调研|访问)")
 # "请于6月30日前": a month and day with no year, in the year the text was issued
-MONTH_DAY_BY = re.compile(rf"(?<![\d年])(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<mend>底|末))"
+MONTH_DAY_BY = re.compile(rf"(?<![\d年])(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<mend>底|末)|(?P<xun>上旬|中旬|下旬))"
                           + _WEEKDAY + r"(?:(?P<by>以前|之前|前|(?<=[底末])(?=完成|报送|出台|印发|启动|上线|建成))|(?P<since>起))")
+# "报名时间为9月1日至9月15日", "即日起至8月22日": a window without a year, in the year the text was issued
+YEARLESS_WINDOW = re.compile(rf"(?:(?<![\d年])(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]|(?:起|开始))(?:—|-|–|~|～|至|到)"
+                             rf"(?:(?P<m2>{_MONTH})月)?(?P<d2>{_DAY})[日号]")
 # "上半年，各地完成…": a half-year or quarter of the issue year opening a sentence
 PERIOD_OPENING = re.compile(r"(?:^|(?<=[。；;]))(?P<half>上半年|下半年)?(?:第?(?P<q>[一二三四])季度)?(?=，|,)")
 
@@ -180,11 +184,21 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
         due = safe_date(issued.year, month, int(m.group("d"))) if m.group("d") else month_end(issued.year, month)
         if due and due >= issued.replace(day=1):
             found.append(DateExpr(m.start(), m.end(), due, "day" if m.group("d") else "month", "plain"))
+    for m in YEARLESS_WINDOW.finditer(text):
+        month2 = int(m.group("m2") or m.group("m") or 0) or (issued.month if not m.group("m") else 0)
+        due = safe_date(issued.year, month2, int(m.group("d2"))) if month2 else None
+        if due and due < issued:
+            later = safe_date(due.year + 1, due.month, due.day)
+            due = later if later and (later - issued).days <= 183 else due
+        if due:
+            first = safe_date(due.year, int(m.group("m")), int(m.group("d"))) if m.group("m") else None
+            role = "plain" if _EVENT_AFTER.match(text, m.end()) else "by"
+            found.append(DateExpr(m.start("m") if m.group("m") else m.start() + 1, m.end(), due, "day", role,
+                                  due_from=first if first and first <= due else None))
     for m in MONTH_DAY_BY.finditer(text):
-        if m.group("d"):
-            due, precision = safe_date(issued.year, int(m.group("m")), int(m.group("d"))), "day"
-        else:
-            due, precision = month_end(issued.year, int(m.group("m"))), "month"
+        if any(e.start <= m.start() < e.end for e in found):
+            continue
+        due, precision = _point_in_year(issued.year, m)
         if due and due < issued:
             later = safe_date(due.year + 1, due.month, due.day)  # 1月15日前 in a November notice
             due = later if later and (later - issued).days <= 183 else due  # 6月1日前 in a September one: past
@@ -234,6 +248,9 @@ def _point_in_year(year: int, m: re.Match) -> tuple[dt.date | None, str]:
     """The last day a match's day, month, half-year or quarter covers in `year`; else the year's end."""
     if m.group("d"):
         return safe_date(year, int(m.group("m")), int(m.group("d"))), "day"
+    xun = m.groupdict().get("xun")
+    if m.group("m") and xun and xun != "下旬":
+        return safe_date(year, int(m.group("m")), 10 if xun == "上旬" else 20), "month"  # 6月中旬: by the 20th
     if m.group("m"):
         return month_end(year, int(m.group("m"))), "month"
     if m.group("half"):
@@ -255,6 +272,8 @@ def _parse_absolute(m: re.Match, text: str) -> DateExpr | None:
         start = _period_start(year, m, precision, due)
         return DateExpr(m.start(), m.end(), due if precision == "day" else None,
                         "day" if precision == "day" else None, "from", due_from=start)
+    if lead.startswith("截止"):
+        return DateExpr(m.start(), m.end(), due, precision, "by")  # 申报截止到2026年6月30日 (截至…: as of)
     if since == "以来" or lead.startswith("截"):
         return DateExpr(m.start(), m.end(), due, precision, "past")
     if by and by != "止" or (by == "止" and lead in ("到", "至")):
