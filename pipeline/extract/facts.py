@@ -206,8 +206,10 @@ def _dated_action(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     clause = _clause_of(text, d.start)
     after = text[d.end:clause.end]
     if (_PAST.search(text, clause.start, clause.end) or _REPORTED.search(after) or _EVENT_AFTER.match(after)
-            or (ctx.issued_on and d.due < ctx.issued_on) or (within and find_quantities(after))):
+            or (within and find_quantities(after))):
         return False  # 年内完成100家 is a target
+    if not (ctx.issued_on and d.due >= ctx.issued_on) and not re.search(r"(?:将|拟)(?:于|在)?$", text[clause.start:d.start + 1]):
+        return False  # an undated text's 于2001年12月…: a report unless it says 将
     return bool(_ACTION.search(after) or _PUBLISH.search(after))
 
 
@@ -289,6 +291,12 @@ def _recurring_duties(line: Line, dates: tuple[DateExpr, ...]) -> list[Fact]:
 def _deadline_quote(text: str, d: DateExpr) -> Span:
     """From the clause that holds the date to the end of its sentence: who does what by when."""
     sentence = _sentence_span(text, d.start)
+    opening = text.rfind("（", 0, d.start)
+    if opening > text.rfind("）", 0, d.start) and opening > 0:
+        # "完成…模块建设。（1分）（10月底完成，牵头考核单位：…）": the task is what the note follows
+        closing = text.find("）", d.end)
+        task = _sentence_span(text, text.rfind("。", 0, opening) if "。" in text[:opening] else opening - 1)
+        return _trim(text, Span(task.start, closing if closing != -1 else sentence.end))
     return _trim(text, Span(_clause_start(text, d.start), max(sentence.end, d.end)))
 
 
@@ -652,7 +660,7 @@ def _quantity_quote(text: str, q: Quantity) -> Span:
     return _trim(text, Span(start, end))
 
 
-_ARTICLE_NUMBER = re.compile(r"第[一二三四五六七八九十百零〇]+条\s*|[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、]\s*")
+_ARTICLE_NUMBER = re.compile(r"第[一二三四五六七八九十百零〇]+条\s*|[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、]\s*|\d{1,3}[.．](?!\d)\s*")
 
 
 def _trim(text: str, span: Span) -> Span:
