@@ -89,7 +89,7 @@ def date_reason(text: str, d: DateExpr, ctx: rules.ArticleContext, dated_later: 
     return "rejected", "no_goal_clause"
 
 
-def quantity_reason(text: str, q: Quantity, ctx: rules.ArticleContext) -> str:
+def quantity_reason(text: str, q: Quantity, ctx: rules.ArticleContext, dates: tuple[DateExpr, ...] = ()) -> str:
     """The reason a quantity gave no fact, in REASONS order (the sentence tests last: they cost most)."""
     clause = rules._clause_of(text, q.start)
     before = text[max(0, q.start - 2):q.start]
@@ -110,8 +110,9 @@ def quantity_reason(text: str, q: Quantity, ctx: rules.ArticleContext) -> str:
     if THRESHOLD.match(text, q.end, clause.end) or re.search(r"(?:对于?|凡)[^，。；]*$", text[clause.start:q.start]):
         return "threshold"
     future = rules._FUTURE_STRICT.search(sentence)
-    if not future and rules._dated_report(sentence, ctx.issued_on):
-        return "past_statistic"
+    if not future and any(d.role in ("plain", "past") and d.precision and not rules._ahead(d, ctx)
+                          and d.start >= q.start - len(sentence) and d.end <= q.end + len(sentence) for d in dates):
+        return "past_statistic"  # a dated report (the line's own dates near the sentence, not read again)
     if not ctx.is_plan and not future:
         return "news_no_forecast"
     return "no_goal_cue"
@@ -150,7 +151,7 @@ def line_candidates(line: Line, ctx: rules.ArticleContext, line_facts: list[Fact
         if fact:
             decision, reason = "fact", fact.kind
         else:
-            decision, reason = "rejected", "heading" if heading else quantity_reason(text, q, ctx)
+            decision, reason = "rejected", "heading" if heading else quantity_reason(text, q, ctx, dates)
         out.append(Candidate(line.number, start, end, line.original[start:end], "quantity", decision,
                              fact.kind if fact else None, fact.id if fact else None, reason, _quantity_detail(q)))
     return out

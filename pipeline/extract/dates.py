@@ -51,7 +51,7 @@ _WEEKDAY = (r"(?:[（(](?:星期|周)[一二三四五六日天][)）])?"  # 2026
             r"(?:(?:上午|下午|中午|晚上)?\d{1,2}(?:[:：]\d{2}|时|点)(?:\d{1,2}分|半)?)?")  # …17:00前, 下午5点前
 
 ABSOLUTE = re.compile(
-    _LEAD + _Y +
+    r"(?=[力到至截自从于在12])" + _LEAD + _Y +  # the lookahead skips every other character at once
     r"(?:"
     rf"(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<mend>底|末|份)|(?P<xun>上旬|中旬|下旬))?"
     r"|(?P<yend>年底|年末|底|末)"

@@ -55,6 +55,7 @@ _FORECAST_AFTER = re.compile(r"[^，。；]{0,8}?(?:将|力争|预计)")
 _GOAL_STATE = re.compile("|".join(map(re.escape, [c for c in tables.MILESTONE_CUES if c not in ("建成", "形成")])))
 _CONDITION = re.compile("(?:%s)" % "|".join(tables.CONDITION_WORDS))
 _ASSURED = re.compile("(?:%s)$" % "|".join(tables.GOAL_ASSURANCE))
+_NOT_GOAL_BEFORE = re.compile("(?:%s)$" % "|".join(map(re.escape, tables.NOT_GOAL_BEFORE)))
 _REPORTED = re.compile(r"(?<![为除])了")  # 发布了…: a report
 _OPEN_ENDED = ("及以后", "以后", "及以前", "及之后")  # 2027年及以后投产的机组: a condition on a date
 _BULLET = re.compile(r"^\s*(?:——|—|·|•|▪|●)")
@@ -570,7 +571,7 @@ def _dated_report(sentence: str, issued: dt.date | None = None) -> bool:
 def _is_goal_number(text: str, q: Quantity) -> bool:
     """A number that can be a goal: not an ordinal, not 若干/每, not a bare 一 (一个/一家 are articles)."""
     before = text[max(0, q.start - 2):q.start]
-    if any(before.endswith(word) for word in tables.NOT_GOAL_BEFORE):
+    if _NOT_GOAL_BEFORE.search(before):
         return False
     numeral = text[q.number_start:q.number_start + 1]
     if numeral in "一两" and q.value <= 2 and q.comparator == "=" and q.unit not in ("倍",):
