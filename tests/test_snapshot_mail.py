@@ -1,5 +1,5 @@
 """The weekly PDF by mail, received by a local SMTP server (aiosmtpd) the test starts: the PDF arrives
-intact, the Chinese subject, body and file name decode, a week is not sent twice unless asked, and a
+intact, the Chinese subject and body decode, a week is not sent twice unless asked, and a
 refused login fails the command with the server's reason while the PDF stays on disk."""
 from __future__ import annotations
 
@@ -77,13 +77,13 @@ def test_the_snapshot_command_mails_the_pdf(seed_db, smtp_server, tmp_path, caps
     assert "mailed 2026-W21.pdf to a@x.org, b@y.org" in capsys.readouterr().out
     ((rcpt, message),) = smtp_server.messages
     assert rcpt == ["a@x.org", "b@y.org"] and message["To"] == "a@x.org, b@y.org" and message["From"] == USER
-    assert message["Subject"].startswith("政策截止事项周报 2026-W21：已逾期 ")
+    assert message["Subject"].startswith("政策目标与期限周报 2026-W21：逾期未办 ")
     body = message.get_body(("plain",)).get_content()
-    assert "附件是 2026-W21 的政策截止事项周报（基准日期 2026-05-20）" in body
-    assert "· 已逾期：" in body and "· 未来 4 周内到期（至 2026-06-16）：" in body
+    assert "附件是 2026-W21 的政策目标与期限周报（基准日期 2026-05-20）" in body
+    assert "· 逾期未办：" in body and "· 未来4周截止（至 2026-06-16）：" in body
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
-    assert attachment.get_filename() == "政策截止事项周报-2026-W21.pdf"
+    assert attachment.get_filename() == "2026-W21.pdf"
     data = attachment.get_content()
     assert data == pdf.read_bytes()  # the very file on disk, byte for byte
     assert "逾期" in "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
@@ -100,7 +100,7 @@ def test_headers_travel_encoded(smtp_server, tmp_path):
     headers = raw.split(b"\n\n", 1)[0]
     assert headers.isascii() and b"Subject: =?utf-8?" in headers
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
-    assert parsed["Subject"] == "政策截止事项周报 2026-W21：已逾期 2 项，4周内到期 3 项"
+    assert parsed["Subject"] == "政策目标与期限周报 2026-W21：逾期未办 2 项，未来4周截止 3 项"
     assert "本期没有上周的简报可比较。" in parsed.get_body(("plain",)).get_content()
 
 

@@ -77,7 +77,7 @@ def summary(context: dict, app_url: str) -> tuple[str, str]:
     week, as_of = context["week_label"], context["as_of"]
     overdue, soon = context["overdue_count"], context["soon"]["count"]
     changes = context["changes"]
-    subject = f"政策截止事项周报 {week}：已逾期 {overdue} 项，4周内到期 {soon} 项"
+    subject = f"政策目标与期限周报 {week}：逾期未办 {overdue} 项，未来4周截止 {soon} 项"
     if changes.previous is None:
         changed = "本期没有上周的简报可比较。"
     else:
@@ -86,10 +86,10 @@ def summary(context: dict, app_url: str) -> tuple[str, str]:
     body = "\n".join([
         "各位好：",
         "",
-        f"附件是 {week} 的政策截止事项周报（基准日期 {as_of:%Y-%m-%d}）。",
+        f"附件是 {week} 的政策目标与期限周报（基准日期 {as_of:%Y-%m-%d}）。",
         "",
-        f"· 已逾期：{overdue} 项",
-        f"· 未来 4 周内到期（至 {context['soon_end']:%Y-%m-%d}）：{soon} 项",
+        f"· 逾期未办：{overdue} 项",
+        f"· 未来4周截止（至 {context['soon_end']:%Y-%m-%d}）：{soon} 项",
         f"· {changed}",
         "",
         f"每项的原文、文件和行号见附件；全部事项见应用的“截止事项”页：{app_url}/deadlines",
@@ -107,8 +107,8 @@ def compose(settings: MailSettings, recipients: list[str], subject: str, body: s
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
     message.set_content(body)  # UTF-8; the subject is RFC 2047-encoded
-    message.add_attachment(Path(pdf).read_bytes(), maintype="application", subtype="pdf",
-                           filename=f"政策截止事项周报-{Path(pdf).name}")
+    # an ASCII file name (2026-W21.pdf): RFC 2231-encoded Chinese names still reach some clients as ATT00001
+    message.add_attachment(Path(pdf).read_bytes(), maintype="application", subtype="pdf", filename=Path(pdf).name)
     return message
 
 
