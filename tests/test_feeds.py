@@ -11,6 +11,7 @@ import duckdb
 import icalendar
 import pytest
 from dateutil.rrule import rrulestr
+from streamlit.testing.v1 import AppTest
 
 from dashboard import progress
 from pipeline import feeds
@@ -149,3 +150,19 @@ def test_rrule_repeats_the_dates_the_app_shows(recurrence, rule):
 def test_vague_rules_have_no_rrule():
     assert rrule_of("yearly", "每年第二季度") is None and rrule_of("quarterly", "每季度") is None
     assert rrule_of("monthly", "每月结束后5个工作日内") is None
+
+
+def test_the_calendar_page_lists_every_feed(built, tmp_path, monkeypatch):
+    served = feeds.write_feeds(built, tmp_path / "served")
+    monkeypatch.setattr(feeds, "SERVED_DIR", served)
+    monkeypatch.setenv("TRACKER_DB", str(built))
+    monkeypatch.delenv("TRACKER_APP_URL", raising=False)
+    at = AppTest.from_file(str(feeds.ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    at.switch_page("views/calendar.py").run()
+    assert not at.exception and not at.warning
+    index = feeds.read_index(served)
+    base = "http://localhost:8501/app/static/calendar"  # no browser here: the configured address
+    assert [c.value for c in at.code] == [f"{base}/all.ics", f"{base}/{index['feeds'][1]['file']}"]
+    assert at.selectbox(key="calendar_agency").options == [
+        f"{f['agency']}（{f['events']} 项）" for f in index["feeds"][1:]]
+    assert "Outlook" in at.markdown[0].value and "钉钉" in at.markdown[0].value
