@@ -21,10 +21,13 @@ import hashlib
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
+import duckdb
 import icalendar
 
+from pipeline import recurring
 from pipeline.recurring import next_rule_date, rrule_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +41,7 @@ REMINDER_DAYS = (7, 1)
 TITLE_CHARS = 40  # a calendar cell shows a line or two
 DONE = {"已提交": "已提交", "已完成": "已完成", "不适用": "不适用"}  # statuses that close a deadline
 PRODID = "-//policy-goal-tracker//calendar feeds//ZH"
+LOCK_WAIT_SECONDS = 5.0
 REFRESH = dt.timedelta(hours=6)  # how often a client should fetch again (REFRESH-INTERVAL, X-PUBLISHED-TTL)
 
 
@@ -147,30 +151,53 @@ def _first_date(row: dict) -> dt.date | None:
 def deadline_facts(db_path: Path) -> list[dict]:
     """Every deadline goal with a date or a dated rule, with its agencies (a department under its
     ministry too, so 工业和信息化部's feed holds 科技司's deadlines) and its staff status."""
-    from pipeline.snapshot.render import fetch_rows, load_progress, read_only
-
-    with read_only(db_path) as con:
-        rows = fetch_rows(con, """
-            SELECT sf.id, sf.due_date, sf.recurrence, sf.recurrence_rule, sf.metric, sf.quote,
-                   sf.document_title, sf.article_title, sf.source_file, sf.line, sf.issued_on,
-                   array_to_string(sf.agencies, '、') AS agencies,
-                   (SELECT list(DISTINCT x ORDER BY x) FROM (
-                        SELECT ag.name AS x FROM fact_agencies fa JOIN agencies ag USING (agency_id)
-                        WHERE fa.fact_id = sf.id
-                        UNION SELECT ag.parent FROM fact_agencies fa JOIN agencies ag USING (agency_id)
-                        WHERE fa.fact_id = sf.id AND ag.parent IS NOT NULL)) AS feed_agencies
-            FROM snapshot_facts sf
-            WHERE sf.kind = 'deadline'
-            ORDER BY sf.due_date NULLS LAST, sf.source_file, sf.line, sf.id""")
-    progress, _ = load_progress(Path(db_path))
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        cursor = con.execute("""
+            WITH feed_agencies AS (
+                SELECT fact_id, list(DISTINCT name ORDER BY name) AS feed_agencies
+                FROM (SELECT fa.fact_id, ag.name FROM fact_agencies fa JOIN agencies ag USING (agency_id)
+                      UNION SELECT fa.fact_id, ag.parent FROM fact_agencies fa JOIN agencies ag USING (agency_id)
+                      WHERE ag.parent IS NOT NULL)
+                GROUP BY fact_id)
+            SELECT fd.id, fd.due_date, fd.recurrence, fd.recurrence_rule, fd.metric, fd.quote,
+                   fd.document_title, fd.article_title, fd.source_file, fd.line,
+                   coalesce(a.issued_on, d.issued_on) AS issued_on,
+                   array_to_string(fd.agencies, '、') AS agencies, fa.feed_agencies
+            FROM fact_details fd
+            LEFT JOIN articles a ON a.article_id = fd.article_id
+            LEFT JOIN documents d ON d.doc_id = fd.doc_id
+            LEFT JOIN feed_agencies fa ON fa.fact_id = fd.id
+            WHERE fd.kind = 'deadline' AND (fd.is_group_head OR fd.group_id IS NULL)  -- a goal once
+            ORDER BY fd.due_date NULLS LAST, fd.source_file, fd.line, fd.id""")
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+    statuses = staff_statuses(Path(db_path).with_name("progress.duckdb"))
     facts = []
     for row in rows:
         row["due"] = _first_date(row)
-        if row["due"] is None:
-            continue
-        row["status"] = ((progress or {}).get(row["id"]) or {}).get("status") or ""
-        facts.append(row)
+        if row["due"] is not None:
+            row["status"] = statuses.get(row["id"], "")
+            facts.append(row)
     return facts
+
+
+def staff_statuses(progress_db: Path) -> dict[str, str]:
+    """fact id -> status recorded in the app; none when nothing was recorded or the file is busy
+    past a few seconds (the next build writes them)."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while progress_db.exists():
+        try:
+            with duckdb.connect(str(progress_db), read_only=True) as con:
+                return dict(con.execute("SELECT fact_id, status FROM progress_current WHERE status IS NOT NULL")
+                            .fetchall())
+        except (duckdb.IOException, duckdb.ConnectionException) as error:
+            if time.monotonic() > deadline:
+                print(f"warning: calendar feeds without staff statuses: {error}", file=sys.stderr)
+                return {}
+            time.sleep(0.1)
+        except duckdb.CatalogException:  # a progress file without its view: nothing recorded
+            return {}
+    return {}
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -184,13 +211,21 @@ def write_feeds(db_path: Path, out_dir: Path | None = None, now: dt.datetime | N
     """Write all.ics, one agency-*.ics per agency and index.json (what the app's 日历订阅 page lists)
     into out_dir (default: feeds_dir(db_path)); returns out_dir.
 
-    An agency's feed from an earlier build that has no deadline now is rewritten empty rather than
-    left stale or deleted: a calendar subscribed to it empties instead of failing."""
+    Nothing is rewritten when the deadlines, statuses, links and the code writing them are those the
+    feeds were written from (a rebuild with no change costs a query). An agency's feed from an earlier build that has no
+    deadline now is rewritten empty rather than left stale or deleted: a calendar subscribed to it
+    empties instead of failing."""
     out_dir = Path(out_dir or feeds_dir(db_path))
+    facts = deadline_facts(db_path)
+    base = app_url()
+    code = b"".join(Path(module.__file__).read_bytes() for module in (sys.modules[__name__], recurring))
+    fingerprint = hashlib.sha256(code + json.dumps([base, facts], default=str, ensure_ascii=False).encode()).hexdigest()
+    previous = read_index(out_dir)
+    if previous and previous.get("fingerprint") == fingerprint and (out_dir / ALL_FEED).exists():
+        return out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
-    facts = deadline_facts(db_path)
-    events = {fact["id"]: event(fact, stamp) for fact in facts}
+    events = {fact["id"]: event(fact, stamp, base).to_ical() for fact in facts}  # each serialized once
 
     by_agency: dict[str, list[str]] = {}
     for fact in facts:
@@ -200,19 +235,26 @@ def write_feeds(db_path: Path, out_dir: Path | None = None, now: dt.datetime | N
     feeds += [{"file": agency_file(agency), "title": f"{agency} 截止事项", "agency": agency, "events": len(ids)}
               for agency, ids in sorted(by_agency.items(), key=lambda item: (-len(item[1]), item[0]))]
 
-    _write(out_dir / ALL_FEED, calendar("政策截止事项", list(events.values()),
-                                        "政策简报中的全部截止事项（含周期性事项）").to_ical())
+    _write(out_dir / ALL_FEED, _with_events(calendar("政策截止事项", [], "政策简报中的全部截止事项（含周期性事项）"),
+                                            events.values()))
     for feed in feeds[1:]:
-        cal = calendar(feed["title"], [events[i] for i in by_agency[feed["agency"]]],
-                       f"政策简报中涉及{feed['agency']}的截止事项")
-        _write(out_dir / feed["file"], cal.to_ical())
+        cal = calendar(feed["title"], [], f"政策简报中涉及{feed['agency']}的截止事项")
+        _write(out_dir / feed["file"], _with_events(cal, (events[i] for i in by_agency[feed["agency"]])))
     current = {feed["file"] for feed in feeds}
     for old in out_dir.glob("agency-*.ics"):
         if old.name not in current:
             _write(old, calendar("政策截止事项（已无事项）", []).to_ical())
-    index = {"database": str(Path(db_path).resolve()), "written_at": stamp.isoformat(), "feeds": feeds}
+    index = {"database": str(Path(db_path).resolve()), "written_at": stamp.isoformat(), "fingerprint": fingerprint,
+             "feeds": feeds}
     _write(out_dir / INDEX, json.dumps(index, ensure_ascii=False, indent=1).encode("utf-8"))
     return out_dir
+
+
+def _with_events(cal: icalendar.Calendar, events) -> bytes:
+    """The calendar with the already serialized events inside (icalendar would serialize an event
+    again for every feed that holds it)."""
+    head, end = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return head + b"".join(events) + b"END:VCALENDAR" + end
 
 
 def write_after_build(db_path: Path) -> Path | None:

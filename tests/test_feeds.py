@@ -115,10 +115,20 @@ def test_staff_status_shows_and_submitted_deadlines_are_done(built):
 
 def test_an_agency_without_deadlines_keeps_an_empty_feed(built):
     folder = built.parent / "calendar"
-    gone = folder / feeds.agency_file("某已撤销的部门")
-    shutil.copy(folder / "all.ics", gone)
+    gone = folder / feeds.agency_file("国家能源局")
+    assert read_feed(gone)
+    with duckdb.connect(str(built)) as con:  # as if a rebuild no longer named it
+        con.execute("DELETE FROM fact_agencies WHERE agency_id IN (SELECT agency_id FROM agencies "
+                    "WHERE name = '国家能源局')")
     feeds.write_feeds(built)
     assert read_feed(gone) == {}  # subscribers see it empty rather than an error
+    assert "国家能源局" not in {feed["agency"] for feed in feeds.read_index(folder)["feeds"]}
+
+
+def test_unchanged_deadlines_leave_the_feeds_alone(built):
+    before = (built.parent / "calendar" / "all.ics").stat().st_mtime_ns
+    feeds.write_feeds(built)  # same deadlines, statuses, links and code: nothing to write
+    assert (built.parent / "calendar" / "all.ics").stat().st_mtime_ns == before
 
 
 def test_where_feeds_go(tmp_path, monkeypatch):
