@@ -101,7 +101,8 @@ def test_headers_travel_encoded(smtp_server, tmp_path):
     assert headers.isascii() and b"Subject: =?utf-8?" in headers
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     assert parsed["Subject"] == "政策目标与期限周报 2026-W21：逾期未办 2 项，未来4周截止 3 项"
-    assert "本期没有上周的简报可比较。" in parsed.get_body(("plain",)).get_content()
+    body = parsed.get_body(("plain",)).get_content()
+    assert "本期没有上周的简报可比较。" in body and "http://localhost:8501/app/static/calendar/all.ics" in body
 
 
 def test_a_week_is_mailed_once_unless_asked(smtp_server, tmp_path):

@@ -22,6 +22,8 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from pipeline.feeds import SERVED_URL_PATH, app_url
+
 SECRETS = Path(".streamlit/secrets.toml")
 SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 TIMEOUT_SECONDS = 60
@@ -72,7 +74,7 @@ def load_settings(secrets_path: Path = SECRETS, environ=os.environ) -> MailSetti
                         recipients=address_list(merged.get("to")))
 
 
-def summary(context: dict, app_url: str) -> tuple[str, str]:
+def summary(context: dict, link_base: str) -> tuple[str, str]:
     """(subject, body) in Chinese from the snapshot's context (render.build_context)."""
     week, as_of = context["week_label"], context["as_of"]
     overdue, soon = context["overdue_count"], context["soon"]["count"]
@@ -92,7 +94,8 @@ def summary(context: dict, app_url: str) -> tuple[str, str]:
         f"· 未来4周截止（至 {context['soon_end']:%Y-%m-%d}）：{soon} 项",
         f"· {changed}",
         "",
-        f"每项的原文、文件和行号见附件；全部事项见应用的“截止事项”页：{app_url}/deadlines",
+        f"每项的原文、文件和行号见附件；全部事项见应用的“截止事项”页：{link_base}/deadlines",
+        f"在日历中订阅全部截止事项（自动更新，提前提醒）：{link_base}/{SERVED_URL_PATH}/all.ics",
         "",
         "（本邮件由政策目标追踪系统自动发送）",
     ])
@@ -156,7 +159,7 @@ def read_log(path: Path) -> dict:
 
 
 def send_snapshot(pdf: Path, context: dict, recipients: list[str], settings: MailSettings,
-                  resend: bool = False, app_url: str = "http://localhost:8501") -> str:
+                  resend: bool = False, link_base: str | None = None) -> str:
     """Mail the week's PDF to those recipients it has not yet gone to (all of them with resend);
     returns what was done, for the log. Raises MailError when nothing could be sent."""
     if not settings.host:
@@ -172,7 +175,7 @@ def send_snapshot(pdf: Path, context: dict, recipients: list[str], settings: Mai
     todo = recipients if resend else [to for to in recipients if to not in already]
     if not todo:
         return f"{week} was already mailed to {', '.join(recipients)}; nothing sent (--resend sends it again)"
-    subject, body = summary(context, app_url)
+    subject, body = summary(context, link_base or app_url())
     send(settings, compose(settings, todo, subject, body, pdf))
     log[week] = {"to": sorted(already | set(todo)), "sent_at": dt.datetime.now().isoformat(timespec="seconds"),
                  "pdf": Path(pdf).name}
@@ -186,12 +189,10 @@ def send_snapshot(pdf: Path, context: dict, recipients: list[str], settings: Mai
 
 def mail_from_args(args, pdf: Path, context: dict) -> int:
     """The snapshot command's mail step: 0 when sent (or nothing was due), 1 when the send failed."""
-    from pipeline.feeds import app_url
-
     try:
         settings = load_settings()
         recipients = address_list(args.mail_to) if args.mail_to else settings.recipients
-        print(send_snapshot(pdf, context, recipients, settings, resend=args.resend, app_url=app_url()))
+        print(send_snapshot(pdf, context, recipients, settings, resend=args.resend))
         return 0
     except MailError as error:
         print(f"error: mail not sent: {error}. The PDF is kept at {pdf}.", file=sys.stderr)
