@@ -148,3 +148,13 @@ def test_settings_from_secrets_file_and_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("TRACKER_SMTP_SECURITY", "tls13")
     with pytest.raises(mail.MailError, match="starttls, ssl or none"):
         mail.load_settings(secrets)
+
+
+def test_starttls_is_required_when_asked(smtp_server, tmp_path, monkeypatch):
+    """security = starttls never falls back to sending the password in clear text."""
+    monkeypatch.setenv("TRACKER_SMTP_SECURITY", "starttls")
+    pdf = tmp_path / "2026-W21.pdf"
+    pdf.write_bytes(b"%PDF-1.7 test")
+    with pytest.raises(mail.MailError, match="STARTTLS"):
+        mail.send_snapshot(pdf, week_context(), ["a@x.org"], mail.load_settings())
+    assert not smtp_server.messages
