@@ -39,7 +39,7 @@ ALL_FEED = "all.ics"
 INDEX = "index.json"
 REMINDER_DAYS = (7, 1)
 TITLE_CHARS = 40  # a calendar cell shows a line or two
-DONE = {"已提交": "已提交", "已完成": "已完成", "不适用": "不适用"}  # statuses that close a deadline
+DONE_STATUSES = {"已提交", "已完成", "不适用"}  # statuses that close a deadline (as in the weekly PDF)
 PRODID = "-//policy-goal-tracker//calendar feeds//ZH"
 LOCK_WAIT_SECONDS = 5.0
 REFRESH = dt.timedelta(hours=6)  # how often a client should fetch again (REFRESH-INTERVAL, X-PUBLISHED-TTL)
@@ -81,7 +81,7 @@ def event(fact: dict, stamp: dt.datetime, link_base: str | None = None) -> icale
         return None
     due = due.date() if isinstance(due, dt.datetime) else due
     status = fact.get("status") or ""
-    done = DONE.get(status)
+    done = status in DONE_STATUSES
     title = fact.get("metric") or fact["quote"]
     title = title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS - 1] + "…"  # the whole quote is below
     rule = rrule_of(fact.get("recurrence"), fact.get("recurrence_rule"))
@@ -100,7 +100,7 @@ def event(fact: dict, stamp: dt.datetime, link_base: str | None = None) -> icale
     item.add("dtstamp", stamp)
     item.add("dtstart", due)
     item.add("dtend", due + dt.timedelta(days=1))
-    item.add("summary", f"【{done}】{title}" if done else f"截止：{title}")
+    item.add("summary", f"【{status}】{title}" if done else f"截止：{title}")
     item.add("description", "\n".join(lines))
     item.add("url", link)
     item.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy all day
