@@ -21,14 +21,25 @@ PAGES = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="政策目标与截止事项跟踪", page_icon=":material/event:", layout="wide")
 
+overview = st.Page("views/overview.py", title="概览", icon=":material/dashboard:", url_path="overview")
+
+
+def open_overview() -> None:
+    """The app's root opens 概览 at its own path. Streamlit serves its default page only at /, so a
+    default 概览 would answer /overview with "Page not found"; this way every page has one address."""
+    st.switch_page(overview)
+
+
 pages = [
-    st.Page("views/overview.py", title="概览", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page(open_overview, title="首页", url_path="home", default=True, visibility="hidden"),
+    overview,
     st.Page("views/timeline.py", title="时间线", icon=":material/timeline:", url_path="timeline"),
     st.Page("views/deadlines.py", title="截止事项", icon=":material/alarm:", url_path="deadlines"),
     st.Page("views/targets.py", title="目标", icon=":material/flag:", url_path="targets"),
     st.Page("views/agencies.py", title="部门", icon=":material/account_balance:", url_path="agencies"),
     st.Page("views/documents.py", title="文档", icon=":material/description:", url_path="documents"),
     st.Page("views/search.py", title="搜索", icon=":material/search:", url_path="search"),
+    st.Page("views/calendar.py", title="日历订阅", icon=":material/calendar_month:", url_path="calendar"),
 ]
 # Pages of the progress tracker (issue 4), shown once their files exist.
 for name, title, icon in (("progress", "进度", ":material/task_alt:"), ("upload", "上传", ":material/upload_file:")):

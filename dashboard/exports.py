@@ -1,4 +1,5 @@
-"""Downloads of the deadline table: CSV, Excel and an iCalendar (.ics) file staff import.
+"""Downloads of the deadline table: CSV, Excel and an iCalendar (.ics) file staff import (the same
+events as the subscribed feeds, written by the icalendar library).
 
 Each export keeps the provenance columns (quote, document, file, line) so a number taken out of
 the app can still be checked against its bulletin.
@@ -9,6 +10,8 @@ import datetime as dt
 import io
 
 import pandas as pd
+
+from pipeline import feeds
 
 # Output column -> source column of queries.deadline_rows.
 EXPORT_COLUMNS = {
@@ -49,56 +52,18 @@ def to_excel(rows: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def ics_escape(text: str) -> str:
-    """RFC 5545 TEXT escaping: backslash, semicolon, comma and newlines."""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
-
-
-def ics_fold(line: str) -> str:
-    """Fold a content line at 75 octets (RFC 5545 3.1) without splitting a UTF-8 character."""
-    parts, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        limit = 75 if not parts else 74  # continuation lines start with one space
-        if size + width > limit:
-            parts.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n ".join(parts)
-
-
-def _event(row, stamp: str) -> list[str]:
-    due: dt.date = row["due"]
-    title = row["metric"] or row["quote"]
-    source = f"{row['document_title']} · {row['article_title'] or ''} · {row['source_file']} 第{row['line']}行"
-    description = f"原文：{row['quote']}\n来源：{source}"
-    if row.get("agencies_text"):
-        description += f"\n部门：{row['agencies_text']}"
-    if row.get("recurrence_rule"):
-        description += f"\n周期：{row['recurrence_rule']}（此为下一次）"
-    return [
-        "BEGIN:VEVENT",
-        f"UID:{row['id']}-{due:%Y%m%d}@policy-goal-tracker",
-        f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{due + dt.timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{ics_escape('截止：' + title)}",
-        f"DESCRIPTION:{ics_escape(description)}",
-        "TRANSP:TRANSPARENT",
-        "END:VEVENT",
-    ]
-
-
 def to_ics(rows: pd.DataFrame, now: dt.datetime | None = None) -> bytes:
-    """One all-day event per dated row (rows without a due date are left out)."""
-    stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//policy-goal-tracker//dashboard//ZH",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:政策截止事项"]
-    for _, row in rows.iterrows():
-        if row["due"] is not None and not pd.isna(row["due"]):
-            lines += _event(row, stamp)
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(ics_fold(line) for line in lines) + "\r\n").encode("utf-8")
+    """One all-day event per dated row (rows without a due date are left out), as the calendar feeds
+    write them (pipeline/feeds.py): a recurring row from its date shown on, repeating by its rule."""
+    stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
+    events = []
+    for row in rows.to_dict("records"):
+        fields = {**row, "agencies": row.get("agencies_text"), "status": row.get("status") or ""}
+        item = feeds.event({k: (None if _missing(v) else v) for k, v in fields.items()}, stamp)
+        if item is not None:
+            events.append(item)
+    return feeds.calendar("政策截止事项", events).to_ical()
+
+
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value))

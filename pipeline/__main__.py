@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     snapshot.add_argument("--db", default="data/tracker.duckdb", type=Path)
     snapshot.add_argument("--as-of", default=None, help="YYYY-MM-DD (default: today)")
     snapshot.add_argument("--out", default=None, type=Path, help="PDF path (default: data/snapshots/<ISO week>.pdf)")
+    snapshot.add_argument("--mail-to", default=None, help="mail the PDF to these addresses (comma-separated)")
+    snapshot.add_argument("--mail", action="store_true", help="mail the PDF to the list in the settings (see README)")
+    snapshot.add_argument("--resend", action="store_true", help="mail again even if this week's PDF was sent")
 
     explain = sub.add_parser("explain", help="every date and quantity span on a file's line(s): fact or rejected, and why")
     explain.add_argument("target", help="FILE, FILE:LINE or FILE:FIRST-LAST")

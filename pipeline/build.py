@@ -4,7 +4,8 @@ Files are processed in a pool across the cores; a file that fails becomes a row 
 and never stops the others. Each worker turns its document into plain columns; the main process
 appends them to the new database in batches (as Arrow tables) as they arrive, so memory stays flat.
 Unchanged files (same content hash, same rules) are not read again: their rows are copied from the
-previous database inside DuckDB (ATTACH + INSERT ... SELECT).
+previous database inside DuckDB (ATTACH + INSERT ... SELECT). Once the new file is in place, the
+calendar feeds are rewritten from it (pipeline/feeds.py).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import load
+from pipeline import feeds, load
 from pipeline.extract.candidates import Candidate, article_candidates
 from pipeline.extract.facts import ArticleContext, extract_article
 from pipeline.model import Article, Fact
@@ -51,10 +52,12 @@ class BuildSummary:
     reused: int = 0
     seconds: float = 0.0
     error_list: list[tuple[str, str]] = field(default_factory=list)
+    feeds: Path | None = None  # the folder the calendar feeds were written to
 
     def describe(self) -> str:
         return (f"built {self.documents} documents ({self.reused} unchanged), {self.facts} facts, "
-                f"{self.errors} rejected files from {self.files} files in {self.seconds:.2f} s")
+                f"{self.errors} rejected files from {self.files} files in {self.seconds:.2f} s"
+                + (f"; calendar feeds in {self.feeds}" if self.feeds else ""))
 
 
 @dataclass
@@ -225,6 +228,7 @@ def run_build(input_dir: Path, db_path: Path, full: bool = False, progress: bool
     finally:
         if pool:
             pool.shutdown(wait=True, cancel_futures=True)
+    summary.feeds = feeds.write_after_build(db_path)  # subscribed calendars follow every build
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -1,6 +1,6 @@
-"""The next date of a recurring deadline whose rule names it (每年5月31日前, 每年2月底前, 每月5日前,
-every year by May 31): one reading of the rules for the app's deadline pages and the weekly PDF, so the
-two never disagree on when a deadline falls."""
+"""The dates of a recurring deadline whose rule names them (每年5月31日前, 每年2月底前, 每月5日前,
+every year by May 31): one reading of the rules for the app's deadline pages, the weekly PDF and the
+calendar feeds, so none of them disagrees on when a deadline falls."""
 from __future__ import annotations
 
 import calendar
@@ -34,6 +34,13 @@ def _day_in_month(year: int, month: int, day: int | None) -> dt.date:
     return dt.date(year, month, min(day or last, last))
 
 
+def _monthly_day(rule: str) -> int | None:
+    """The day of the month a monthly rule names (每月5日前 -> 5), 1..31."""
+    match = re.search(r"每月\s*" + _NUM + r"\s*日", rule) or re.search(r"(\d{1,2})(?:st|nd|rd|th)?\b", rule)
+    day = _number(match.group(1)) if match else 0
+    return day if 1 <= day <= 31 else None
+
+
 def next_rule_date(recurrence: str | None, rule: str | None, as_of: dt.date) -> dt.date | None:
     """The next due date (on or after as_of) of a recurring deadline whose rule names the date.
 
@@ -49,11 +56,37 @@ def next_rule_date(recurrence: str | None, rule: str | None, as_of: dt.date) -> 
         due = _day_in_month(as_of.year, month, day)
         return due if due >= as_of else _day_in_month(as_of.year + 1, month, day)
     if recurrence == "monthly":
-        match = re.search(r"每月\s*" + _NUM + r"\s*日", rule) or re.search(r"(\d{1,2})(?:st|nd|rd|th)?\b", rule)
-        if not match or not 1 <= (day := _number(match.group(1))) <= 31:
+        if (day := _monthly_day(rule)) is None:
             return None
         due = _day_in_month(as_of.year, as_of.month, day)
         if due >= as_of:
             return due
         return _day_in_month(as_of.year + as_of.month // 12, as_of.month % 12 + 1, day)
+    return None
+
+
+def rrule_of(recurrence: str | None, rule: str | None) -> dict | None:
+    """The iCalendar RRULE (as icalendar's dict) that repeats the dates next_rule_date gives, or None
+    when the rule names no date. A day past a month's end falls on its last day, as in
+    next_rule_date: 每月30日 is BYMONTHDAY=28,29,30 with BYSETPOS=-1 (28 or 29 in February), 每年2月底
+    and 每月31日 are BYMONTHDAY=-1."""
+    if not rule:
+        return None
+    if recurrence == "yearly":
+        parsed = _month_day(rule)
+        if parsed is None or not 1 <= parsed[0] <= 12:
+            return None
+        month, day = parsed
+        if day is None or day > calendar.monthrange(2001, month)[1]:  # 月底, or 2月29日 / 4月31日: the last day
+            day = -1
+        return {"freq": "yearly", "bymonth": month, "bymonthday": day}
+    if recurrence == "monthly":
+        day = _monthly_day(rule)
+        if day is None:
+            return None
+        if day == 31:
+            return {"freq": "monthly", "bymonthday": -1}
+        if day > 28:
+            return {"freq": "monthly", "bymonthday": list(range(28, day + 1)), "bysetpos": -1}
+        return {"freq": "monthly", "bymonthday": day}
     return None

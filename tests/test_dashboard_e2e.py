@@ -120,7 +120,7 @@ def test_find_the_0530_deadline_follow_it_to_its_source_and_export_it(browser_pa
     with page.expect_download() as download:
         page.get_by_role("button", name=re.compile("导出日历")).click()
     events = parse_ics(Path(download.value.path()).read_bytes())
-    assert [e["DTSTART;VALUE=DATE"] for e in events] == ["20260530"]
+    assert [e.decoded("DTSTART") for e in events] == [dt.date(2026, 5, 30)]
     with page.expect_download() as download:
         page.get_by_role("button", name="下载 CSV").click()
     csv = pd.read_csv(download.value.path(), encoding="utf-8-sig")
@@ -150,7 +150,7 @@ def test_find_the_0530_deadline_follow_it_to_its_source_and_export_it(browser_pa
     target = tmp_path / "one.ics"
     download.value.save_as(target)
     (event,) = parse_ics(target.read_bytes())
-    assert event["DTSTART;VALUE=DATE"] == "20260530" and event["DTEND;VALUE=DATE"] == "20260531"
+    assert event.decoded("DTSTART") == dt.date(2026, 5, 30) and event.decoded("DTEND") == dt.date(2026, 5, 31)
     assert QUOTE_0530 in event["DESCRIPTION"]
     assert f"{seeds['file_0530']} 第{seeds['line_0530']}行" in event["DESCRIPTION"]
     assert seeds["title_0530"] in event["DESCRIPTION"]

@@ -1,11 +1,10 @@
-"""The deadline exports: .ics parses back to all-day events with quote and source, CSV and Excel
-carry the same rows with their provenance."""
+"""The deadline exports: .ics parses back (with the icalendar library) to all-day events with quote,
+source, link and reminders, CSV and Excel carry the same rows with their provenance."""
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-
+import icalendar
 import openpyxl
 import pandas as pd
 import pytest
@@ -19,38 +18,30 @@ def rows(tmp_path):
     return queries.deadline_rows(make_fixture_db(tmp_path / "tracker.duckdb"), AS_OF)
 
 
-def parse_ics(data: bytes) -> list[dict]:
-    """Unfold and unescape an iCalendar file into one dict per VEVENT (property name with params -> value)."""
+def parse_ics(data: bytes) -> list[icalendar.Event]:
+    """The events of an iCalendar file, read by the icalendar library, after checking the wire format
+    calendar clients rely on: CRLF line ends and lines folded at 75 octets."""
     text = data.decode("utf-8")
     assert "\n" not in text.replace("\r\n", "")  # CRLF line ends only
-    physical = text.split("\r\n")
-    assert all(len(line.encode("utf-8")) <= 75 for line in physical)
-    logical = re.sub(r"\r\n[ \t]", "", text).split("\r\n")
-    events, current = [], None
-    for line in logical:
-        if line == "BEGIN:VEVENT":
-            current = {}
-        elif line == "END:VEVENT":
-            events.append(current)
-            current = None
-        elif current is not None:
-            name, value = line.split(":", 1)
-            current[name] = re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
-    return events
+    assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+    return icalendar.Calendar.from_ical(data).walk("VEVENT")
 
 
 def test_ics_one_all_day_event_per_dated_row(rows):
     events = parse_ics(exports.to_ics(rows))
     dated = rows[rows["due"].notna()]
     assert len(events) == len(dated) == 5  # the relative deadline has no date
-    by_start = {e["DTSTART;VALUE=DATE"]: e for e in events}
-    event = by_start["20260530"]
-    assert event["DTEND;VALUE=DATE"] == "20260531"
+    by_start = {e.decoded("DTSTART"): e for e in events}
+    event = by_start[dt.date(2026, 5, 30)]
+    assert event.decoded("DTEND") == dt.date(2026, 5, 31)
     assert "并于2026年5月30日前函送工业和信息化部（科技司）" in event["DESCRIPTION"]
     assert "000_fixture.txt 第4行" in event["DESCRIPTION"] and "智慧城市产业网简报" in event["DESCRIPTION"]
     assert event["SUMMARY"] == "截止：报送“模数共振”行动实施方案"
-    yearly = by_start["20260531"]
+    assert event["UID"] == "f-0530@policy-goal-tracker" and event["URL"].endswith("/documents?fact=f-0530")
+    assert sorted(a.decoded("TRIGGER") for a in event.walk("VALARM")) == [dt.timedelta(days=-7), dt.timedelta(days=-1)]
+    yearly = by_start[dt.date(2026, 5, 31)]
     assert "每年5月31日前" in yearly["DESCRIPTION"]
+    assert yearly["RRULE"].to_ical() == b"FREQ=YEARLY;BYMONTHDAY=31;BYMONTH=5"
     assert len({e["UID"] for e in events}) == len(events)
 
 
@@ -65,7 +56,15 @@ def test_ics_escapes_and_folds(rows):
 
 def test_ics_single_item(rows):
     events = parse_ics(exports.to_ics(rows[rows["id"] == "f-0525"]))
-    assert [e["DTSTART;VALUE=DATE"] for e in events] == ["20260525"]
+    assert [e.decoded("DTSTART") for e in events] == [dt.date(2026, 5, 25)]
+
+
+def test_ics_marks_submitted_deadlines_done(rows):
+    row = rows[rows["id"] == "f-0530"].copy()
+    row["status"] = "已提交"
+    (event,) = parse_ics(exports.to_ics(row))
+    assert event["SUMMARY"].startswith("【已提交】") and "进度：已提交" in event["DESCRIPTION"]
+    assert not event.walk("VALARM")  # nothing left to remind anyone of
 
 
 def test_csv_has_rows_and_provenance(rows):

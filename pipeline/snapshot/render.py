@@ -764,7 +764,8 @@ def render_pdf(db_path: Path, as_of: dt.date, manifest_path: Path | None = None)
 
 
 def main(args) -> int:
-    """`python -m pipeline snapshot`: write the week's PDF, then record it in the manifest."""
+    """`python -m pipeline snapshot`: write the week's PDF, record it in the manifest, then mail it when
+    asked (--mail-to / --mail; pipeline/snapshot/mail.py): exit 1 when the mail failed, the PDF kept."""
     started = time.perf_counter()
     db_path = Path(args.db)
     if not db_path.is_file():
@@ -789,4 +790,8 @@ def main(args) -> int:
     if context["chart_problem"]:
         print(f"warning: {context['chart_problem']}", file=sys.stderr)
     print(f"wrote {out} in {time.perf_counter() - started:.1f} s{note}")
+    if getattr(args, "mail_to", None) or getattr(args, "mail", False):
+        from pipeline.snapshot.mail import mail_from_args
+
+        return mail_from_args(args, out, context)
     return 0
