@@ -61,8 +61,8 @@ NOT_GOAL_AFTER = ["方面", "部分", "阶段", "维度", "层次", "环节", "�
 # Clauses that grant or charge money, not goals: 给予最高50万元补贴, 处1万元以上5万元以下罚款, 补贴价格.
 MONEY_WORDS = ["补贴", "奖励", "资助", "补助", "贴息", "算力券", "奖补", "罚款", "罚金", "没收", "价格", "电价",
                "收费", "租金", "费用", "单价"]
-# Clauses that set eligibility or grant, not goals: 对于投资达到30亿元以上的项目, 给予, 最高.
-NOT_GOAL_CLAUSE = MONEY_WORDS + ["给予", "最高", "申领", "对于"]
+# Clauses that set eligibility, define a term or grant, not goals: 对于投资达到30亿元以上的项目, 是指…变化30%以上.
+NOT_GOAL_CLAUSE = MONEY_WORDS + ["给予", "最高", "申领", "对于", "是指", "系指"]
 
 # Verbs that make a number a goal when no date frames it: 打造300个, 培育1000家.
 GOAL_VERBS = [
