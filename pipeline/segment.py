@@ -66,7 +66,7 @@ def segment(doc: Document) -> list[Article]:
 
 
 # "来源：央视网《新闻联播》2025年11月24日 …": a news item's dateline, under its headline
-DATELINE = re.compile(r"^(?:来源|发布时间|发布日期|时间)[:：][^。]{0,40}?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
+DATELINE = re.compile(r"^(?:来源|发布时间|发布日期|成文日期|时间)[:：][^。]{0,40}?((?:19|20)\d{2})(?:年|-|/|\.)(\d{1,2})(?:月|-|/|\.)(\d{1,2})")
 
 
 def _dateline_headings(lines: list[Line]) -> list[tuple[int, str]]:
@@ -228,13 +228,14 @@ def _describe(article: Article, lines: list[Line]) -> Article:
     interpretation = "解读" in article.title[:6]
     article.doc_number = re.sub(r"\s+", "", number.group(0)) if number and not interpretation else None
     issued = _issue_date(lines)
-    dateline = next((m for line in lines[:4] if (m := DATELINE.match(line.text.strip()))), None)
-    if issued is None and dateline:
-        issued = safe_date(int(dateline.group(1)), int(dateline.group(2)), int(dateline.group(3)))
     if issued:
         article.issued_on, article.issued_precision = issued, "day"
+    article.kind = _kind(article)  # a dateline dates the text but says nothing of its kind
+    dateline = next((m for line in lines[:4] if (m := DATELINE.match(line.text.strip()))), None)
+    if issued is None and dateline:
+        article.issued_on = safe_date(int(dateline.group(1)), int(dateline.group(2)), int(dateline.group(3)))
+        article.issued_precision = "day" if article.issued_on else None
     _plan_period(article, lines)
-    article.kind = "news" if dateline and not article.doc_number else _kind(article)
     mentions = [article.title]
     if article.doc_number:
         mentions.append(article.doc_number)

@@ -107,6 +107,10 @@ class ArticleContext:
                     self.horizon_line = line.number
                     break
         self.issued_on = article.issued_on if article else None
+        if self.issued_on is None and article and article.doc_number:
+            # 粤能电力〔2025〕82号 with no date line: the text was issued in 2025, on 1 January at the earliest
+            year = re.search(r"(?:19|20)\d{2}", article.doc_number)
+            self.issued_on = dt.date(int(year.group(0)), 1, 1) if year else None
         self.base_year = self.issued_on.year if self.issued_on else None
         self.is_plan = article is None or article.kind in ("policy", "interpretation")
 
