@@ -106,6 +106,7 @@ class Evaluation:
     by_document: dict[str, Score]
     misses: list[tuple]
     extras: list[tuple]
+    dated: Score  # deadlines and milestones with the kind ignored: is the date found on the right line
 
 
 def _score(required: set, optional: set, predicted: set) -> Score:
@@ -124,11 +125,13 @@ def evaluate(gold: list[dict], predicted: list[dict]) -> Evaluation:
                             {k for k in predicted_keys if k[0] == kind}) for kind in KINDS}
     scored = lambda keys: {k for k in keys if k[0] in SCORED_KINDS}  # noqa: E731
     overall = _score(scored(required), scored(optional), scored(predicted_keys))
+    blind = lambda keys: {k[1:] for k in keys if k[0] in ("deadline", "milestone")}  # noqa: E731
+    dated = _score(blind(required), blind(optional), blind(predicted_keys))
     documents = sorted({os.path.basename(f["seed"]) for f in gold})
     by_document = {doc: _score({k for k in scored(required) if k[1] == doc}, {k for k in scored(optional) if k[1] == doc},
                                {k for k in scored(predicted_keys) if k[1] == doc}) for doc in documents}
     return Evaluation(by_kind, overall, by_document, sorted(required - predicted_keys),
-                      sorted(predicted_keys - required - optional))
+                      sorted(predicted_keys - required - optional), dated)
 
 
 def eval_sets(root: Path = EVAL_DIR) -> list[Path]:
@@ -158,6 +161,8 @@ def report(name: str, result: Evaluation, show_misses: int = 0) -> str:
     for kind, s in result.by_kind.items():
         lines.append(f"{kind:<10}{s.gold:>6}{s.predicted:>6}{s.hit_recall:>6}{s.recall:>8.3f}{s.precision:>11.3f}{s.f1:>7.3f}")
     o = result.overall
+    lines.append(f"dated, deadline/milestone kind ignored: recall {result.dated.recall:.3f}  "
+                 f"precision {result.dated.precision:.3f}")
     lines.append(f"score: f1 {o.f1:.3f} recall {o.recall:.3f} precision {o.precision:.3f} (deadline, target, milestone)")
     lines.append("per document (f1, gold, predicted):")
     for doc, s in result.by_document.items():
