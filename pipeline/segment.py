@@ -61,6 +61,10 @@ def segment(doc: Document) -> list[Article]:
         heading = _heading_text(lines, index, title)
         article = _describe(Article(ordinal, heading, index + 1, end + 1), lines[index:end + 1])
         article.start_line = firsts[ordinal - 1] + 1
+        previous = articles[-1] if articles else None
+        if article.issued_on is None and previous and previous.issued_on and re.search(r"印发|转发", previous.title):
+            # the plan a notice forwards (关于印发…的通知, then the plan) was issued with it
+            article.issued_on, article.issued_precision = previous.issued_on, previous.issued_precision
         articles.append(article)
     return articles
 

@@ -2,6 +2,7 @@
 articles where they exist and against the table of contents elsewhere."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -154,3 +155,28 @@ def test_an_editors_note_before_a_heading_opens_that_article():
     assert (first.start_line, first.end_line) == (1, 3)
     assert second.start_line == 5 and second.title.startswith("河南省")
     assert (second.period_start, second.period_end) == (2023, 2025)
+
+
+def test_a_forwarded_plan_is_dated_by_its_notice_and_a_distribution_block_dates_nothing():
+    """关于印发…的通知 then the plan: the plan takes the notice's date (its year-less dates need one); the
+    bulletin's closing 呈：/发：/打字： block and its date belong to no article."""
+    from pipeline.build import document_from_text
+
+    text = "\n".join([
+        "行业协会政策简报", "", "目录",
+        "省工业和信息化厅关于印发《数字化转型行动方案》的通知",
+        "数字化转型行动方案",
+        "行业动态", "",
+        "省工业和信息化厅关于印发《数字化转型行动方案》的通知",
+        "现将《数字化转型行动方案》印发给你们，请认真贯彻执行。",
+        "省工业和信息化厅", "2026年3月2日",
+        "数字化转型行动方案",
+        "各地于6月30日前报送工作进展。",
+        "行业动态",
+        "近日，多地召开数字化转型推进会。",
+        "呈：会长", "发：各会员单位", "打字：秘书处", "2026年5月6日",
+    ])
+    articles = segment(document_from_text(text, "forwarded.txt"))
+    assert [a.title for a in articles][:2] == ["省工业和信息化厅关于印发《数字化转型行动方案》的通知", "数字化转型行动方案"]
+    assert articles[1].issued_on == articles[0].issued_on == dt.date(2026, 3, 2)
+    assert articles[2].issued_on is None
