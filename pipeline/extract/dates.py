@@ -65,6 +65,10 @@ DAY_RANGE = re.compile(
     rf"(?P<y>(?:19|20)\d{{2}})年(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]"
     rf"(?:—|-|–|~|～|至|到)(?:(?P<y2>(?:19|20)\d{{2}})年)?(?:(?P<m2>{_MONTH})月)?(?P<d2>{_DAY})[日号]"
 )
+# "2026年5月至6月，组织专家开展评审": a window of months, due at the end of the last
+MONTH_RANGE = re.compile(
+    rf"(?P<y>(?:19|20)\d{{2}})年(?P<m>{_MONTH})月(?:—|-|–|~|～|至|到)(?:(?P<y2>(?:19|20)\d{{2}})年)?(?P<m2>{_MONTH})月(?!\d|份)"
+    r"(?P<mend>底|末)?")
 _WINDOW_LABEL = re.compile(r"(?:申报|报名|受理|征集|提交|报送|推荐|申请)(?:时间|日期|期限|截止时间)[为是：:]?\s*$")
 # A window is a schedule (a deadline at its end) unless it dates an event: 2025年11月3日至5日召开…
 _EVENT_AFTER = re.compile(r"[^。；]{0,20}?(?:召开|举办|举行|开幕|闭幕|会议|论坛|博览会|展览|调研|访问)")
@@ -137,6 +141,12 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
             labelled = _WINDOW_LABEL.search(text, 0, m.start())
             role = "by" if labelled or not _EVENT_AFTER.match(text, m.end()) else "plain"
             add(DateExpr(m.start(), m.end(), last, "day", role, due_from=first))
+    for m in MONTH_RANGE.finditer(text):
+        year2 = int(m.group("y2") or m.group("y"))
+        first, last = dt.date(int(m.group("y")), int(m.group("m")), 1), month_end(year2, int(m.group("m2")))
+        if first < last:
+            role = "plain" if _EVENT_AFTER.match(text, m.end()) else "by"
+            add(DateExpr(m.start(), m.end(), last, "month", role, due_from=first))
     for m in ABSOLUTE.finditer(text):
         expr = _parse_absolute(m, text)
         if expr:

@@ -213,8 +213,10 @@ def _dated_action(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     if (_PAST.search(text, clause.start, clause.end) or _REPORTED.search(after) or _EVENT_AFTER.match(after)
             or (within and find_quantities(after))):
         return False  # 年内完成100家 is a target
-    if not (ctx.issued_on and d.due >= ctx.issued_on) and not re.search(r"(?:将|拟)(?:于|在)?$", text[clause.start:d.start + 1]):
-        return False  # an undated text's 于2001年12月…: a report unless it says 将
+    if ctx.issued_on and d.due < ctx.issued_on:
+        return False
+    if not ctx.issued_on and not ctx.is_plan and not re.search(r"(?:将|拟)(?:于|在)?$", text[clause.start:d.start + 1]):
+        return False  # an undated report's 于2001年12月…: what happened, unless it says 将
     return bool(_ACTION.search(after) or _PUBLISH.search(after))
 
 
