@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract.dates import _EVENT_AFTER, DateExpr, find_dates, find_relative_dates, horizon_from_relative_years
-from pipeline.extract.numbers import Quantity, find_quantities
+from pipeline.extract.numbers import Quantity, comparator_for, find_quantities
 from pipeline.model import Article, Fact
 from pipeline.patterns import tables
 from pipeline.read import Line
@@ -124,10 +124,15 @@ def extract_article(lines: list[Line], article: Article | None, ctx: ArticleCont
     facts: list[Fact] = []
     carried: DateExpr | None = None
     reach = 0
+    table: IndicatorTable | None = None
     for index, line in enumerate(lines):
         text = line.text.strip()
         if (article and index == 0 and len(text) <= HEADING_MAX) or not text:
             continue  # the heading names the text; a first line this long is the text itself
+        table = IndicatorTable.of(line, ctx) or (table if "\t" in line.text else None)
+        if table is not None and table.header_line != line.number:
+            facts += table.row_targets(line)
+            continue
         if HEADING.match(text) or reach <= 0:
             carried = None
         if carried is not None and not ctx.is_plan and not _FUTURE_STRICT.search(text):
@@ -142,6 +147,57 @@ def extract_article(lines: list[Line], article: Article | None, ctx: ArticleCont
     for fact in facts:
         fact.article = article
     return facts
+
+
+# --- indicator tables (指标\t2020年\t2025年\t属性): the value under the goal year is a target -----------------
+
+_YEAR_CELL = re.compile(r"(?P<y>(?:19|20)\d{2})年?(?:底|末)?(?:目标值?|预期值?|值)?(?:[（(][^）)]{0,6}[)）])?")
+_UNIT_IN_NAME = re.compile(r"[（(](?P<unit>[^）)]{1,8})[)）]\s*$")
+_CELL_VALUE = re.compile(r"^(?P<pre>[≥≤><]|不低于|不少于|超过|达到)?(?P<num>\d+(?:\.\d+)?)(?:[—\-~～至](?P<num2>\d+(?:\.\d+)?))?"
+                         r"(?P<unit>%|(?:(?!以上|以下|左右)[\u4e00-\u9fff]){1,4})?(?P<post>以上|以下|左右)?$")
+
+
+@dataclass
+class IndicatorTable:
+    """A plan's indicator table: a header row of years, the rows below it indicators; the column of the
+    latest year (ahead of the text's issue year) holds the goals, the earlier ones the baseline."""
+    header_line: int
+    column: int
+    due: dt.date
+
+    @classmethod
+    def of(cls, line: Line, ctx: ArticleContext) -> IndicatorTable | None:
+        text = line.text
+        if "\t" not in text or "年" not in text:
+            return None
+        years = [(int(m.group("y")), i) for i, cell in enumerate(text.split("\t"))
+                 if (m := _YEAR_CELL.fullmatch(cell.strip()))]
+        if len(years) < 2 and "目标" not in text:
+            return None  # a year alone in a row's cell dates that row (a task table), it heads no columns
+        year, column = max(years)
+        if column == 0 or (ctx.issued_on and year < ctx.issued_on.year):
+            return None
+        return cls(line.number, column, dt.date(year, 12, 31))
+
+    def row_targets(self, line: Line) -> list[Fact]:
+        cells = line.text.split("\t")
+        if len(cells) <= self.column:
+            return []
+        name = next((c.strip() for c in cells if re.search(r"[\u4e00-\u9fff]", c)), "")
+        m = _CELL_VALUE.match(cells[self.column].strip())
+        if not name or not m:
+            return []
+        start = sum(len(c) + 1 for c in cells[:self.column])
+        first = line.text.find(name)
+        unit = m.group("unit") or ((u := _UNIT_IN_NAME.search(name)) and u.group("unit")) or None
+        comparator = comparator_for(m.group("pre") if m.group("pre") in tables.COMPARATOR_PREFIX else None,
+                                    m.group("post"))
+        if m.group("pre") in ("<", ">"):
+            comparator = m.group("pre")
+        value_max = float(m.group("num2")) if m.group("num2") else None
+        return [_make(line, "target", Span(first, start + len(cells[self.column].rstrip())), due_date=self.due,
+                      due_precision="year", due_basis="explicit", value=float(m.group("num")), value_max=value_max,
+                      unit=unit, comparator=comparator, metric=_metric_text(_UNIT_IN_NAME.sub("", name)))]
 
 
 @functools.lru_cache(maxsize=8192)
