@@ -2,7 +2,6 @@
 count opens its list (and every row there its quote, bulletin and line)."""
 from __future__ import annotations
 
-import plotly.express as px
 import streamlit as st
 
 from dashboard import queries
@@ -54,12 +53,7 @@ with left:
     if by_year.empty:
         st.info("没有带日期的事实。")
     else:
-        by_year["year_text"] = by_year["year"].astype(int).astype(str)
-        fig = px.bar(by_year, x="year_text", y="n", color="kind_label", color_discrete_map=ui.KIND_COLORS,
-                     custom_data=["kind", "year_text"], labels={"year_text": "到期年份", "n": "数量", "kind_label": "类型"})
-        fig.update_layout(height=360, margin=dict(l=10, r=10, t=10, b=10), legend_title_text="类型",
-                          xaxis=dict(type="category", categoryorder="category ascending"), font=ui.PLOT_FONT)
-        point = picked(st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points", config=ui.PLOT_CONFIG,
+        point = picked(st.plotly_chart(ui.by_year_figure(by_year), width="stretch", on_select="rerun", selection_mode="points", config=ui.PLOT_CONFIG,
                                        key="overview_by_year"))
         if point:
             kind, year = point["customdata"][0], int(point["customdata"][1])
@@ -71,13 +65,7 @@ with right:
     if by_agency.empty:
         st.info("没有标注部门的事实。")
     else:
-        fig = px.bar(by_agency, y="agency", x="n", color="kind_label", orientation="h",
-                     color_discrete_map=ui.KIND_COLORS, custom_data=["kind", "agency"],
-                     labels={"agency": "部门", "n": "数量", "kind_label": "类型"})
-        fig.update_layout(height=max(360, 28 * by_agency["agency"].nunique()), margin=dict(l=10, r=10, t=10, b=10),
-                          yaxis=dict(categoryorder="total ascending", title=None), legend_title_text="类型",
-                          font=ui.PLOT_FONT)
-        point = picked(st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points", config=ui.PLOT_CONFIG,
+        point = picked(st.plotly_chart(ui.by_agency_figure(by_agency), width="stretch", on_select="rerun", selection_mode="points", config=ui.PLOT_CONFIG,
                                        key="overview_by_agency"))
         if point:
             kind, agency = point["customdata"]
