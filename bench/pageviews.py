@@ -46,11 +46,15 @@ def free_port(start: int = 8811, stop: int = 8839) -> int:
 
 
 def start_app(db: Path, port: int, cwd: Path = ROOT, extra: list[str] = (), log: Path | None = None) -> subprocess.Popen:
-    """`streamlit run dashboard/app.py` as make run starts it (the project's .streamlit/config.toml
-    is read from cwd), headless on `port`, reading `db`; returns once the server answers its health check."""
+    """`streamlit run dashboard/app.py` as make run starts it (dashboard/serve.py's launcher of cwd's
+    code; the project's .streamlit/config.toml read from cwd), headless on `port`, reading `db`;
+    returns once the server answers its health check."""
+    sys.path.insert(0, str(cwd))
+    from dashboard.serve import STREAMLIT_NODELAY
+
     env = dict(os.environ, TRACKER_DB=str(db))
     out = open(log, "ab") if log else subprocess.DEVNULL
-    app = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
+    app = subprocess.Popen([sys.executable, "-c", STREAMLIT_NODELAY, "run", "dashboard/app.py", "--server.headless", "true",
                             "--server.port", str(port), "--server.address", "127.0.0.1", *extra],
                            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     wait_healthy(port, app)
@@ -80,6 +84,18 @@ def stop_app(app: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(app.pid, signal.SIGKILL)
             app.wait()
+
+
+def serve_cluster(db: Path, processes: int, code: Path = ROOT):
+    """`make serve`'s nginx and app processes (dashboard/serve.py of `code`), on free ports of ours."""
+    sys.path.insert(0, str(code))
+    from dashboard.serve import Cluster
+
+    port = free_port()
+    if any(free_port(port + 1 + i, port + 1 + i) != port + 1 + i for i in range(processes)):
+        raise RuntimeError(f"ports after {port} are taken")
+    return Cluster(processes, port, "127.0.0.1", run_dir=code / "data" / f"serve-bench-{port}",
+                   env=dict(os.environ, TRACKER_DB=str(db))).start()
 
 
 def rerun_message(page: str, query: str = "") -> bytes:
@@ -252,12 +268,16 @@ def main() -> None:
     parser.add_argument("--crowd", default="10,50,100", help="crowd sizes opening --crowd-page at once ('' for none)")
     parser.add_argument("--crowd-page", default="deadlines")
     parser.add_argument("--port", type=int, help="measure an app already serving on this port")
+    parser.add_argument("--processes", type=int, default=1, help="app processes behind nginx (make serve); 1: make run")
     parser.add_argument("--profile", type=Path, help="py-spy the app during the largest crowd; top frames to this file")
     parser.add_argument("--set", action="append", default=[], help="a Streamlit option for the app, e.g. runner.postScriptGC=false")
     args = parser.parse_args()
-    app = None
+    app = cluster = None
     port = args.port
-    if port is None:
+    if port is None and args.processes > 1:
+        cluster = serve_cluster(args.db.resolve(), args.processes)
+        port = cluster.port
+    elif port is None:
         port = free_port()
         app = start_app(args.db.resolve(), port, extra=[f"--{o.split('=', 1)[0]}={o.split('=', 1)[1]}" for o in args.set])
     try:
@@ -278,6 +298,8 @@ def main() -> None:
     finally:
         if app is not None:
             stop_app(app)
+        if cluster is not None:
+            cluster.close()
 
 
 if __name__ == "__main__":
