@@ -38,7 +38,8 @@ pid {run}/nginx.pid;
 error_log {run}/nginx-error.log warn;
 events {{ worker_connections 4096; }}
 http {{
-    access_log {run}/nginx-access.log;
+    log_format routes '$route $upstream_addr $status "$request" $request_time';
+    access_log {run}/nginx-access.log routes;
     client_body_temp_path {run}/client_body;
     proxy_temp_path {run}/proxy;
     fastcgi_temp_path {run}/fastcgi;
