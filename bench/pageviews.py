@@ -205,16 +205,32 @@ async def crowd(port: int | list[int], page: str, sessions: int, timeout: float 
                 errors=sorted({f"{type(r).__name__}: {r}"[:200] for r in failed}))
 
 
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(resident now, peak resident) of a process, in MB."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
 def math_ceil(x: float) -> int:
     return int(-(-x // 1))
 
 
+async def warm_up(ports: list[int], page: str) -> None:
+    """One view of `page` on each app process: a crowd then meets a server that has served before (its
+    modules imported, the database's handle open), as a running server has."""
+    for port in ports:
+        session = await Session.open(stream_url(port))
+        await session.view(page)
+        await session.close()
+
+
 def profiled_crowd(port: int, pid: int, page: str, sessions: int, out: Path, top: int = 15) -> tuple[dict, list[str]]:
-    """A crowd while py-spy samples the app process (all its threads, idle ones left out): the crowd's
-    numbers and the top frames, by own time and by time including callees, as shares of the samples."""
+    """A crowd while py-spy samples the app process's thread holding the GIL (--gil: one process runs
+    Python on one core at a time, so that is what limits a crowd): the crowd's numbers and the top
+    frames, by own time and by time including callees, as shares of the samples."""
     raw = out.with_suffix(".folded")
     spy = subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid), "--format", "raw",
-                            "--rate", "200", "--output", str(raw), "--nonblocking"],
+                            "--rate", "200", "--gil", "--output", str(raw), "--nonblocking"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     time.sleep(1.0)  # py-spy attaches
     result = asyncio.run(crowd(port, page, sessions))
@@ -295,6 +311,9 @@ def main() -> None:
                 r = asyncio.run(crowd(port, args.crowd_page, size))
             print(f"crowd {size:4d} on {args.crowd_page}: p50 {r['p50']:.2f} s  p95 {r['p95']:.2f} s  max {r['max']:.2f} s"
                   f"  {r['per_second']:.1f} views/s  failed {r['failed']} {r['errors']}", flush=True)
+        for pid in ([app.pid] if app is not None else cluster.pids() if cluster is not None else []):
+            now, peak = memory_mb(pid)
+            print(f"app process {pid}: {now:.0f} MB resident, peak {peak:.0f} MB", flush=True)
     finally:
         if app is not None:
             stop_app(app)

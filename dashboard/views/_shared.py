@@ -151,11 +151,15 @@ def _display_value(value):
     return value
 
 
-@memoized
 def with_links(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows for a grid, with the 出处 column: a link to the fact marked in its article, whose
     text is the line and bulletin (第N行 · 文档; the line first, so a narrow column still shows it),
-    so every row shows where it comes from."""
+    so every row shows where it comes from. Shared once made when `frame` is a memo() answer (hashing
+    another frame to look it up would cost about what making it does)."""
+    return memo(_with_links, frame) if id(frame) in _frame_tokens else _with_links(frame)
+
+
+def _with_links(frame: pd.DataFrame) -> pd.DataFrame:
     links = pd.Series([f"{fact_url(i)}#第{line}行 · {title}" for i, title, line in
                        zip(frame["id"].tolist(), frame["document_title"].tolist(), frame["line"].tolist())],
                       index=frame.index, dtype=object)

@@ -26,7 +26,7 @@ for column, (label, value, page, params) in zip(columns, (
     column.page_link(page, label="查看", icon=":material/list:", query_params=params)
 
 st.subheader("即将到期")
-upcoming = queries.deadline_rows(db, as_of, statuses, scope="open", limit=10)
+upcoming = ui.memo(queries.deadline_rows, db, as_of, statuses, scope="open", limit=10)
 if upcoming.empty:
     st.info("基准日期之后没有待办的截止事项。")
 else:
@@ -49,7 +49,7 @@ left, right = st.columns(2)
 chosen = None
 with left:
     st.subheader("按到期年份和类型")
-    by_year = queries.facts_by_year_kind(db)
+    by_year = ui.memo(queries.facts_by_year_kind, db)
     if by_year.empty:
         st.info("没有带日期的事实。")
     else:
@@ -61,7 +61,7 @@ with left:
                                                                                "due_year": year})
 with right:
     st.subheader("按部门")
-    by_agency = queries.facts_by_agency(db, limit=15)
+    by_agency = ui.memo(queries.facts_by_agency, db, limit=15)
     if by_agency.empty:
         st.info("没有标注部门的事实。")
     else:
