@@ -52,6 +52,7 @@ def statuses() -> pd.DataFrame | None:
 
 _memo: collections.OrderedDict = collections.OrderedDict()
 _memo_lock = threading.Lock()
+_memo_computing: dict[tuple, threading.Lock] = {}  # key -> held while one thread computes it
 _frame_tokens: dict[int, tuple] = {}  # id of a frame memo() handed out -> its key: such frames hash for free
 
 
@@ -71,15 +72,24 @@ def memo(function, *args, **kwargs):
         if key in _memo:
             _memo.move_to_end(key)
             return _memo[key]
-    answer = function(*args, **kwargs)
-    if isinstance(answer, pd.DataFrame):
-        _frame_tokens[id(answer)] = key
-        weakref.finalize(answer, _frame_tokens.pop, id(answer), None)
-    with _memo_lock:
-        _memo[key] = answer
-        while len(_memo) > MEMO_SIZE:
-            _memo.popitem(last=False)
-    return answer
+        computing = _memo_computing.setdefault(key, threading.Lock())
+    try:
+        with computing:  # a crowd arriving at once computes it once; the others wait for it
+            with _memo_lock:
+                if key in _memo:
+                    return _memo[key]
+            answer = function(*args, **kwargs)
+            if isinstance(answer, pd.DataFrame):
+                _frame_tokens[id(answer)] = key
+                weakref.finalize(answer, _frame_tokens.pop, id(answer), None)
+            with _memo_lock:
+                _memo[key] = answer
+                while len(_memo) > MEMO_SIZE:
+                    _memo.popitem(last=False)
+            return answer
+    finally:
+        with _memo_lock:
+            _memo_computing.pop(key, None)
 
 
 def memoized(function):
