@@ -7,8 +7,8 @@ Prints a report and writes it to bench/RESULTS.md. The full run builds 5, 100 an
 rebuilds the largest (nothing changed, one file changed), times the queries of every dashboard view
 (each page run by Streamlit's AppTest) at 100k and 1M facts and the PDF snapshot, compares the
 extractors (time per MB over the 100-bulletin corpus; deadlines found over the gold-labelled seeds and
-over the phrase corpus, tests/corpus/zh.yaml) and profiles our extractor. --quick (under a minute)
-builds 5 and 100 bulletins, times the dashboard at 10k facts once a view, skips the PDF snapshot and
+over the phrase corpus, tests/corpus/zh.yaml) and profiles our extractor. --quick (about three
+minutes, most of it page views) builds 5 and 100 bulletins, times the dashboard at 10k facts once a view, skips the PDF snapshot and
 the profile, and times the extractors over the first 1.2 MB of the 100-bulletin corpus (on less, the
 ratio scattered 4.7-6.4 run to run). The last line is
 `bench: <build seconds at 100 bulletins> <jionlp time per MB / ours>`.
