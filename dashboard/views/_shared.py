@@ -61,10 +61,10 @@ def memo(function, *args, **kwargs):
     every session: the server answers a crowd's identical views without redoing them. Frame
     arguments (statuses, a query's rows) count by their content. The answer is the same object for
     every caller: read it, never change it (copy first)."""
-    key = (getattr(function, "__module__", None), getattr(function, "__qualname__", repr(function)),
-           getattr(getattr(function, "__code__", None), "co_filename", None),
-           queries.db_identity(db()), _token(args), _token(kwargs))
     try:
+        key = (getattr(function, "__module__", None), getattr(function, "__qualname__", repr(function)),
+               getattr(getattr(function, "__code__", None), "co_filename", None),
+               queries.db_identity(db()), _token(args), _token(kwargs))
         hash(key)
     except TypeError:  # an argument without a content token: nothing to share
         return function(*args, **kwargs)
@@ -104,14 +104,10 @@ def _token(value):
     """A hashable stand-in for an argument: frames by content, containers by their items."""
     if isinstance(value, pd.DataFrame):
         return _frame_tokens.get(id(value)) or ("frame", tuple(value.columns), value.shape, _frame_hash(value))
-    if isinstance(value, pd.Series):
-        return ("series", value.name, _frame_hash(value.to_frame()))
     if isinstance(value, (list, tuple)):
         return tuple(_token(v) for v in value)
     if isinstance(value, dict):
         return tuple(sorted((k, _token(v)) for k, v in value.items()))
-    if isinstance(value, (set, frozenset)):
-        return frozenset(value)
     return value
 
 
@@ -154,7 +150,7 @@ def _display_value(value):
         return value
     if kind is dt.date:
         return value.isoformat()
-    if value is None or value is pd.NA or value is pd.NaT or (kind is float and value != value):
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, (dt.date, pd.Timestamp)):
         return value.isoformat()
