@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 DB := data/tracker.duckdb
 
-.PHONY: setup system run test build snapshot bench clean
+.PHONY: setup system run serve test build snapshot bench clean
 
 setup: system .venv/.installed
 
@@ -22,8 +22,13 @@ $(DB):
 build: setup
 	$(PY) -m pipeline build --input seeds --db $(DB)
 
+# streamlit run dashboard/app.py, on PORT (default 8501), with TCP_NODELAY (see dashboard/serve.py)
 run: setup $(DB)
-	.venv/bin/streamlit run dashboard/app.py
+	$(PY) -m dashboard.serve --processes 1 $(if $(PORT),--port $(PORT))
+
+# For a crowd: N app processes (default one a core) behind nginx on PORT (default 8501), sticky sessions.
+serve: setup $(DB)
+	$(PY) -m dashboard.serve $(if $(N),--processes $(N)) $(if $(PORT),--port $(PORT))
 
 test: setup
 	.venv/bin/pytest -q

@@ -2,11 +2,16 @@
 filters and the timeline figure. Pages hold layout only; data comes from dashboard.queries."""
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import functools
 import html
+import threading
+import weakref
 from pathlib import Path
 
 import pandas as pd
+import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -18,6 +23,9 @@ PLOT_CONFIG = {"displayModeBar": False}  # its buttons are English and zooming a
 PLOT_FONT = dict(family="WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, sans-serif")
 KIND_COLORS = {"截止事项": "#d62728", "目标": "#1f77b4", "里程碑": "#2ca02c", "相对期限": "#9467bd",
                "规划期": "#c7c7c7"}
+
+
+MEMO_SIZE = 64  # answers kept (display frames, figures): a few per page view in use; a 500-row frame is ~1-2 MB
 
 
 def db() -> Path:
@@ -42,32 +50,126 @@ def statuses() -> pd.DataFrame | None:
         return None
 
 
+_memo: collections.OrderedDict = collections.OrderedDict()
+_memo_lock = threading.Lock()
+_memo_computing: dict[tuple, threading.Lock] = {}  # key -> held while one thread computes it
+_frame_tokens: dict[int, tuple] = {}  # id of a frame memo() handed out -> its key: such frames hash for free
+
+
+def memo(function, *args, **kwargs):
+    """function(*args, **kwargs) computed once per database version and arguments, and shared by
+    every session: the server answers a crowd's identical views without redoing them. Frame
+    arguments (statuses, a query's rows) count by their content. The answer is the same object for
+    every caller: read it, never change it (copy first)."""
+    try:
+        key = (getattr(function, "__module__", None), getattr(function, "__qualname__", repr(function)),
+               getattr(getattr(function, "__code__", None), "co_filename", None),
+               queries.db_identity(db()), _token(args), _token(kwargs))
+        hash(key)
+    except TypeError:  # an argument without a content token: nothing to share
+        return function(*args, **kwargs)
+    with _memo_lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            return _memo[key]
+        computing = _memo_computing.setdefault(key, threading.Lock())
+    try:
+        with computing:  # a crowd arriving at once computes it once; the others wait for it
+            with _memo_lock:
+                if key in _memo:
+                    return _memo[key]
+            answer = function(*args, **kwargs)
+            if isinstance(answer, pd.DataFrame):
+                _frame_tokens[id(answer)] = key
+                weakref.finalize(answer, _frame_tokens.pop, id(answer), None)
+            with _memo_lock:
+                _memo[key] = answer
+                while len(_memo) > MEMO_SIZE:
+                    _memo.popitem(last=False)
+            return answer
+    finally:
+        with _memo_lock:
+            _memo_computing.pop(key, None)
+
+
+def memoized(function):
+    """function, answering through memo()."""
+    @functools.wraps(function)
+    def answer(*args, **kwargs):
+        return memo(function, *args, **kwargs)
+    return answer
+
+
+def _token(value):
+    """A hashable stand-in for an argument: frames by content, containers by their items."""
+    if isinstance(value, pd.DataFrame):
+        return _frame_tokens.get(id(value)) or ("frame", tuple(value.columns), value.shape, _frame_hash(value))
+    if isinstance(value, (list, tuple)):
+        return tuple(_token(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _token(v)) for k, v in value.items()))
+    return value
+
+
+def _frame_hash(frame: pd.DataFrame) -> int:
+    parts = [hash(tuple(frame.index.tolist()))]
+    for _, values in frame.items():
+        if values.dtype == object:
+            parts.append(hash(tuple(tuple(v) if isinstance(v, list) else v for v in values.tolist())))
+        else:
+            parts.append(int(pd.util.hash_pandas_object(values, index=False).sum()))
+    return hash(tuple(parts))
+
+
 def fact_url(fact_id: str) -> str:
     return f"{DOCUMENTS_URL}?fact={fact_id}"
 
 
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     """Text the grid shows as is: dates as YYYY-MM-DD and missing values as empty cells (the grid
-    would print "None"); numbers and lists stay as they are."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if pd.api.types.is_numeric_dtype(frame[column]) or pd.api.types.is_bool_dtype(frame[column]):
-            continue
-        frame[column] = [v.isoformat() if isinstance(v, (dt.date, pd.Timestamp)) and not pd.isna(v)
-                         else "" if v is None or (not isinstance(v, (list, tuple)) and not hasattr(v, "__len__")
-                                                   and pd.isna(v)) else v
-                         for v in frame[column]]
-    return frame
+    would print "None"); numbers and lists stay as they are.
+
+    Built as one new frame, column by column by dtype (text columns filled in one step): assigning
+    Python lists column by column into the old frame was a fifth of the server's time under a crowd."""
+    columns = {}
+    for name, values in frame.items():
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            columns[name] = values
+        elif pd.api.types.is_string_dtype(values) and values.dtype != object:
+            columns[name] = values.fillna("")
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            columns[name] = values.dt.strftime("%Y-%m-%d").fillna("")
+        else:
+            columns[name] = pd.Series([_display_value(v) for v in values.tolist()], index=frame.index, dtype=object)
+    return pd.DataFrame(columns, index=frame.index)
+
+
+def _display_value(value):
+    kind = type(value)
+    if kind is str or kind is list:  # most cells: returned before any other test
+        return value
+    if kind is dt.date:
+        return value.isoformat()
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.isoformat()
+    return value
 
 
 def with_links(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows for a grid, with the 出处 column: a link to the fact marked in its article, whose
     text is the line and bulletin (第N行 · 文档; the line first, so a narrow column still shows it),
-    so every row shows where it comes from."""
-    frame = frame.copy()
-    frame["出处"] = [f"{fact_url(i)}#第{line}行 · {title}"
-                    for i, title, line in zip(frame["id"], frame["document_title"], frame["line"])]
-    return for_display(frame)
+    so every row shows where it comes from. Shared once made when `frame` is a memo() answer (hashing
+    another frame to look it up would cost about what making it does)."""
+    return memo(_with_links, frame) if id(frame) in _frame_tokens else _with_links(frame)
+
+
+def _with_links(frame: pd.DataFrame) -> pd.DataFrame:
+    links = pd.Series([f"{fact_url(i)}#第{line}行 · {title}" for i, title, line in
+                       zip(frame["id"].tolist(), frame["document_title"].tolist(), frame["line"].tolist())],
+                      index=frame.index, dtype=object)
+    return for_display(frame).assign(出处=links)
 
 
 LINK_COLUMN = st.column_config.LinkColumn("出处", display_text=r"#(.+)$", width=230,
@@ -189,6 +291,7 @@ def _short(text: str, width: int = 26) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
+@memoized
 def timeline_figure(facts: pd.DataFrame, periods: pd.DataFrame, as_of_date: dt.date) -> go.Figure:
     """One row per goal, soonest first: deadlines as points on their date, milestones and targets as
     bars over their period (from its start or the bulletin's date to the due date); plan periods as
@@ -246,4 +349,27 @@ def timeline_figure(facts: pd.DataFrame, periods: pd.DataFrame, as_of_date: dt.d
         yaxis=dict(autorange="reversed", title=None, categoryorder="array", categoryarray=rows, automargin=True),
         legend=dict(orientation="h", yanchor="top", y=-0.02, x=0.5, xanchor="center"), showlegend=True,
         font=PLOT_FONT, hoverlabel=dict(align="left"))
+    return fig
+
+
+@memoized
+def by_year_figure(by_year: pd.DataFrame) -> go.Figure:
+    """The overview's goals by due year and kind; a bar's customdata is [kind, year]."""
+    by_year = by_year.assign(year_text=by_year["year"].astype(int).astype(str))
+    fig = px.bar(by_year, x="year_text", y="n", color="kind_label", color_discrete_map=KIND_COLORS,
+                 custom_data=["kind", "year_text"], labels={"year_text": "到期年份", "n": "数量", "kind_label": "类型"})
+    fig.update_layout(height=360, margin=dict(l=10, r=10, t=10, b=10), legend_title_text="类型",
+                      xaxis=dict(type="category", categoryorder="category ascending"), font=PLOT_FONT)
+    return fig
+
+
+@memoized
+def by_agency_figure(by_agency: pd.DataFrame) -> go.Figure:
+    """The overview's goals by agency and kind; a bar's customdata is [kind, agency]."""
+    fig = px.bar(by_agency, y="agency", x="n", color="kind_label", orientation="h",
+                 color_discrete_map=KIND_COLORS, custom_data=["kind", "agency"],
+                 labels={"agency": "部门", "n": "数量", "kind_label": "类型"})
+    fig.update_layout(height=max(360, 28 * by_agency["agency"].nunique()), margin=dict(l=10, r=10, t=10, b=10),
+                      yaxis=dict(categoryorder="total ascending", title=None), legend_title_text="类型",
+                      font=PLOT_FONT)
     return fig

@@ -21,7 +21,7 @@ if linked in SCOPES.values() and st.session_state.get("deadlines_link") != linke
     st.session_state["deadlines_scope"] = next(label for label, code in SCOPES.items() if code == linked)
 scope = SCOPES[st.radio("范围", list(SCOPES), horizontal=True, key="deadlines_scope")]
 
-shown = queries.deadline_rows(db, as_of, statuses, scope=scope, **filters)
+shown = ui.memo(queries.deadline_rows, db, as_of, statuses, scope=scope, **filters)  # shared: read, never change
 total = queries.deadline_count(db, as_of, statuses, scope=scope, **filters)
 st.caption(ui.shown_caption(len(shown), total) + "同一目标在多处出现只列一次。点选一行查看原文或导出该项日历；"
            "“出处”打开原文所在文章。")

@@ -2,7 +2,6 @@
 count opens its list (and every row there its quote, bulletin and line)."""
 from __future__ import annotations
 
-import plotly.express as px
 import streamlit as st
 
 from dashboard import queries
@@ -27,7 +26,7 @@ for column, (label, value, page, params) in zip(columns, (
     column.page_link(page, label="查看", icon=":material/list:", query_params=params)
 
 st.subheader("即将到期")
-upcoming = queries.deadline_rows(db, as_of, statuses, scope="open", limit=10)
+upcoming = ui.memo(queries.deadline_rows, db, as_of, statuses, scope="open", limit=10)
 if upcoming.empty:
     st.info("基准日期之后没有待办的截止事项。")
 else:
@@ -50,16 +49,11 @@ left, right = st.columns(2)
 chosen = None
 with left:
     st.subheader("按到期年份和类型")
-    by_year = queries.facts_by_year_kind(db)
+    by_year = ui.memo(queries.facts_by_year_kind, db)
     if by_year.empty:
         st.info("没有带日期的事实。")
     else:
-        by_year["year_text"] = by_year["year"].astype(int).astype(str)
-        fig = px.bar(by_year, x="year_text", y="n", color="kind_label", color_discrete_map=ui.KIND_COLORS,
-                     custom_data=["kind", "year_text"], labels={"year_text": "到期年份", "n": "数量", "kind_label": "类型"})
-        fig.update_layout(height=360, margin=dict(l=10, r=10, t=10, b=10), legend_title_text="类型",
-                          xaxis=dict(type="category", categoryorder="category ascending"), font=ui.PLOT_FONT)
-        point = picked(st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points", config=ui.PLOT_CONFIG,
+        point = picked(st.plotly_chart(ui.by_year_figure(by_year), width="stretch", on_select="rerun", selection_mode="points", config=ui.PLOT_CONFIG,
                                        key="overview_by_year"))
         if point:
             kind, year = point["customdata"][0], int(point["customdata"][1])
@@ -67,17 +61,11 @@ with left:
                                                                                "due_year": year})
 with right:
     st.subheader("按部门")
-    by_agency = queries.facts_by_agency(db, limit=15)
+    by_agency = ui.memo(queries.facts_by_agency, db, limit=15)
     if by_agency.empty:
         st.info("没有标注部门的事实。")
     else:
-        fig = px.bar(by_agency, y="agency", x="n", color="kind_label", orientation="h",
-                     color_discrete_map=ui.KIND_COLORS, custom_data=["kind", "agency"],
-                     labels={"agency": "部门", "n": "数量", "kind_label": "类型"})
-        fig.update_layout(height=max(360, 28 * by_agency["agency"].nunique()), margin=dict(l=10, r=10, t=10, b=10),
-                          yaxis=dict(categoryorder="total ascending", title=None), legend_title_text="类型",
-                          font=ui.PLOT_FONT)
-        point = picked(st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points", config=ui.PLOT_CONFIG,
+        point = picked(st.plotly_chart(ui.by_agency_figure(by_agency), width="stretch", on_select="rerun", selection_mode="points", config=ui.PLOT_CONFIG,
                                        key="overview_by_agency"))
         if point:
             kind, agency = point["customdata"]

@@ -16,9 +16,9 @@ st.caption("每行一个事项，按到期日期排列：◆ 截止事项；横�
            "鼠标悬停查看原文和出处。")
 
 filters = ui.fact_filters(queries.filter_options(db), "timeline")
-shown = queries.fact_rows(db, limit=TIMELINE_LIMIT, **filters)
+shown = ui.memo(queries.fact_rows, db, limit=TIMELINE_LIMIT, **filters)  # shared: read, never change
 total = queries.fact_count(db, **filters)
-periods = queries.plan_periods(db, article_ids=list(shown["article_id"].dropna()))
+periods = ui.memo(queries.plan_periods, db, article_ids=list(shown["article_id"].dropna()))
 if not st.toggle("显示规划期", value=True, key="timeline_periods"):
     periods = periods.iloc[0:0]
 
