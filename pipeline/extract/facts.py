@@ -47,6 +47,8 @@ _LEADING_NOISE = re.compile(r"^[\s、，,：:（(）)\-—*#\d.一二三四五�
 _ACTION = re.compile("|".join(map(re.escape, tables.ACTION_VERBS)))
 _FREQUENCY = re.compile("|".join(map(re.escape, sorted(tables.FREQUENCY, key=len, reverse=True))))
 _ANNUAL_DUTY = re.compile(tables.ANNUAL_DUTY)
+# What can make a fact in a line with no date and no number: a frequency duty, a plan's 一批, 未来五年
+_WORDS_WITHOUT_NUMBERS = re.compile("|".join(map(re.escape, list(tables.FREQUENCY) + ["年度", "一批", "未来", "今后", "此后"])))
 _DUTY_VERB = re.compile("|".join(map(re.escape, tables.DUTY_VERBS)))
 _SCALE_BEFORE = re.compile("(%s)(?:为|约为|约|达到|达|是|共)?$" % "|".join(tables.SCALE_WORDS))
 _FORECAST_AFTER = re.compile(r"[^，。；]{0,8}?(?:将|力争|预计)")
@@ -218,6 +220,8 @@ def extract_line(line: Line, ctx: ArticleContext, carried: DateExpr | None = Non
     if len(text.strip()) < 6:
         return [], None
     dates = line_dates(text, ctx.issued_on)
+    if not dates and carried is None and not find_quantities(text) and not _WORDS_WITHOUT_NUMBERS.search(text):
+        return [], None  # no date, no number, no frequency, no 一批, no 未来五年: nothing to decide
     facts: list[Fact] = []
     facts += _deadlines(line, dates, ctx)
     facts += _recurring_duties(line, dates)

@@ -73,6 +73,8 @@ QUANTITY = re.compile(
 )
 
 
+_ANY_NUMERAL = re.compile(f"[0-9{CN_NUMERAL}]")
+
 # Shares written in words: 三分之一 -> 33.3 %, 八成 -> 80 %
 SHARE = re.compile(
     _FIRST +
@@ -101,6 +103,8 @@ def _shares(text: str) -> list[Quantity]:
 @functools.lru_cache(maxsize=8192)
 def find_quantities(text: str) -> tuple[Quantity, ...]:
     """Every number with a unit in a normalized line, with its comparator (cached: see find_dates)."""
+    if not _ANY_NUMERAL.search(text):
+        return ()
     found = []
     for m in QUANTITY.finditer(text):
         num = m.group("num")
