@@ -96,11 +96,11 @@ _WINDOW_START = re.compile(r"(?:起|开始|\)|）)$")  # 起至 / 起到: the ex
 _NOT_LATER = re.compile(r"不(?:迟|晚)于?$")
 RELATIVE_DATE = re.compile(
     r"(?P<lead>力争到|到|至|于|在)?"
-    r"(?:(?P<rel>今年|本年|当年|明年|次年)"
+    r"(?:(?P<within>(?:今年|本年度?|当年)内|年内|年底前)"  # first: 今年内 is not 今年 alone
+    r"|(?P<rel>今年|本年|当年|明年|次年)"
     rf"(?:(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<mend>底|末))?"
     r"|(?P<yend>年底|年末|底)|第?(?P<q>[一二三四1-4])季度(?:末|底)?|(?P<half>上半年|下半年))?"
-    rf"|本月(?:(?P<md>{_DAY})[日号]|(?P<mdend>底|末))"
-    r"|(?P<within>年内|年底前))"
+    rf"|本月(?:(?P<md>{_DAY})[日号]|(?P<mdend>底|末)))"
     r"(?P<by>以前|之前|前)?(?P<since>起)?"
 )
 # "12月，…将开展…": a month without a year opening a sentence, in a dated text; facts.py decides whether it

@@ -264,7 +264,7 @@ def _dated_action(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     action or a publication follows in its clause, not yet past when the text was issued."""
     if d.role not in ("plain", "target") or d.recurrence or not d.due:
         return False
-    within = text.endswith("年内", 0, d.end)
+    within = text.endswith(("年内", "年度内"), 0, d.end)
     if not within and (d.role != "plain" or d.precision not in ("day", "month")
                        or not (text[d.start] in "于在" or text.endswith(("于", "在"), 0, d.start))):
         return False
