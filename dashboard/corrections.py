@@ -374,3 +374,39 @@ def apply(cursor: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
         cursor.execute(APPLY_SQL)
     finally:
         cursor.unregister("correction_rows")
+
+
+# ---- export as labelled facts -------------------------------------------------------------------
+
+def _due_text(due_date, precision) -> str | None:
+    """The SPEC's due: YYYY-MM-DD, YYYY-MM (month, quarter) or YYYY by the date's precision."""
+    if due_date is None or pd.isna(due_date):
+        return None
+    text = pd.Timestamp(due_date).date().isoformat()
+    return text[:4] if precision == "year" else text[:7] if precision in ("month", "quarter") else text
+
+
+def spec_facts(facts: pd.DataFrame) -> list[dict]:
+    """Fact rows (queries.corrected_facts: the facts as the app shows them) as labelled facts in the
+    shared SPEC format (../shared/gold/SPEC.md), which score.py and `python -m pipeline evaluate` read."""
+    labelled = []
+    for row in _records(facts):
+        due_from = row.get("due_from")
+        labelled.append({
+            "seed": Path(str(row["source_file"])).name, "line": int(row["line"]), "kind": row["kind"],
+            "quote": row["quote"], "due": _due_text(row.get("due_date"), row.get("due_precision")),
+            "due_from": None if due_from is None else str(pd.Timestamp(due_from).year),
+            "recurrence": row.get("recurrence"), "recurrence_rule": row.get("recurrence_rule"),
+            "due_basis": row.get("due_basis"), "value": _plain(row.get("value")),
+            "value_max": _plain(row.get("value_max")), "unit": row.get("unit"), "comparator": row.get("comparator"),
+            "metric": row.get("metric"), "agencies": _plain(row.get("agencies")) or [],
+            "article_start_line": None if row.get("article_start_line") is None else int(row["article_start_line"])})
+    return labelled
+
+
+def export_jsonl(facts: pd.DataFrame) -> dict[str, bytes]:
+    """One `<file stem>.facts.jsonl` per bulletin (the gold folder's layout), one fact a line."""
+    files: dict[str, list[str]] = {}
+    for fact in spec_facts(facts):
+        files.setdefault(f"{Path(fact['seed']).stem}.facts.jsonl", []).append(json.dumps(fact, ensure_ascii=False))
+    return {name: ("\n".join(lines) + "\n").encode("utf-8") for name, lines in files.items()}

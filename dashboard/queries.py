@@ -130,8 +130,9 @@ def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids
     return table, " AND ".join(where), params
 
 
-def _finish(frame: pd.DataFrame) -> pd.DataFrame:
-    """Python-side touches on fact rows: lists, labels and dates."""
+def _finish(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Python-side touches on fact rows: lists, labels, dates, and `correction` (the state of a
+    corrected row: edited, added, confirmed; "" for the extractor's rows as they are)."""
     agencies = [_as_list(v) for v in frame["agencies"].tolist()]
     frame["agencies"] = pd.Series(agencies, index=frame.index, dtype=object)
     frame["agencies_text"] = pd.Series(["、".join(names) for names in agencies], index=frame.index, dtype=object)
@@ -139,6 +140,8 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
                                     index=frame.index, dtype=object)
     frame["goal_size"] = frame["goal_size"].astype(int)
     frame = _dates(frame, "due_date", "due_from", "document_issued_on", "article_issued_on")
+    marks = correction_marks(path)
+    frame["correction"] = pd.Series([marks.get(i, "") for i in frame["id"].tolist()], index=frame.index, dtype=object)
     return frame.reset_index(drop=True)
 
 
@@ -153,7 +156,7 @@ def fact_rows(path: Path, kinds=None, agencies=None, doc_ids=None, years=None, t
     sql = (f"SELECT {_ROW_COLUMNS.format(agencies=agencies_column)} FROM ("
            f"SELECT * FROM {table} fi WHERE {where}{first}{' LIMIT ?' if limit is not None else ''}) fi {_ORDER}")
     frame = read(path, sql, params + ([int(limit)] if limit is not None else []), prepared=True)
-    return _finish(frame)
+    return _finish(frame, path)
 
 
 def _count_filters(agencies, kinds, prefix: str) -> tuple[list[str], list]:
@@ -214,7 +217,7 @@ def fact(path: Path, fact_id: str) -> dict | None:
     the goal is stated), goal_size and sources."""
     rows = read(path, f"SELECT {_ROW_COLUMNS.format(agencies='goal_agencies')} FROM fact_index fi WHERE fi.id = ?",
                 (fact_id,), prepared=True)
-    return None if rows.empty else _finish(rows).iloc[0].to_dict()
+    return None if rows.empty else _finish(rows, path).iloc[0].to_dict()
 
 
 def existing_fact_ids(path: Path, ids) -> set[str]:
@@ -367,7 +370,7 @@ def deadline_rows(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = No
     frame = rows(undated=limit is None)
     if scope == "all" and limit is not None and len(frame) < limit:
         frame = rows(undated=True)
-    frame = _dates(_finish(frame), "due")
+    frame = _dates(_finish(frame, path), "due")
     frame["days_left"] = frame["days_left"].astype("Int64")
     frame["status"] = frame["status"].fillna("")
     frame["closed"] = frame["status"].isin(CLOSED_STATUSES).astype(bool)
@@ -637,7 +640,7 @@ def _rows_at(path: Path, hits: pd.DataFrame, agencies: str) -> pd.DataFrame:
     read of every column's block, so rows are fetched only once found: by id, and within the
     stretch of the table where they lie (few blocks when they lie together)."""
     low, high = (int(hits["pos"].min()), int(hits["pos"].max())) if len(hits) else (0, -1)
-    return _finish(read(path, f"""
+    return _finish(path=path, frame=read(path, f"""
         SELECT {_ROW_COLUMNS.format(agencies=agencies)} FROM fact_index fi
         WHERE fi.rowid BETWEEN ? AND ? AND list_contains(?::VARCHAR[], fi.id) {_ORDER}""",
                         (low, high, list(hits["id"])), prepared=True))
@@ -655,3 +658,102 @@ def search_lines(path: Path, text: str, limit: int = 200) -> pd.DataFrame:
         LEFT JOIN article_info a ON a.article_id = l.article_id
         LEFT JOIN document_list d ON d.doc_id = l.doc_id
         ORDER BY l.source_file, l.line""", params + [limit], prepared=True)
+
+
+# ---- corrections and review -------------------------------------------------------------------
+# The handle makes `correction_targets` (one row per correction: the fact it is about now, how it
+# was matched, superseded when a later correction is about the same fact) and the corrected `facts`
+# (dashboard/corrections.py, APPLY_SQL); `tracker.main.facts` is the file's, as the extractor left it.
+
+def correction_marks(path: Path) -> dict[str, str]:
+    """fact id -> the state of its correction (edited, added, confirmed), for the facts corrected now."""
+    marks = read(path, """SELECT fact_id, state FROM correction_targets
+                          WHERE fact_id IS NOT NULL AND NOT superseded AND state <> 'rejected'""")
+    return dict(zip(marks["fact_id"], marks["state"]))
+
+
+def correction_key(path: Path, fact_id: str) -> str:
+    """The key under which this fact's correction is logged: the id it had when first corrected
+    (a rebuild may have given it a new one), else its own id."""
+    found = read_row(path, "SELECT key FROM correction_targets WHERE fact_id = ? AND NOT superseded", (fact_id,))
+    return found.get("key") or fact_id
+
+
+def correction_targets(path: Path) -> pd.DataFrame:
+    """Every correction with the fact it is about now (fact_id NULL: an orphan, whose fact is gone)."""
+    return read(path, "SELECT key, state, fact_id, matched_by, superseded FROM correction_targets ORDER BY key")
+
+
+def original_fact(path: Path, fact_id: str) -> dict | None:
+    """A fact as the extractor wrote it (before any correction); None for a fact staff added."""
+    rows = _dates(read(path, "SELECT * FROM tracker.main.facts WHERE id = ?", (fact_id,)), "due_date", "due_from")
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def corrected_facts(path: Path, source_files=None) -> pd.DataFrame:
+    """The facts as the app shows them (corrections applied), with every column of the facts table:
+    what an export or `python -m pipeline evaluate` scores. Only these files' facts when given."""
+    where, params = "TRUE", []
+    if source_files is not None:
+        where, params = "list_contains(?::VARCHAR[], f.source_file)", [sorted(source_files)]
+    return _dates(read(path, f"""SELECT f.*, a.start_line AS article_start_line
+                                 FROM facts f LEFT JOIN articles a ON a.article_id = f.article_id
+                                 WHERE {where} ORDER BY f.source_file, f.line, f.char_start, f.id""", params),
+                  "due_date", "due_from")
+
+
+def _has_candidates(path: Path) -> bool:
+    """Whether the build wrote the extractor's `candidates` (spans it considered, and why it kept
+    or rejected each); databases built before it have none."""
+    return bool(read_row(path, """SELECT count(*) AS n FROM duckdb_tables()
+                                  WHERE database_name = 'tracker' AND schema_name = 'main'
+                                  AND table_name = 'candidates'""")["n"])
+
+
+REVIEW_REASONS = {"new": "本次构建新增", "context": "日期由上下文推断", "candidate": "未采纳的日期片段"}
+
+
+def _review_sql(path: Path, dismissed: list[str]) -> tuple[str, list]:
+    """The review queue as SQL: facts not yet reviewed that are new in the latest build or whose date
+    comes from context (the less certain rule), and the extractor's rejected candidates near dates
+    (a date span, or a number on a line with one) staff have not dismissed."""
+    parts = ["""SELECT f.id, f.doc_id, f.source_file, f.line, f.char_start, f.char_end, f.quote, f.kind, f.due_date,
+                       CASE WHEN f.doc_id IN (SELECT doc_id FROM new_docs) THEN 'new' ELSE 'context' END AS why,
+                       NULL::VARCHAR AS candidate_reason
+                FROM facts f
+                WHERE (f.doc_id IN (SELECT doc_id FROM new_docs) OR f.due_basis = 'context')
+                  AND f.id NOT IN (SELECT fact_id FROM correction_targets WHERE fact_id IS NOT NULL)"""]
+    params: list = []
+    if _has_candidates(path):
+        parts.append("""SELECT 'candidate:' || c.source_file || ':' || c.line || ':' || c.char_start || ':' || c.char_end,
+                               d.doc_id, c.source_file, c.line, c.char_start, c.char_end, c.quote, NULL, NULL::DATE,
+                               'candidate', c.reason
+                        FROM tracker.main.candidates c LEFT JOIN documents d ON d.source_file = c.source_file
+                        WHERE c.decision = 'rejected'
+                          AND (c.span_kind = 'date' OR EXISTS (
+                              SELECT 1 FROM tracker.main.candidates n WHERE n.span_kind = 'date'
+                              AND n.source_file = c.source_file AND n.line = c.line))
+                          AND NOT list_contains(?::VARCHAR[], 'candidate:' || c.source_file || ':' || c.line || ':'
+                                                || c.char_start || ':' || c.char_end)""")
+        params.append(dismissed)
+    sql = f"""WITH new_docs AS (SELECT doc_id FROM documents
+                               WHERE ingested_at >= (SELECT arg_max(started_at, finished_at) FROM runs)),
+              queue AS ({' UNION ALL '.join(parts)})"""
+    return sql, params
+
+
+def review_queue(path: Path, dismissed=(), limit: int = DISPLAY_LIMIT) -> pd.DataFrame:
+    """What staff should check, most urgent first (due soonest; undated and candidates last).
+    dismissed: keys of the candidates staff dismissed (dashboard/corrections.py)."""
+    sql, params = _review_sql(path, sorted(dismissed))
+    frame = _dates(read(path, f"""{sql} SELECT * FROM queue
+                                  ORDER BY due_date NULLS LAST, why = 'candidate', source_file, line, char_start
+                                  LIMIT ?""", params + [int(limit)]), "due_date")
+    frame["why_label"] = frame["why"].map(REVIEW_REASONS)
+    frame["kind_label"] = [KIND_LABELS.get(k, "") if isinstance(k, str) else "" for k in frame["kind"]]
+    return frame
+
+
+def review_count(path: Path, dismissed=()) -> int:
+    sql, params = _review_sql(path, sorted(dismissed))
+    return int(read_row(path, f"{sql} SELECT count(*) AS n FROM queue", params)["n"])
