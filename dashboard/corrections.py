@@ -198,9 +198,15 @@ def log(store_db: Path, key: str | None = None) -> pd.DataFrame:
         return con.execute(f"SELECT * FROM corrections_log {where} ORDER BY recorded_at, entry_id", params).df()
 
 
+def _missing(value) -> bool:
+    """None, NaN or NaT (a list or array is never missing, even when empty)."""
+    if value is None or isinstance(value, (str, list, tuple)) or hasattr(value, "__len__"):
+        return value is None
+    return bool(pd.isna(value))
+
+
 def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
-            for row in frame.to_dict("records")]
+    return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def _effective(frame: pd.DataFrame) -> list[dict]:
