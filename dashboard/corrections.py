@@ -191,10 +191,13 @@ def undo(store_db: Path, key: str, actor: str) -> str | None:
 
 def log(store_db: Path, key: str | None = None) -> pd.DataFrame:
     """Every entry, oldest first (of one fact when key is given): who did what, when, before and after."""
-    if not store.has_table(Path(store_db), "corrections_log"):
-        return pd.DataFrame(columns=list(LOG_COLUMNS))
+    empty = pd.DataFrame(columns=list(LOG_COLUMNS))
+    if not Path(store_db).exists():
+        return empty
     where, params = ("WHERE fact_id = ?", [key]) if key else ("", [])
-    with store.connect(Path(store_db), read_only=True) as con:
+    with store.connect(Path(store_db), read_only=True) as con:  # one connection: each costs ~10 ms
+        if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'corrections_log'").fetchone():
+            return empty
         return con.execute(f"SELECT * FROM corrections_log {where} ORDER BY recorded_at, entry_id", params).df()
 
 
