@@ -77,7 +77,7 @@ def test_edit_then_undo_through_the_app(tracker):
     assert str(queries.fact(tracker, "f-0430")["due_date"]) == "2026-05-28"
     at.switch_page("views/deadlines.py").run()
     table = at.dataframe[0].value.set_index("id")
-    assert str(table.at["f-0430", "due"]) == "2026-05-28" and table.at["f-0430", "出处"].endswith("✎已更正")
+    assert str(table.at["f-0430", "due"]) == "2026-05-28" and "#✎已更正 · 第5行" in table.at["f-0430", "出处"]
     at.switch_page("views/overview.py").run()
     assert {m.label: m.value for m in at.metric}["已逾期"] == "0"
 

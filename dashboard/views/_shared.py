@@ -67,8 +67,8 @@ def with_links(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     frame["出处"] = [f"{fact_url(i)}#第{line}行 · {title}"
                     for i, title, line in zip(frame["id"], frame["document_title"], frame["line"])]
-    if "correction" in frame:  # staff corrected these rows: said where the row is opened (issue 13)
-        frame["出处"] = [f"{link} · ✎已更正" if mark in ("edited", "added") else link
+    if "correction" in frame:  # rows staff corrected say so first, where a narrow column still shows it
+        frame["出处"] = [link.replace("#", "#✎已更正 · ", 1) if mark in ("edited", "added") else link
                         for link, mark in zip(frame["出处"], frame["correction"])]
     return for_display(frame)
 
