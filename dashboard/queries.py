@@ -742,13 +742,15 @@ def _review_sql(path: Path, dismissed: list[str]) -> tuple[str, list]:
     return sql, params
 
 
-def review_queue(path: Path, dismissed=(), limit: int = DISPLAY_LIMIT) -> pd.DataFrame:
-    """What staff should check, most urgent first (due soonest; undated and candidates last).
-    dismissed: keys of the candidates staff dismissed (dashboard/corrections.py)."""
+def review_queue(path: Path, as_of: dt.date, dismissed=(), limit: int = DISPLAY_LIMIT) -> pd.DataFrame:
+    """What staff should check, most urgent first: due soonest from as_of on, then the past ones
+    (most recent first: a wrong date there makes a deadline look overdue), then undated facts, then
+    candidates. dismissed: keys of the candidates staff dismissed (dashboard/corrections.py)."""
     sql, params = _review_sql(path, sorted(dismissed))
     frame = _dates(read(path, f"""{sql} SELECT * FROM queue
-                                  ORDER BY due_date NULLS LAST, why = 'candidate', source_file, line, char_start
-                                  LIMIT ?""", params + [int(limit)]), "due_date")
+                                  ORDER BY why = 'candidate', due_date IS NULL, due_date < ?::DATE,
+                                           abs(datediff('day', ?::DATE, due_date)), source_file, line, char_start
+                                  LIMIT ?""", params + [as_of, as_of, int(limit)]), "due_date")
     frame["why_label"] = frame["why"].map(REVIEW_REASONS)
     frame["kind_label"] = [KIND_LABELS.get(k, "") if isinstance(k, str) else "" for k in frame["kind"]]
     return frame

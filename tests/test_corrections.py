@@ -89,13 +89,27 @@ def test_an_added_fact_gets_a_stable_id_and_shows_everywhere(db):
 
 
 def test_confirm_takes_a_fact_off_the_review_queue_without_changing_it(db):
-    queue = queries.review_queue(db)
+    queue = queries.review_queue(db, AS_OF)
     assert "f-0430" in set(queue["id"]) and queries.review_count(db) == len(queue) == 10
     before = queries.fact(db, "f-0430")
     corrections.confirm(store_of(db), "f-0430", before, "张三")
-    assert "f-0430" not in set(queries.review_queue(db)["id"]) and queries.review_count(db) == 9
+    assert "f-0430" not in set(queries.review_queue(db, AS_OF)["id"]) and queries.review_count(db) == 9
     after = queries.fact(db, "f-0430")
     assert after["correction"] == "confirmed" and after["due_date"] == before["due_date"]
+
+
+def test_the_queue_is_most_urgent_first_and_holds_new_or_less_certain_facts(db):
+    queue = queries.review_queue(db, AS_OF)  # 2026-05-20; the fixture's bulletins are all new in its build
+    assert list(queue["id"])[:3] == ["f-0525", "f-0530", "f-0801"]  # due soonest from the as-of date
+    assert list(queue["id"])[-3:] == ["f-0430", "f-yearly", "f-rel"]  # then past due, then undated
+    assert set(queue["why"]) == {"new"}
+
+    def nothing_new_but_a_date_from_context(con):
+        con.execute("UPDATE documents SET ingested_at = TIMESTAMP '2026-01-01 00:00:00'")  # kept from a build before
+        con.execute("UPDATE facts SET due_basis = 'context' WHERE id = 'f-2027'")
+    rebuild(db, nothing_new_but_a_date_from_context)
+    queue = queries.review_queue(db, AS_OF)
+    assert list(queue["id"]) == ["f-2027"] and list(queue["why"]) == ["context"]
 
 
 def test_the_queue_lists_rejected_candidates_near_dates_when_the_build_wrote_them(db):
@@ -106,13 +120,13 @@ def test_the_queue_lists_rejected_candidates_near_dates_when_the_build_wrote_the
         con.execute("INSERT INTO candidates VALUES (?, 8, 5, 10, '受理后的30日', 'date', 'rejected', NULL, NULL, "
                     "'relative_only'), (?, 1, 0, 4, '智慧城市', 'quantity', 'rejected', NULL, NULL, 'no_number')",
                     [DOC_A, DOC_A])
-    queue = queries.review_queue(db)
+    queue = queries.review_queue(db, AS_OF)
     candidates = queue[queue["why"] == "candidate"]
     assert list(candidates["quote"]) == ["受理后的30日"]  # the number on a line without a date is left out
     assert queue.iloc[-1]["why"] == "candidate"  # undated: after the dated facts
     corrections.dismiss(store_of(db), candidates.iloc[0].to_dict(), "张三")
     dismissed = [k for k, c in corrections.state(store_of(db)).items() if c.state == "dismissed"]
-    assert "candidate" not in set(queries.review_queue(db, dismissed)["why"])
+    assert "candidate" not in set(queries.review_queue(db, AS_OF, dismissed)["why"])
 
 
 def _change_line(con, source_file: str, line: int, text: str) -> None:

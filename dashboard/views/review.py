@@ -30,9 +30,10 @@ section = st.radio("查看", list(SECTIONS), format_func=SECTIONS.get, horizonta
                    label_visibility="collapsed")
 
 if section == "queue":
-    queue = queries.review_queue(db, dismissed)
+    queue = queries.review_queue(db, ui.as_of(), dismissed)
     st.caption(ui.shown_caption(len(queue), total) + " 依次为：本次构建新增的事实、日期由上下文推断的事实、"
-               "抽取程序未采纳的日期片段；按到期日期排列，最紧迫的在前。确认、驳回或修改后即从队列移除。")
+               "抽取程序未采纳的日期片段。最紧迫的在前：自基准日期起最先到期的，然后是已过期的（最近的在前）、无日期的和未采纳的片段。"
+               "确认、驳回或修改后即从队列移除。")
     if queue.empty:
         st.success("没有待复核的事项。")
         st.stop()
