@@ -14,6 +14,7 @@ them in SQL (apply()) before it builds the app's index, so every page reads corr
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -383,6 +384,23 @@ def apply(cursor: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
         cursor.execute(APPLY_SQL)
     finally:
         cursor.unregister("correction_rows")
+
+
+@contextlib.contextmanager
+def corrected_database(tracker_db: Path, view_files: list[Path]):
+    """A connection that reads the facts database as the app shows it, for readers outside the app
+    (the weekly PDF): an in-memory DuckDB with the file attached read-only as `tracker`, the corrected
+    `facts` shadowing the file's, and these view files (pipeline/sql) made over them."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH '{str(tracker_db).replace(chr(39), chr(39) * 2)}' AS tracker (READ_ONLY)")
+        con.execute("SET search_path = 'memory.main,tracker.main'")
+        apply(con, overlay(store_path(tracker_db)).rows)
+        for view_file in view_files:
+            con.execute(view_file.read_text(encoding="utf-8"))
+        yield con
+    finally:
+        con.close()
 
 
 # ---- export as labelled facts -------------------------------------------------------------------

@@ -167,6 +167,16 @@ def test_a_correction_whose_line_is_gone_is_listed_as_an_orphan(db):
     assert queries.fact(db, added) is None
 
 
+def test_the_weekly_pdf_reads_the_corrected_facts(db):
+    from pipeline.snapshot import render
+    edit_due(db, "f-0430", "2026-06-10")
+    corrections.reject(store_of(db), "f-0525", queries.fact(db, "f-0525"), "张三", "duplicate")
+    goals, every, info = render.load_facts(db)
+    by_id = {fact["id"]: fact for fact in every}
+    assert str(by_id["f-0430"]["due_date"]) == "2026-06-10" and "f-0525" not in by_id
+    assert "f-0525" not in {goal["id"] for goal in goals} and info["facts"] == 9
+
+
 def test_the_fold_is_the_log_replayed(tmp_path):
     store = tmp_path / "progress.duckdb"
     fact = {"id": "x", "source_file": "a.txt", "doc_id": "d", "line": 3, "char_start": 0, "char_end": 4,
