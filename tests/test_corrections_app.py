@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 import dashboard.__main__ as cli
 from dashboard import auth, corrections, queries, users
-from e2e_helpers import AS_OF, DOC_A, make_fixture_db
+from e2e_helpers import AS_OF, make_fixture_db
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 PASSWORD = "复核-2026-pw"
