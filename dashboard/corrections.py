@@ -296,8 +296,11 @@ OVERLAY_COLUMNS = ["key", "state", "recorded_at", *ANCHOR, *EDITABLE]
 
 @dataclasses.dataclass(frozen=True)
 class Overlay:
-    """The corrections as rows for the database handle; version changes whenever they change."""
+    """The corrections as rows for the database handle. version changes whenever they change;
+    values_version only when the facts' values change (edits, rejections, additions): a confirmation
+    changes which facts are reviewed, not the index, so it never costs a rebuild of the index."""
     version: str
+    values_version: str
     rows: pd.DataFrame
 
     @classmethod
@@ -312,8 +315,15 @@ class Overlay:
                          **{name: fields.get(name) for name in EDITABLE if name != "agencies"},
                          "agencies": json.dumps(fields.get("agencies") or [], ensure_ascii=False)})
         frame = pd.DataFrame(rows, columns=OVERLAY_COLUMNS, dtype=object)
-        digest = hashlib.sha1(frame.to_json(orient="values", date_format="iso").encode()).hexdigest()[:16]
-        return cls(digest if rows else "", frame)
+        values = frame[frame["state"].isin(VALUE_STATES)].drop(columns=["recorded_at"])
+        return cls(_digest(frame) if rows else "", _digest(values) if len(values) else "", frame)
+
+
+VALUE_STATES = ("edited", "rejected", "added")  # the states that change what the facts say
+
+
+def _digest(frame: pd.DataFrame) -> str:
+    return hashlib.sha1(frame.to_json(orient="values", date_format="iso").encode()).hexdigest()[:16]
 
 
 def overlay(store_db: Path) -> Overlay:
@@ -322,9 +332,8 @@ def overlay(store_db: Path) -> Overlay:
 
 # Run by the handle on a cursor where `correction_rows` is registered (Overlay.rows) and the file is
 # attached as `tracker`: which fact each correction is about now (by id, else by file and quote,
-# nearest the old line; one correction per fact, the latest), where an added fact's quote stands now,
-# and the corrected facts as a table `facts` in memory, shadowing the file's.
-APPLY_SQL = """
+# nearest the old line; one correction per fact, the latest) and where an added fact's quote stands now.
+TARGETS_SQL = """
 CREATE OR REPLACE TABLE correction_input AS
 SELECT key, state, recorded_at::TIMESTAMP AS recorded_at, source_file, doc_id, line::INTEGER AS line,
        char_start::INTEGER AS char_start, char_end::INTEGER AS char_end, quote, kind,
@@ -356,7 +365,10 @@ UNION ALL
 SELECT a.key, 'added', CASE WHEN p.line IS NOT NULL THEN a.key END,
        CASE WHEN p.line = a.line THEN 'id' WHEN p.line IS NOT NULL THEN 'quote' END, p.line, false
 FROM correction_input a LEFT JOIN placed p USING (key) WHERE a.state = 'added';
+"""
 
+# Then the corrected facts as a table `facts` in memory, shadowing the file's.
+FACTS_SQL = """
 CREATE OR REPLACE TABLE facts AS
 WITH applied AS (
     SELECT t.fact_id, t.state, c.* EXCLUDE (key, state, recorded_at)
@@ -377,13 +389,19 @@ JOIN tracker.main.lines l ON l.source_file = a.source_file AND l.line = t.placed
     f"CASE WHEN e.fact_id IS NULL THEN f.{name} ELSE e.{name} END AS {name}" for name in EDITABLE))
 
 
-def apply(cursor: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
-    """Make the corrected `facts` (and `correction_targets`) in the cursor's default schema."""
+def retarget(cursor: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+    """Make `correction_targets` (which fact each correction is about now) in the cursor's database."""
     cursor.register("correction_rows", rows)
     try:
-        cursor.execute(APPLY_SQL)
+        cursor.execute(TARGETS_SQL)
     finally:
         cursor.unregister("correction_rows")
+
+
+def apply(cursor: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+    """retarget(), then the corrected `facts` in the cursor's database."""
+    retarget(cursor, rows)
+    cursor.execute(FACTS_SQL)
 
 
 @contextlib.contextmanager

@@ -10,9 +10,11 @@ cache, so no other connect() in this process is ever handed our stale database, 
 Results are also cached on the identity.
 
 Corrections. Staff corrections (dashboard/corrections.py, in the app's own store beside the file)
-are part of the identity: a correction gives a new handle, in which the facts the index is made
-from are the file's facts with every correction applied (an in-memory table `facts` that shadows
-the file's). So every page reads corrected rows, on the next page view, without a rebuild.
+are part of the identity: a correction that changes values (an edit, a rejection, an addition)
+gives a new handle, in which the facts the index is made from are the file's facts with every
+correction applied (an in-memory table `facts` that shadows the file's). So every page reads
+corrected rows, on the next page view, without a rebuild. A confirmation only remakes the handle's
+`correction_targets` (which facts staff reviewed), and results are cached on every change.
 
 Speed. De-duplicating goals (one row per goal stated in several places) needs the whole facts
 table; done per query it costs seconds at a million facts. So the build writes the app's index
@@ -44,7 +46,7 @@ BUILD_COMMAND = ".venv/bin/python -m pipeline build --input seeds --db data/trac
 BASE_PATH = "SET search_path = 'memory.main,tracker.main'"
 INDEX_PATH = "SET search_path = '{index}.app,memory.main,tracker.main'"  # index: tracker or memory
 
-# what queries read of the corrections when there are none (corrections.APPLY_SQL makes it otherwise)
+# what queries read of the corrections when there are none (corrections.TARGETS_SQL makes it otherwise)
 NO_CORRECTIONS = """CREATE TABLE correction_targets (key VARCHAR, state VARCHAR, fact_id VARCHAR, matched_by VARCHAR,
                                                      placed_line INTEGER, superseded BOOLEAN)"""
 
@@ -72,12 +74,13 @@ def db_identity(path: Path) -> tuple | None:
 
 
 def _identity(path: Path) -> tuple[tuple | None, corrections.Overlay]:
-    """The file's identity with the version of the corrections read with it, and those corrections."""
+    """What results are cached on: the file's identity, the version of the corrections' values (the
+    handle's identity: identity[:-1]) and the version of all corrections; and the corrections."""
     identity = db_identity(path)
     if identity is None:
-        return None, corrections.Overlay("", pd.DataFrame())
+        return None, corrections.Overlay("", "", pd.DataFrame())
     overlay = corrections.overlay(corrections.store_path(path))
-    return identity + (overlay.version,), overlay
+    return identity + (overlay.values_version, overlay.version), overlay
 
 
 # ---- one handle per database file ------------------------------------------------------------
@@ -143,8 +146,10 @@ class _Handle:
     """An in-memory DuckDB with the file attached read-only as `tracker`, and its materialized index."""
 
     def __init__(self, path: Path, identity: tuple, overlay: corrections.Overlay):
-        self.identity = identity
-        self._corrected = not overlay.rows.empty
+        self.identity = identity  # the file's, and the version of the corrections' values
+        self._corrected = bool(overlay.values_version)
+        self.targets_version = overlay.version  # the corrections correction_targets was made from
+        self._targets_lock = threading.Lock()
         self.users = 0          # queries (and the preparing thread) using it now
         self.retired = False    # a newer file replaced it: close when the last user leaves
         self._con = _memory_connection()
@@ -155,6 +160,8 @@ class _Handle:
             self._con.execute(self._search_path)
             if self._corrected:  # the corrected facts, shadowing the file's, before anything reads them
                 corrections.apply(self._con, overlay.rows)
+            elif not overlay.rows.empty:  # confirmations only: the file's facts as they are
+                corrections.retarget(self._con, overlay.rows)
             else:
                 self._con.execute(NO_CORRECTIONS)
         except duckdb.Error as exc:
@@ -165,6 +172,15 @@ class _Handle:
         self._prepare_error: Exception | None = None
         self._prepare_started = False
         self._preparing: duckdb.DuckDBPyConnection | None = None  # the cursor building the index
+
+    def retarget(self, overlay: corrections.Overlay) -> None:
+        """Remake correction_targets for corrections whose values are this handle's (confirmations
+        changed), before a query reads them."""
+        with self._targets_lock:
+            if self.targets_version != overlay.version:
+                with contextlib.closing(self._con.cursor()) as cur:
+                    corrections.retarget(cur, overlay.rows)
+                self.targets_version = overlay.version
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cursor = self._con.cursor()
@@ -235,6 +251,7 @@ def _using(path: Path):
     identity, overlay = _identity(path)
     if identity is None:
         raise DatabaseMissing(str(path))
+    identity = identity[:-1]  # the handle's: a confirmation keeps it
     with _handles_lock:
         handle = _handles.get(identity[0])
         if handle is None or handle.identity != identity:
@@ -247,6 +264,7 @@ def _using(path: Path):
             _handles[identity[0]] = handle
         handle.users += 1
     try:
+        handle.retarget(overlay)
         yield handle
     finally:
         _release(handle)
@@ -305,7 +323,7 @@ def _cached(path: Path, sql: str, params, prepared: bool, fetch):
                 answer = fetch(cur.execute(sql, list(params)))
         except (duckdb.CatalogException, duckdb.BinderException, duckdb.IOException) as exc:
             raise DatabaseMissing(f"{path}: {exc}") from exc
-        key = (handle.identity,) + key[1:]
+        key = (handle.identity + (handle.targets_version,),) + key[1:]
     with _cache_lock:
         _cache[key] = answer
         while len(_cache) > _CACHE_SIZE:

@@ -663,7 +663,7 @@ def search_lines(path: Path, text: str, limit: int = 200) -> pd.DataFrame:
 # ---- corrections and review -------------------------------------------------------------------
 # The handle makes `correction_targets` (one row per correction: the fact it is about now, how it
 # was matched, superseded when a later correction is about the same fact) and the corrected `facts`
-# (dashboard/corrections.py, APPLY_SQL); `tracker.main.facts` is the file's, as the extractor left it.
+# (dashboard/corrections.py: TARGETS_SQL, FACTS_SQL); `tracker.main.facts` is the file's, as the extractor left it.
 
 def correction_marks(path: Path) -> dict[str, str]:
     """fact id -> the state of its correction (edited, added, confirmed), for the facts corrected now."""

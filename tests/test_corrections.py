@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from dashboard import corrections, queries
+from dashboard import db as handles
 from e2e_helpers import AS_OF, DOC_A, DOC_B, make_fixture_db
 from pipeline.load import write_app_index
 
@@ -92,10 +93,12 @@ def test_confirm_takes_a_fact_off_the_review_queue_without_changing_it(db):
     queue = queries.review_queue(db, AS_OF)
     assert "f-0430" in set(queue["id"]) and queries.review_count(db) == len(queue) == 10
     before = queries.fact(db, "f-0430")
+    handle = handles._handles[str(db.resolve())]
     corrections.confirm(store_of(db), "f-0430", before, "张三")
     assert "f-0430" not in set(queries.review_queue(db, AS_OF)["id"]) and queries.review_count(db) == 9
     after = queries.fact(db, "f-0430")
     assert after["correction"] == "confirmed" and after["due_date"] == before["due_date"]
+    assert handles._handles[str(db.resolve())] is handle  # the index is not remade for a confirmation
 
 
 def test_the_queue_is_most_urgent_first_and_holds_new_or_less_certain_facts(db):
