@@ -690,6 +690,17 @@ def original_fact(path: Path, fact_id: str) -> dict | None:
     return None if rows.empty else rows.iloc[0].to_dict()
 
 
+def fact_fields(path: Path, fact_id: str) -> dict:
+    """Every column of one fact as the app shows it (corrections applied), with those the lists leave
+    out (due_precision, due_basis): what a correction starts from. {} when there is no such fact."""
+    rows = _dates(read(path, "SELECT * FROM facts WHERE id = ?", (fact_id,)), "due_date", "due_from")
+    if rows.empty:
+        return {}
+    fields = rows.iloc[0].to_dict()
+    fields["agencies"] = _as_list(fields.get("agencies"))
+    return fields
+
+
 def corrected_facts(path: Path, source_files=None) -> pd.DataFrame:
     """The facts as the app shows them (corrections applied), with every column of the facts table:
     what an export or `python -m pipeline evaluate` scores. Only these files' facts when given."""

@@ -197,3 +197,15 @@ def test_a_member_reaches_no_write_path(tracker):
     # the same pages signed in offer the write paths this checks for
     assert {"确认无误", "驳回", "保存更正", "添加事实"} <= staff["documents"]
     assert "退出登录" in staff["review"] and "退出登录" in staff["progress"]
+
+
+def test_an_edit_keeps_the_fields_the_lists_leave_out(tracker):
+    """The form starts from the whole fact: changing the metric of a year-precision milestone keeps
+    its precision (the lists carry no due_precision)."""
+    at = signed_in_on_fact("f-2027")
+    assert at.selectbox(key="edit_f-2027_precision").value == "year"
+    at.text_input(key="edit_f-2027_metric").set_value("培育建设一批零碳工厂（已核对）")
+    click(at, "保存更正")
+    fields = queries.fact_fields(tracker, "f-2027")
+    assert fields["metric"] == "培育建设一批零碳工厂（已核对）" and fields["due_precision"] == "year"
+    assert str(fields["due_date"]) == "2027-12-31"

@@ -36,6 +36,8 @@ def show_flash() -> None:
 
 
 def _text(value) -> str:
+    if hasattr(value, "tolist"):  # numpy arrays (list columns) and scalars
+        value = value.tolist()
     if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
         return ""
     return "、".join(value) if isinstance(value, (list, tuple)) else str(value)
@@ -122,6 +124,7 @@ def correction_panel(fact: dict, staff: str | None) -> None:
     original_link(fact)
     if not staff:
         return
+    fact = {**fact, **queries.fact_fields(ui.db(), fact["id"])}  # with the fields the lists leave out
     key = queries.correction_key(ui.db(), fact["id"])
     current = corrections.state(store()).get(key)
     fid = fact["id"]

@@ -136,8 +136,8 @@ with facts_column:
         if picked is not None:
             with st.container(border=True):
                 corr.correction_panel(here[here["id"] == picked].iloc[0].to_dict(), staff)
-    if staff:
-        with st.expander("添加漏抽的事实", icon=":material/add:"):
-            corr.add_fact_form(doc_id, doc["source_file"], queries.article_lines(db, doc_id, start, end), staff)
-    else:
-        st.caption("员工登录（“待复核”或“进度”页）后可在此确认、驳回、修改事实或添加漏抽的事实。")
+if staff:
+    with st.expander("添加漏抽的事实", icon=":material/add:"):
+        corr.add_fact_form(doc_id, doc["source_file"], queries.article_lines(db, doc_id, start, end), staff)
+else:
+    st.caption("员工登录（“待复核”或“进度”页）后可在此确认、驳回、修改事实或添加漏抽的事实。")
