@@ -357,14 +357,24 @@ placed AS (  -- an added fact: the line of its file that holds its quote now, ne
     SELECT a.key, arg_min(l.line, abs(l.line - a.line)) AS line
     FROM (SELECT * FROM correction_input WHERE state = 'added') a
     JOIN tracker.main.lines l ON l.source_file = a.source_file AND contains(l.text, a.quote)
-    GROUP BY a.key)
-SELECT key, state, fact_id, matched_by, NULL::INTEGER AS placed_line,
+    GROUP BY a.key),
+extracted AS (  -- an added fact the extractor now finds itself (same file, quote and kind): that fact, corrected
+    SELECT a.key, arg_min(f.id, abs(f.line - a.line)) AS id
+    FROM (SELECT * FROM correction_input WHERE state = 'added') a
+    JOIN tracker.main.facts f ON f.source_file = a.source_file AND f.quote = a.quote AND f.kind = a.kind
+    GROUP BY a.key),
+matched AS (
+    SELECT key, state, recorded_at, fact_id, matched_by, NULL::INTEGER AS placed_line FROM found
+    UNION ALL
+    SELECT a.key, 'added', a.recorded_at, CASE WHEN x.id IS NOT NULL THEN x.id WHEN p.line IS NOT NULL THEN a.key END,
+           CASE WHEN x.id IS NOT NULL THEN 'extracted' WHEN p.line = a.line THEN 'id'
+                WHEN p.line IS NOT NULL THEN 'quote' END,
+           CASE WHEN x.id IS NULL THEN p.line END
+    FROM correction_input a LEFT JOIN placed p USING (key) LEFT JOIN extracted x USING (key)
+    WHERE a.state = 'added')
+SELECT key, state, fact_id, matched_by, placed_line,
        fact_id IS NOT NULL AND row_number() OVER (PARTITION BY fact_id ORDER BY recorded_at DESC, key) > 1 AS superseded
-FROM found
-UNION ALL
-SELECT a.key, 'added', CASE WHEN p.line IS NOT NULL THEN a.key END,
-       CASE WHEN p.line = a.line THEN 'id' WHEN p.line IS NOT NULL THEN 'quote' END, p.line, false
-FROM correction_input a LEFT JOIN placed p USING (key) WHERE a.state = 'added';
+FROM matched;
 """
 
 # Then the corrected facts as a table `facts` in memory, shadowing the file's.
@@ -373,18 +383,21 @@ CREATE OR REPLACE TABLE facts AS
 WITH applied AS (
     SELECT t.fact_id, t.state, c.* EXCLUDE (key, state, recorded_at)
     FROM correction_targets t JOIN correction_input c USING (key)
-    WHERE t.fact_id IS NOT NULL AND NOT t.superseded AND t.state IN ('edited', 'rejected'))
+    WHERE t.fact_id IS NOT NULL AND NOT t.superseded
+      AND (t.state IN ('edited', 'rejected') OR t.matched_by = 'extracted'))
 SELECT f.* REPLACE ({replaced})
-FROM tracker.main.facts f LEFT JOIN applied e ON e.fact_id = f.id AND e.state = 'edited'
+FROM tracker.main.facts f LEFT JOIN applied e ON e.fact_id = f.id AND e.state <> 'rejected'
 WHERE f.id NOT IN (SELECT fact_id FROM applied WHERE state = 'rejected')
 UNION ALL BY NAME
-SELECT a.key AS id, l.doc_id, a.source_file, l.line, instr(l.text, a.quote) - 1 AS char_start,
-       instr(l.text, a.quote) - 1 + length(a.quote) AS char_end, a.quote, a.kind, a.due_date, a.due_precision,
+SELECT a.key AS id, l.doc_id, a.source_file, l.line, s.char_start, s.char_start + length(a.quote) AS char_end,
+       a.quote, a.kind, a.due_date, a.due_precision,
        a.due_from, 'explicit' AS due_basis, a.recurrence, a.recurrence_rule, a.value, a.value_max, a.unit,
        a.comparator, a.metric, l.article_id, NULL::VARCHAR AS group_id, a.agencies
 FROM correction_input a
-JOIN correction_targets t ON t.key = a.key AND t.state = 'added' AND t.fact_id IS NOT NULL
-JOIN tracker.main.lines l ON l.source_file = a.source_file AND l.line = t.placed_line;
+JOIN correction_targets t ON t.key = a.key AND t.state = 'added' AND t.placed_line IS NOT NULL
+JOIN tracker.main.lines l ON l.source_file = a.source_file AND l.line = t.placed_line,
+LATERAL (SELECT CASE WHEN substr(l.text, a.char_start + 1, length(a.quote)) = a.quote THEN a.char_start
+                     ELSE instr(l.text, a.quote) - 1 END AS char_start) s;  -- the span marked, while it is there
 """.replace("{replaced}", ", ".join(
     f"CASE WHEN e.fact_id IS NULL THEN f.{name} ELSE e.{name} END AS {name}" for name in EDITABLE))
 

@@ -180,6 +180,27 @@ def test_the_weekly_pdf_reads_the_corrected_facts(db):
     assert "f-0525" not in {goal["id"] for goal in goals} and info["facts"] == 9
 
 
+def test_an_added_fact_the_extractor_later_finds_is_that_fact_corrected_not_a_duplicate(db):
+    text = "应在申请受理后的30日内作出批准、修改后再审或不予批准的决定。"
+    place = {"source_file": DOC_A, "doc_id": "a000000000000000", "line": 8, "char_start": text.index("修改后再审"),
+             "char_end": text.index("修改后再审") + 5, "quote": "修改后再审"}
+    added = corrections.add(store_of(db), "张三", place, {"kind": "deadline", "due_date": "2026-06-01"})
+    assert queries.fact(db, added)["char_start"] == place["char_start"]
+
+    def the_extractor_finds_it(con):  # a better extractor, with its own date
+        con.execute("""INSERT INTO facts (id, doc_id, source_file, line, char_start, char_end, quote, kind, due_date,
+                       due_precision, article_id, agencies)
+                       SELECT 'found-later', doc_id, source_file, line, ?, ?, '修改后再审', 'deadline',
+                              DATE '2026-07-01', 'day', article_id, [] FROM facts WHERE id = 'f-rel'""",
+                    [place["char_start"], place["char_end"]])
+    rebuild(db, the_extractor_finds_it)
+    assert queries.fact(db, added) is None
+    found = queries.fact(db, "found-later")
+    assert str(found["due_date"]) == "2026-06-01" and found["correction"] == "added"  # the staff's values
+    assert list(queries.corrected_facts(db)["quote"]).count("修改后再审") == 1
+    assert queries.correction_key(db, "found-later") == added  # a later edit continues its history
+
+
 def test_the_fold_is_the_log_replayed(tmp_path):
     store = tmp_path / "progress.duckdb"
     fact = {"id": "x", "source_file": "a.txt", "doc_id": "d", "line": 3, "char_start": 0, "char_end": 4,
