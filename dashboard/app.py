@@ -41,8 +41,9 @@ pages = [
     st.Page("views/search.py", title="搜索", icon=":material/search:", url_path="search"),
     st.Page("views/calendar.py", title="日历订阅", icon=":material/calendar_month:", url_path="calendar"),
 ]
-# Pages of the progress tracker (issue 4), shown once their files exist.
-for name, title, icon in (("progress", "进度", ":material/task_alt:"), ("upload", "上传", ":material/upload_file:")):
+# Pages of the progress tracker (issue 4) and of staff review (issue 13), shown once their files exist.
+for name, title, icon in (("progress", "进度", ":material/task_alt:"), ("upload", "上传", ":material/upload_file:"),
+                          ("review", "待复核", ":material/fact_check:")):
     if (PAGES / f"{name}.py").exists():
         pages.append(st.Page(f"views/{name}.py", title=title, icon=icon, url_path=name))
 page = st.navigation(pages)

@@ -4,18 +4,12 @@ progress.duckdb holds one append-only table, `progress_log`; the current state i
 (the `progress_current` view, `current_state()`). Entries are linked to facts by the facts' stable
 ids and carry a snapshot of the fact, so an entry whose fact vanished after a rebuild is still
 shown (as orphaned) until staff relink or close it. Nothing is ever updated or deleted.
-
-DuckDB lets only one process hold a read-write connection, so every write opens the file for
-just one transaction and every read uses a short read-only connection; both retry briefly while
-another process or thread holds the file.
+Connections to the store: dashboard/store.py.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import random
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -23,6 +17,8 @@ import duckdb
 import pandas as pd
 
 from dashboard import queries
+from dashboard.store import connect as _connect
+from dashboard.store import default_progress_path  # noqa: F401 (pages and tests find it here)
 
 DEADLINE_STATUSES = ("待办", "进行中", "已提交", "不适用")
 MILESTONE_STATUSES = ("待办", "进行中", "已完成", "不适用")
@@ -76,38 +72,6 @@ GROUP BY fact_id;
 """
 STATE_COLUMNS = ["fact_id", *FIELDS, "updated_at", "updated_by", "closed", "relinked_to",
                  *(f"snapshot_{f}" for f in SNAPSHOT_FIELDS), "orphaned"]
-LOCK_WAIT_SECONDS = 20.0
-
-
-def default_progress_path(tracker_db: Path) -> Path:
-    """Next to the facts database, but a file the pipeline never rebuilds."""
-    return Path(tracker_db).with_name("progress.duckdb")
-
-
-def _is_busy(error: duckdb.Error) -> bool:
-    """Another process holds the file, or this process has it open with the other read mode."""
-    message = str(error)
-    return "lock" in message.lower() or "different configuration" in message
-
-
-@contextlib.contextmanager
-def _connect(path: Path, read_only: bool):
-    """A connection held only for the block, retried while the file is busy."""
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    pause = 0.005
-    while True:
-        try:
-            con = duckdb.connect(str(path), read_only=read_only)
-            break
-        except (duckdb.IOException, duckdb.ConnectionException) as error:
-            if not _is_busy(error) or time.monotonic() > deadline:
-                raise
-            time.sleep(pause * random.uniform(0.5, 1.5))  # jitter: waiting writers don't collide again
-            pause = min(pause * 2, 0.1)
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 def _insert(progress_db: Path, select: str, rows: list[dict] | None = None) -> int:

@@ -1,312 +1,24 @@
-"""Every database read the dashboard makes, and the date arithmetic on its rows.
-
-Connections. The pipeline replaces the database file with os.replace while the app runs. Each
-database file identity (path, mtime_ns, size, inode) gets one long-lived handle: an in-memory DuckDB
-that ATTACHes the file READ_ONLY. A new identity gets a new handle, and the old one is closed as
-soon as no query uses it, so a rebuild shows on the next interaction. ATTACH from an in-memory
-database (rather than duckdb.connect(path)) keeps the handle out of DuckDB's per-path instance
-cache, so no other connect() in this process is ever handed our stale database, nor we theirs.
-Results are also cached on the identity.
-
-Speed. De-duplicating goals (one row per goal stated in several places) needs the whole facts
-table; done per query it costs seconds at a million facts. So the build writes the app's index
-into the file, in schema `app` (pipeline/sql/marts/app.sql): `fact_index` (every fact with goal_id,
-is_head, goal_size, goal_agencies, article, bulletin and sources, in display order),
-`agency_index` (one row per goal and agency, by agency), count tables. A file without it, or made
-by other SQL than this checkout's (app.version), gets the same tables built once in the handle's
-own memory, in a background thread started when the file is first seen (build_info, which every
-page calls); pages that need them wait. Pages then ask for what they show: filters, order and
-LIMIT are in SQL, never a million rows in pandas.
+"""Every query the dashboard makes, and the date arithmetic on its rows. They read through the
+handle on the facts database (dashboard/db.py: connections, caches, background work), whose index
+is made from the facts with staff corrections applied: what these queries return is corrected.
+Filters, order and LIMIT are in SQL, never a million rows in pandas (see dashboard/db.py, Speed).
 """
 from __future__ import annotations
 
-import atexit
-import collections
-import contextlib
 import datetime as dt
-import os
 import re
-import threading
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
-from pipeline import load, recurring
+from dashboard.db import (  # noqa: F401 (pages, tests and bench/ use them here)
+    BUILD_COMMAND, DatabaseMissing, close_all, data_version, db_path, forget_results, read, read_row, warm_up)
+from pipeline import recurring
 
-DEFAULT_DB = Path("data/tracker.duckdb")
-BUILD_COMMAND = ".venv/bin/python -m pipeline build --input seeds --db data/tracker.duckdb"
 CLOSED_STATUSES = frozenset({"已提交", "不适用"})
 KIND_LABELS = {"deadline": "截止事项", "target": "目标", "milestone": "里程碑", "relative": "相对期限"}
 DEADLINE_KINDS = ("deadline", "relative")
 DISPLAY_LIMIT = 500  # rows a table shows; the page says how many matched and the downloads hold all
-BASE_PATH = "SET search_path = 'memory.main,tracker.main'"
-INDEX_PATH = "SET search_path = '{index}.app,memory.main,tracker.main'"  # index: tracker or memory
-
-_CACHE_SIZE = 256
-_cache: collections.OrderedDict = collections.OrderedDict()
-_cache_lock = threading.Lock()
-
-
-class DatabaseMissing(Exception):
-    """The tracker database does not exist (or is not a DuckDB file) at the configured path."""
-
-
-def db_path() -> Path:
-    """The database the app reads: $TRACKER_DB, else data/tracker.duckdb."""
-    return Path(os.environ.get("TRACKER_DB") or DEFAULT_DB)
-
-
-def db_identity(path: Path) -> tuple | None:
-    """What changes when the build swaps in a new file; None when there is no file."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (str(Path(path).resolve()), st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-# ---- one handle per database file ------------------------------------------------------------
-
-_background: set[threading.Thread] = set()  # threads inside DuckDB that exit must wait for
-_background_lock = threading.Lock()
-
-
-def _in_background(target, name: str) -> None:
-    def run():
-        try:
-            target()
-        finally:
-            with _background_lock:
-                _background.discard(threading.current_thread())
-    thread = threading.Thread(target=run, name=name, daemon=True)
-    with _background_lock:
-        _background.add(thread)
-    thread.start()
-
-
-@atexit.register
-def _shutdown() -> None:
-    """Before the interpreter tears DuckDB down: stop the index being built, wait for the background
-    threads and close every handle. A daemon thread still inside DuckDB at exit aborts the process
-    (terminate called after throwing), which a script or a stopped server would show as a crash."""
-    with _handles_lock:
-        for handle in _handles.values():
-            handle.interrupt()
-    with _background_lock:
-        threads = list(_background)
-    for thread in threads:
-        thread.join(timeout=10)
-    close_all()
-    with _spare_lock:
-        while _spare:
-            _spare.pop().close()
-
-
-_spare: list[duckdb.DuckDBPyConnection] = []  # an in-memory DuckDB opened ahead of need
-_spare_lock = threading.Lock()
-
-
-def _memory_connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB for a new handle. Opening one takes 15-25 ms, which the first page after
-    every rebuild would wait for: so one is kept open ahead, and replaced in the background."""
-    with _spare_lock:
-        con = _spare.pop() if _spare else None
-    _in_background(_open_spare, "tracker-spare")
-    return con if con is not None else duckdb.connect(":memory:")
-
-
-def _open_spare() -> None:
-    con = duckdb.connect(":memory:")
-    with _spare_lock:
-        if not _spare:
-            _spare.append(con)
-            return
-    con.close()
-
-
-class _Handle:
-    """An in-memory DuckDB with the file attached read-only as `tracker`, and its materialized index."""
-
-    def __init__(self, path: Path, identity: tuple):
-        self.identity = identity
-        self.users = 0          # queries (and the preparing thread) using it now
-        self.retired = False    # a newer file replaced it: close when the last user leaves
-        self._con = _memory_connection()
-        self._search_path = BASE_PATH  # the index's schema joins it once prepared
-        try:
-            self._con.execute("SET enable_progress_bar = false")
-            self._con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS tracker (READ_ONLY)")
-            self._con.execute(self._search_path)
-        except duckdb.Error as exc:
-            self._con.close()
-            raise DatabaseMissing(f"{path}: {exc}") from exc
-        self._prepare_lock = threading.Lock()
-        self._prepared = threading.Event()
-        self._prepare_error: Exception | None = None
-        self._prepare_started = False
-        self._preparing: duckdb.DuckDBPyConnection | None = None  # the cursor building the index
-
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        cursor = self._con.cursor()
-        cursor.execute(self._search_path)
-        return cursor
-
-    def _prepare(self) -> None:
-        """Use the file's index when this checkout's SQL made it, else build it in memory."""
-        try:
-            with contextlib.closing(self.cursor()) as cur:
-                self._preparing = cur
-                if load.app_index_is_current(cur, "tracker"):
-                    self._search_path = INDEX_PATH.format(index="tracker")
-                else:  # the app's views over tracker's tables, then the index from them
-                    cur.execute((load.SQL_DIR / "views_app.sql").read_text(encoding="utf-8"))
-                    cur.execute(load.APP_INDEX_SQL.read_text(encoding="utf-8"))
-                    self._search_path = INDEX_PATH.format(index="memory")
-        except Exception as exc:  # reported to every query that waits for it
-            self._prepare_error = exc
-        finally:
-            self._preparing = None
-            self._prepared.set()
-            _release(self)
-
-    def start_prepare(self) -> None:
-        """Materialize the index in a background thread (once)."""
-        with self._prepare_lock:
-            if self._prepare_started:
-                return
-            self._prepare_started = True
-            with _handles_lock:
-                self.users += 1  # released by _prepare
-        _in_background(self._prepare, "tracker-prepare")
-
-    def wait_prepared(self) -> None:
-        self.start_prepare()
-        self._prepared.wait()
-        if self._prepare_error is not None:
-            raise DatabaseMissing(f"数据库结构不完整：{self._prepare_error}") from self._prepare_error
-
-    def interrupt(self) -> None:
-        """Stop building the index (the process is exiting)."""
-        cursor = self._preparing
-        if cursor is not None:
-            with contextlib.suppress(duckdb.Error):
-                cursor.interrupt()
-
-    def close(self) -> None:
-        with contextlib.suppress(duckdb.Error):
-            self._con.close()
-
-
-_handles: dict[str, _Handle] = {}
-_handles_lock = threading.Lock()
-
-
-def _release(handle: _Handle) -> None:
-    with _handles_lock:
-        handle.users -= 1
-        if handle.retired and handle.users == 0:
-            handle.close()
-
-
-@contextlib.contextmanager
-def _using(path: Path):
-    """The handle for the file now at `path` (a new one after a rebuild), held for the block."""
-    identity = db_identity(path)
-    if identity is None:
-        raise DatabaseMissing(str(path))
-    with _handles_lock:
-        handle = _handles.get(identity[0])
-        if handle is None or handle.identity != identity:
-            if handle is not None:
-                handle.retired = True
-                if handle.users == 0:
-                    handle.close()
-                del _handles[identity[0]]
-            handle = _Handle(path, identity)
-            _handles[identity[0]] = handle
-        handle.users += 1
-    try:
-        yield handle
-    finally:
-        _release(handle)
-
-
-def forget_results() -> None:
-    """Drop every cached result (benchmarks: a page's queries as run when its filters change)."""
-    with _cache_lock:
-        _cache.clear()
-
-
-def close_all() -> None:
-    """Close every handle and forget every cached result (benchmarks; a process about to exit)."""
-    forget_results()
-    with _handles_lock:
-        for handle in _handles.values():
-            handle.retired = True
-            if handle.users == 0:
-                handle.close()
-        _handles.clear()
-
-
-def _freeze(value):
-    return tuple(_freeze(v) for v in value) if isinstance(value, (list, tuple)) else value
-
-
-def _fetch_frame(result: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return result.df()
-
-
-def _fetch_row(result: duckdb.DuckDBPyConnection) -> dict:
-    """The first row as {column: value} (Python values: dates as datetime.date); {} when none.
-    For one-row answers (counts, dates): a DataFrame costs more to make than the query to run."""
-    row = result.fetchone()
-    return {} if row is None else dict(zip((column[0] for column in result.description), row))
-
-
-def _cached(path: Path, sql: str, params, prepared: bool, fetch):
-    """Run one parameterized query on the file's handle and fetch its answer, cached on the file
-    identity (a copy is returned: callers may change theirs).
-
-    prepared: the query reads the materialized index (fact_index, agency_index, ...): wait for it."""
-    identity = db_identity(path)
-    if identity is None:
-        raise DatabaseMissing(str(path))
-    key = (identity, fetch.__name__, sql, _freeze(list(params)))
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key].copy()
-    with _using(path) as handle:
-        if prepared:
-            handle.wait_prepared()
-        try:
-            with contextlib.closing(handle.cursor()) as cur:
-                answer = fetch(cur.execute(sql, list(params)))
-        except (duckdb.CatalogException, duckdb.BinderException, duckdb.IOException) as exc:
-            raise DatabaseMissing(f"{path}: {exc}") from exc
-        key = (handle.identity,) + key[1:]
-    with _cache_lock:
-        _cache[key] = answer
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return answer.copy()
-
-
-def read(path: Path, sql: str, params: tuple | list = (), prepared: bool = False) -> pd.DataFrame:
-    """A query's rows as a DataFrame (see _cached)."""
-    return _cached(path, sql, params, prepared, _fetch_frame)
-
-
-def read_row(path: Path, sql: str, params: tuple | list = (), prepared: bool = False) -> dict:
-    """A query's first row as a dict (see _cached)."""
-    return _cached(path, sql, params, prepared, _fetch_row)
-
-
-def warm_up(path: Path) -> None:
-    """Start materializing the index for the file now at `path`, without waiting."""
-    with contextlib.suppress(DatabaseMissing), _using(path) as handle:
-        handle.start_prepare()
 
 
 def _as_list(value) -> list:
@@ -418,8 +130,9 @@ def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids
     return table, " AND ".join(where), params
 
 
-def _finish(frame: pd.DataFrame) -> pd.DataFrame:
-    """Python-side touches on fact rows: lists, labels and dates."""
+def _finish(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Python-side touches on fact rows: lists, labels, dates, and `correction` (the state of a
+    corrected row: edited, added, confirmed; "" for the extractor's rows as they are)."""
     agencies = [_as_list(v) for v in frame["agencies"].tolist()]
     frame["agencies"] = pd.Series(agencies, index=frame.index, dtype=object)
     frame["agencies_text"] = pd.Series(["、".join(names) for names in agencies], index=frame.index, dtype=object)
@@ -427,6 +140,8 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
                                     index=frame.index, dtype=object)
     frame["goal_size"] = frame["goal_size"].astype(int)
     frame = _dates(frame, "due_date", "due_from", "document_issued_on", "article_issued_on")
+    marks = correction_marks(path)
+    frame["correction"] = pd.Series([marks.get(i, "") for i in frame["id"].tolist()], index=frame.index, dtype=object)
     return frame.reset_index(drop=True)
 
 
@@ -441,7 +156,7 @@ def fact_rows(path: Path, kinds=None, agencies=None, doc_ids=None, years=None, t
     sql = (f"SELECT {_ROW_COLUMNS.format(agencies=agencies_column)} FROM ("
            f"SELECT * FROM {table} fi WHERE {where}{first}{' LIMIT ?' if limit is not None else ''}) fi {_ORDER}")
     frame = read(path, sql, params + ([int(limit)] if limit is not None else []), prepared=True)
-    return _finish(frame)
+    return _finish(frame, path)
 
 
 def _count_filters(agencies, kinds, prefix: str) -> tuple[list[str], list]:
@@ -502,7 +217,7 @@ def fact(path: Path, fact_id: str) -> dict | None:
     the goal is stated), goal_size and sources."""
     rows = read(path, f"SELECT {_ROW_COLUMNS.format(agencies='goal_agencies')} FROM fact_index fi WHERE fi.id = ?",
                 (fact_id,), prepared=True)
-    return None if rows.empty else _finish(rows).iloc[0].to_dict()
+    return None if rows.empty else _finish(rows, path).iloc[0].to_dict()
 
 
 def existing_fact_ids(path: Path, ids) -> set[str]:
@@ -655,7 +370,7 @@ def deadline_rows(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = No
     frame = rows(undated=limit is None)
     if scope == "all" and limit is not None and len(frame) < limit:
         frame = rows(undated=True)
-    frame = _dates(_finish(frame), "due")
+    frame = _dates(_finish(frame, path), "due")
     frame["days_left"] = frame["days_left"].astype("Int64")
     frame["status"] = frame["status"].fillna("")
     frame["closed"] = frame["status"].isin(CLOSED_STATUSES).astype(bool)
@@ -925,7 +640,7 @@ def _rows_at(path: Path, hits: pd.DataFrame, agencies: str) -> pd.DataFrame:
     read of every column's block, so rows are fetched only once found: by id, and within the
     stretch of the table where they lie (few blocks when they lie together)."""
     low, high = (int(hits["pos"].min()), int(hits["pos"].max())) if len(hits) else (0, -1)
-    return _finish(read(path, f"""
+    return _finish(path=path, frame=read(path, f"""
         SELECT {_ROW_COLUMNS.format(agencies=agencies)} FROM fact_index fi
         WHERE fi.rowid BETWEEN ? AND ? AND list_contains(?::VARCHAR[], fi.id) {_ORDER}""",
                         (low, high, list(hits["id"])), prepared=True))
@@ -943,3 +658,115 @@ def search_lines(path: Path, text: str, limit: int = 200) -> pd.DataFrame:
         LEFT JOIN article_info a ON a.article_id = l.article_id
         LEFT JOIN document_list d ON d.doc_id = l.doc_id
         ORDER BY l.source_file, l.line""", params + [limit], prepared=True)
+
+
+# ---- corrections and review -------------------------------------------------------------------
+# The handle makes `correction_targets` (one row per correction: the fact it is about now, how it
+# was matched, superseded when a later correction is about the same fact) and the corrected `facts`
+# (dashboard/corrections.py: TARGETS_SQL, FACTS_SQL); `tracker.main.facts` is the file's, as the extractor left it.
+
+def correction_marks(path: Path) -> dict[str, str]:
+    """fact id -> the state of its correction (edited, added, confirmed), for the facts corrected now."""
+    marks = read(path, """SELECT fact_id, state FROM correction_targets
+                          WHERE fact_id IS NOT NULL AND NOT superseded AND state <> 'rejected'""")
+    return dict(zip(marks["fact_id"], marks["state"]))
+
+
+def correction_key(path: Path, fact_id: str) -> str:
+    """The key under which this fact's correction is logged: the id it had when first corrected
+    (a rebuild may have given it a new one), else its own id."""
+    found = read_row(path, "SELECT key FROM correction_targets WHERE fact_id = ? AND NOT superseded", (fact_id,))
+    return found.get("key") or fact_id
+
+
+def correction_targets(path: Path) -> pd.DataFrame:
+    """Every correction with the fact it is about now (fact_id NULL: an orphan, whose fact is gone)."""
+    return read(path, "SELECT key, state, fact_id, matched_by, superseded FROM correction_targets ORDER BY key")
+
+
+def original_fact(path: Path, fact_id: str) -> dict | None:
+    """A fact as the extractor wrote it (before any correction); None for a fact staff added."""
+    rows = _dates(read(path, "SELECT * FROM tracker.main.facts WHERE id = ?", (fact_id,)), "due_date", "due_from")
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def fact_fields(path: Path, fact_id: str) -> dict:
+    """Every column of one fact as the app shows it (corrections applied), with those the lists leave
+    out (due_precision, due_basis): what a correction starts from. {} when there is no such fact."""
+    rows = _dates(read(path, "SELECT * FROM facts WHERE id = ?", (fact_id,)), "due_date", "due_from")
+    if rows.empty:
+        return {}
+    fields = rows.iloc[0].to_dict()
+    fields["agencies"] = _as_list(fields.get("agencies"))
+    return fields
+
+
+def corrected_facts(path: Path, source_files=None) -> pd.DataFrame:
+    """The facts as the app shows them (corrections applied), with every column of the facts table:
+    what an export or `python -m pipeline evaluate` scores. Only these files' facts when given."""
+    where, params = "TRUE", []
+    if source_files is not None:
+        where, params = "list_contains(?::VARCHAR[], f.source_file)", [sorted(source_files)]
+    return _dates(read(path, f"""SELECT f.*, a.start_line AS article_start_line
+                                 FROM facts f LEFT JOIN articles a ON a.article_id = f.article_id
+                                 WHERE {where} ORDER BY f.source_file, f.line, f.char_start, f.id""", params),
+                  "due_date", "due_from")
+
+
+def _has_candidates(path: Path) -> bool:
+    """Whether the build wrote the extractor's `candidates` (spans it considered, and why it kept
+    or rejected each); databases built before it have none."""
+    return bool(read_row(path, """SELECT count(*) AS n FROM duckdb_tables()
+                                  WHERE database_name = 'tracker' AND schema_name = 'main'
+                                  AND table_name = 'candidates'""")["n"])
+
+
+REVIEW_REASONS = {"new": "本次构建新增", "context": "日期由上下文推断", "candidate": "未采纳的日期片段"}
+
+
+def _review_sql(path: Path, dismissed: list[str]) -> tuple[str, list]:
+    """The review queue as SQL: facts not yet reviewed that are new in the latest build or whose date
+    comes from context (the less certain rule), and the extractor's rejected candidates near dates
+    (a date span, or a number on a line with one) staff have not dismissed."""
+    parts = ["""SELECT f.id, f.doc_id, f.source_file, f.line, f.char_start, f.char_end, f.quote, f.kind, f.due_date,
+                       CASE WHEN f.doc_id IN (SELECT doc_id FROM new_docs) THEN 'new' ELSE 'context' END AS why,
+                       NULL::VARCHAR AS candidate_reason
+                FROM facts f
+                WHERE (f.doc_id IN (SELECT doc_id FROM new_docs) OR f.due_basis = 'context')
+                  AND f.id NOT IN (SELECT fact_id FROM correction_targets WHERE fact_id IS NOT NULL)"""]
+    params: list = []
+    if _has_candidates(path):
+        parts.append("""SELECT 'candidate:' || c.source_file || ':' || c.line || ':' || c.char_start || ':' || c.char_end,
+                               d.doc_id, c.source_file, c.line, c.char_start, c.char_end, c.quote, NULL, NULL::DATE,
+                               'candidate', c.reason
+                        FROM tracker.main.candidates c LEFT JOIN documents d ON d.source_file = c.source_file
+                        WHERE c.decision = 'rejected'
+                          AND (c.span_kind = 'date' OR EXISTS (
+                              SELECT 1 FROM tracker.main.candidates n WHERE n.span_kind = 'date'
+                              AND n.source_file = c.source_file AND n.line = c.line))
+                          AND NOT list_contains(?::VARCHAR[], 'candidate:' || c.source_file || ':' || c.line || ':'
+                                                || c.char_start || ':' || c.char_end)""")
+        params.append(dismissed)
+    sql = f"""WITH new_docs AS (SELECT doc_id FROM documents
+                               WHERE ingested_at >= (SELECT arg_max(started_at, finished_at) FROM runs)),
+              queue AS ({' UNION ALL '.join(parts)})"""
+    return sql, params
+
+
+def review_queue(path: Path, as_of: dt.date, dismissed=(), limit: int = DISPLAY_LIMIT) -> pd.DataFrame:
+    """What staff should check, most urgent first: due soonest from as_of on, then the past ones
+    (most recent first: a wrong date there makes a deadline look overdue), then undated facts, then
+    candidates. dismissed: keys of the candidates staff dismissed (dashboard/corrections.py)."""
+    sql, params = _review_sql(path, sorted(dismissed))
+    frame = _dates(read(path, f"""{sql} SELECT * FROM queue
+                                  ORDER BY why = 'candidate', due_date IS NULL, due_date < ?::DATE,
+                                           abs(datediff('day', ?::DATE, due_date)), source_file, line, char_start
+                                  LIMIT ?""", params + [as_of, as_of, int(limit)]), "due_date")
+    frame["why_label"] = frame["why"].map(REVIEW_REASONS)
+    frame["kind_label"] = [KIND_LABELS.get(k, "") if isinstance(k, str) else "" for k in frame["kind"]]
+    return frame
+
+
+def review_count(path: Path, dismissed=()) -> int:
+    sql, params = _review_sql(path, sorted(dismissed))
+    return int(read_row(path, f"{sql} SELECT count(*) AS n FROM queue", params)["n"])

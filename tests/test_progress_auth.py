@@ -58,7 +58,7 @@ def test_password_off_means_read_only_and_says_how_to_turn_it_on(tracker):
 def test_wrong_password_is_refused(tracker, monkeypatch):
     monkeypatch.setenv(auth.ENV_VAR, PASSWORD)
     at = sign_in(progress_page(), "张三", PASSWORD + "x")
-    assert [e.value for e in at.error] == ["密码不正确。"]
+    assert [e.value for e in at.error] == [auth.WRONG]
     assert "staff_name" not in at.session_state
     assert not [s for s in at.selectbox if s.label == "选择要更新的事项"]
     assert PASSWORD not in page_text(at)

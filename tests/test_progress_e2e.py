@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import progress
+from dashboard import progress, users
 from e2e_helpers import make_fixture_db, running_app
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -25,7 +25,7 @@ def pick(page, label: str, option: str) -> None:
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium")
 def test_staff_marks_a_deadline_submitted(tmp_path, monkeypatch):
     tracker = make_fixture_db(tmp_path / "tracker.duckdb")
-    monkeypatch.setenv("TRACKER_STAFF_PASSWORD", PASSWORD)
+    users.add(progress.default_progress_path(tracker), "张三", PASSWORD)  # his own account
     with running_app(tracker) as url, sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -34,8 +34,8 @@ def test_staff_marks_a_deadline_submitted(tmp_path, monkeypatch):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)  # through the app's navigation, as a visitor would
             page.get_by_role("link", name="进度").click()
-            page.get_by_label("姓名（记入修改记录）").fill("张三")
-            page.get_by_label("员工密码").fill(PASSWORD)
+            page.get_by_label("账号").fill("张三")
+            page.get_by_label("密码").fill(PASSWORD)
             page.get_by_role("button", name="登录").click()
             page.get_by_text("已登录为员工：张三").wait_for()
 

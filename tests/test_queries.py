@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import queries
+from dashboard import db as handles, queries
 from e2e_helpers import AS_OF, DOC_A, delete_facts, make_fixture_db
 
 
@@ -253,7 +253,7 @@ def test_a_rebuild_during_use_is_picked_up_without_errors(db, tmp_path):
     # the last file is what the next interaction shows, and only its handle stays open
     final = 3 if swaps[0] % 2 == 1 else 2
     assert queries.due_counts(db, AS_OF)["due_30"] == final
-    assert sum(1 for h in queries._handles.values() if not h.retired) == len(queries._handles)
+    assert sum(1 for h in handles._handles.values() if not h.retired) == len(handles._handles)
 
 
 def test_ingest_errors_are_the_latest_runs(db):

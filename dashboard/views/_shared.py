@@ -64,7 +64,7 @@ def memo(function, *args, **kwargs):
     try:
         key = (getattr(function, "__module__", None), getattr(function, "__qualname__", repr(function)),
                getattr(getattr(function, "__code__", None), "co_filename", None),
-               queries.db_identity(db()), _token(args), _token(kwargs))
+               queries.data_version(db()), _token(args), _token(kwargs))
         hash(key)
     except TypeError:  # an argument without a content token: nothing to share
         return function(*args, **kwargs)
@@ -160,16 +160,19 @@ def _display_value(value):
 def with_links(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows for a grid, with the 出处 column: a link to the fact marked in its article, whose
     text is the line and bulletin (第N行 · 文档; the line first, so a narrow column still shows it),
-    so every row shows where it comes from. Shared once made when `frame` is a memo() answer (hashing
-    another frame to look it up would cost about what making it does)."""
+    so every row shows where it comes from; rows staff corrected say so first, where a narrow column still
+    shows it. Shared once made when `frame` is a memo() answer (hashing another frame to look it up would
+    cost about what making it does)."""
     return memo(_with_links, frame) if id(frame) in _frame_tokens else _with_links(frame)
 
 
 def _with_links(frame: pd.DataFrame) -> pd.DataFrame:
-    links = pd.Series([f"{fact_url(i)}#第{line}行 · {title}" for i, title, line in
-                       zip(frame["id"].tolist(), frame["document_title"].tolist(), frame["line"].tolist())],
-                      index=frame.index, dtype=object)
-    return for_display(frame).assign(出处=links)
+    links = [f"{fact_url(i)}#第{line}行 · {title}" for i, title, line in
+             zip(frame["id"].tolist(), frame["document_title"].tolist(), frame["line"].tolist())]
+    if "correction" in frame:
+        links = [link.replace("#", "#✎已更正 · ", 1) if mark in ("edited", "added") else link
+                 for link, mark in zip(links, frame["correction"].tolist())]
+    return for_display(frame).assign(出处=pd.Series(links, index=frame.index, dtype=object))
 
 
 LINK_COLUMN = st.column_config.LinkColumn("出处", display_text=r"#(.+)$", width=230,

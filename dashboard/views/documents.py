@@ -1,7 +1,8 @@
 """文档: bulletin -> article -> facts, with the article's original lines and every fact marked where
 it stands. Opened with ?fact=<id> (or ?doc=<doc_id>&line=<n>) it jumps to that place. Above them, the
 files the latest build could not import, with the reason in Chinese (opened by ?rejected=1, the
-sidebar's link)."""
+sidebar's link). Signed-in staff confirm, reject, edit or undo each fact here, and add the facts the
+extractor missed (dashboard/views/_corrections.py)."""
 from __future__ import annotations
 
 import html
@@ -9,13 +10,16 @@ import html
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
+from dashboard import auth, corrections, queries
+from dashboard.views import _corrections as corr
 from dashboard.views import _shared as ui
 from dashboard.reasons import label_zh
 
 db = ui.db()
+staff = auth.signed_in_staff()
 
 st.title("文档")
+corr.show_flash()
 
 # Files the latest build rejected: everyone sees them here (the sidebar warns and links here).
 rejected = queries.ingest_errors(db)
@@ -43,7 +47,7 @@ wanted = (target["doc_id"], int(target["line"])) if target else None
 line_link = None
 if not wanted and "doc" in params and params.get("line", "").isdigit():
     wanted = line_link = (params["doc"], int(params["line"]))
-if "fact" in params and target is None:
+if "fact" in params and target is None and not corr.rejected_panel(params["fact"], staff):
     st.warning("链接中的事实在当前数据库中不存在（数据可能已重建）。")
 
 # Many bulletins: offer the newest, or those matching a few words of the title or file name.
@@ -93,6 +97,7 @@ if target is not None and target["doc_id"] == doc_id and start <= target["line"]
     with st.container(border=True):
         st.markdown("**链接指向的事实**")
         ui.fact_card(target, link=False)
+        corr.correction_panel(target, staff)
 
 text_column, facts_column = st.columns([3, 2])
 with text_column:
@@ -117,8 +122,22 @@ with facts_column:
     if here.empty:  # the grid would say "empty" in English
         st.caption("这一部分没有抽取出事实。")
     else:
-        st.dataframe(ui.for_display(here.sort_values(["line", "char_start"])), hide_index=True, width="stretch",
-                     column_order=["line", "kind_label", "due_date", "quote", "agencies_text", "sources"],
-                     column_config={"line": "行", "kind_label": "类型", "due_date": "到期",
+        shown = here.assign(correction=here["correction"].map(corrections.STATES).fillna(""))
+        st.dataframe(ui.for_display(shown.sort_values(["line", "char_start"])), hide_index=True, width="stretch",
+                     column_order=["line", "kind_label", "due_date", "quote", "agencies_text", "correction", "sources"],
+                     column_config={"line": "行", "kind_label": "类型", "due_date": "到期", "correction": "复核",
                                     "quote": st.column_config.TextColumn("原文", width="medium"), "agencies_text": "部门",
                                     "sources": st.column_config.TextColumn("全部出处", help="同一目标在多处出现时的每一处")})
+    if staff and not here.empty:
+        labels = {r.id: f"第{r.line}行｜{r.kind_label}｜{r.quote[:30]}" for r in here.sort_values(["line", "char_start"]).itertuples()
+                  if target is None or r.id != target["id"]}  # the linked fact has its panel above
+        picked = st.selectbox("复核其中一条事实", list(labels), index=None, format_func=labels.get, key="review_pick",
+                              placeholder="选择事实：确认、驳回或修改")
+        if picked is not None:
+            with st.container(border=True):
+                corr.correction_panel(here[here["id"] == picked].iloc[0].to_dict(), staff)
+if staff:
+    with st.expander("添加漏抽的事实", icon=":material/add:"):
+        corr.add_fact_form(doc_id, doc["source_file"], queries.article_lines(db, doc_id, start, end), staff)
+else:
+    st.caption("员工登录（“待复核”或“进度”页）后可在此确认、驳回、修改事实或添加漏抽的事实。")

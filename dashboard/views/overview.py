@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries
+from dashboard import auth, corrections, queries
 from dashboard.views import _shared as ui
 
 db, as_of = ui.db(), ui.as_of()
@@ -24,6 +24,11 @@ for column, (label, value, page, params) in zip(columns, (
          {"kind": "milestone", "year": str(as_of.year)}))):
     column.metric(label, value)
     column.page_link(page, label="查看", icon=":material/list:", query_params=params)
+
+if auth.signed_in_staff():  # staff: how much the review queue holds (members never see it)
+    state = corrections.state(corrections.store_path(db))
+    waiting = queries.review_count(db, [k for k, c in state.items() if c.state == "dismissed"])
+    st.page_link("views/review.py", label=f"待复核 {waiting} 项", icon=":material/fact_check:")
 
 st.subheader("即将到期")
 upcoming = ui.memo(queries.deadline_rows, db, as_of, statuses, scope="open", limit=10)

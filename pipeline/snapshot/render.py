@@ -32,6 +32,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dashboard import corrections
+from pipeline import load
 from pipeline.recurring import next_rule_date
 
 HERE = Path(__file__).parent
@@ -157,8 +159,10 @@ def fetch_rows(con, sql: str) -> list[dict]:
 
 
 def load_facts(db_path: Path) -> tuple[list[dict], list[dict], dict]:
-    """(one row a goal for the sections, every fact for the change manifest, run information)."""
-    with read_only(db_path) as con:
+    """(one row a goal for the sections, every fact for the change manifest, run information), with
+    the staff's corrections applied as the app applies them (dashboard/corrections.py)."""
+    corrected = not corrections.overlay(corrections.store_path(db_path)).rows.empty
+    with (corrections.corrected_database(db_path, load.sql_files()[1:]) if corrected else read_only(db_path)) as con:
         goals = fetch_rows(con, "SELECT * FROM snapshot_facts ORDER BY due_date, source_file, line, char_start, id")
         every = fetch_rows(
             con, "SELECT fd.*, la.lead_agency FROM fact_details fd LEFT JOIN fact_lead_agency la ON la.fact_id = fd.id "
