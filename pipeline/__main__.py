@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
                           help="an evaluation set (docs/ + gold/) or a folder of them (default: all of eval/)")
     evaluate.add_argument("--db", default=None, type=Path, help="score this database instead of building docs/")
     evaluate.add_argument("--show-misses", default=0, type=int, help="misses and extras to list per set")
+    evaluate.add_argument("--corrected", action="store_true",
+                          help="with --db: score the facts as the app shows them, staff corrections applied")
 
     args = parser.parse_args(argv)
     if args.command == "explain":
@@ -55,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "evaluate":
         from pipeline.evaluate import main as evaluate_main
 
-        return evaluate_main(args.gold, args.db, args.show_misses)
+        if args.corrected and args.db is None:
+            print("error: --corrected needs --db (the database staff corrected)", file=sys.stderr)
+            return 2
+        return evaluate_main(args.gold, args.db, args.show_misses, args.corrected)
     if args.command == "build":
         from pipeline.build import run_build
 

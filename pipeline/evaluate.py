@@ -70,10 +70,19 @@ def load_gold(folder: Path) -> list[dict]:
     return facts
 
 
-def load_predictions(db: Path, files: set[str]) -> list[dict]:
+def load_predictions(db: Path, files: set[str], corrected: bool = False) -> list[dict]:
+    """The database's facts of these files; `corrected`: as the app shows them, staff corrections applied
+    (a document staff reviewed and exported is then scored against what they made of it)."""
     columns = ["source_file", "line", "kind", "due_date", "due_precision", "due_from", "recurrence", "value", "unit"]
-    with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute(f"SELECT {', '.join(columns)} FROM facts").fetchall()
+    query = f"SELECT {', '.join(columns)} FROM facts"
+    if corrected:
+        from dashboard.corrections import corrected_database
+
+        with corrected_database(Path(db), []) as con:
+            rows = con.execute(query).fetchall()
+    else:
+        with duckdb.connect(str(db), read_only=True) as con:
+            rows = con.execute(query).fetchall()
     facts = [dict(zip(columns, row)) for row in rows]
     return [f for f in facts if os.path.basename(str(f["source_file"])) in files and f["kind"] in KINDS]
 
@@ -141,13 +150,13 @@ def eval_sets(root: Path = EVAL_DIR) -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / "gold").is_dir() and (p / "docs").is_dir())
 
 
-def evaluate_set(folder: Path, db: Path | None = None) -> Evaluation:
+def evaluate_set(folder: Path, db: Path | None = None, corrected: bool = False) -> Evaluation:
     """Build folder/docs into a temporary database (or read `db`) and score it against folder/gold."""
     gold_dir = folder / "gold" if (folder / "gold").is_dir() else folder
     gold = load_gold(gold_dir)
     files = {os.path.basename(f["seed"]) for f in gold}
     if db is not None:
-        return evaluate(gold, load_predictions(db, files))
+        return evaluate(gold, load_predictions(db, files, corrected))
     from pipeline.build import run_build
 
     with tempfile.TemporaryDirectory(prefix="tracker-eval-") as tmp:
@@ -174,14 +183,14 @@ def report(name: str, result: Evaluation, show_misses: int = 0) -> str:
     return "\n".join(lines)
 
 
-def main(gold: Path | None, db: Path | None, show_misses: int) -> int:
+def main(gold: Path | None, db: Path | None, show_misses: int, corrected: bool = False) -> int:
     sets = eval_sets(gold or EVAL_DIR)
     if not sets:
         print(f"error: no evaluation set (a folder with gold/ and docs/) under {gold or EVAL_DIR}")
         return 2
     totals = collections.Counter()
     for folder in sets:
-        result = evaluate_set(folder, db)
+        result = evaluate_set(folder, db, corrected)
         print(report(folder.name, result, show_misses))
         totals.update(gold=result.overall.gold, predicted=result.overall.predicted,
                       hit_recall=result.overall.hit_recall, hit_precision=result.overall.hit_precision)

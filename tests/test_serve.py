@@ -14,13 +14,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import progress
+from dashboard import progress, users
+from dashboard.store import default_progress_path
 from dashboard.serve import ROUTE_COOKIE, Cluster, nginx_binary
 from e2e_helpers import free_port, make_fixture_db
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
-PASSWORD = "两个进程-pw"
+PASSWORD = "两个进程-password"
 SAVES = 8  # per process
 
 # One app process's staff member, through the 进度 page's own widgets (AppTest runs the page script
@@ -59,9 +60,12 @@ def nginx_available() -> bool:
 
 @pytest.fixture
 def tracker(tmp_path, monkeypatch):
+    """A database and two staff accounts (甲, 乙) in its app store, as `python -m dashboard users add` makes them."""
     db = make_fixture_db(tmp_path / "tracker.duckdb")
     monkeypatch.setenv("TRACKER_DB", str(db))
-    monkeypatch.setenv("TRACKER_STAFF_PASSWORD", PASSWORD)
+    monkeypatch.setenv("TRACKER_STAFF_PASSWORD", PASSWORD)  # the writers' password, read from the environment
+    for name in ("甲", "乙"):
+        users.add(default_progress_path(db), name, PASSWORD)
     return db
 
 
