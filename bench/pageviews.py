@@ -20,7 +20,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import websockets
@@ -50,7 +49,7 @@ def start_app(db: Path, port: int, cwd: Path = ROOT, extra: list[str] = (), log:
     code; the project's .streamlit/config.toml read from cwd), headless on `port`, reading `db`;
     returns once the server answers its health check."""
     sys.path.insert(0, str(cwd))
-    from dashboard.serve import STREAMLIT_NODELAY
+    from dashboard.serve import STREAMLIT_NODELAY, wait_healthy
 
     env = dict(os.environ, TRACKER_DB=str(db))
     out = open(log, "ab") if log else subprocess.DEVNULL
@@ -59,20 +58,6 @@ def start_app(db: Path, port: int, cwd: Path = ROOT, extra: list[str] = (), log:
                            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     wait_healthy(port, app)
     return app
-
-
-def wait_healthy(port: int, app: subprocess.Popen | None = None, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if app is not None and app.poll() is not None:
-            raise RuntimeError(f"the app on port {port} exited ({app.returncode})")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the app on port {port} did not answer in {seconds:.0f} s")
 
 
 def stop_app(app: subprocess.Popen) -> None:

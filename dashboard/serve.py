@@ -126,10 +126,11 @@ def start_app(port: int, env: dict, log: Path) -> subprocess.Popen:
         cwd=ROOT, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def wait_healthy(port: int, process: subprocess.Popen, seconds: float = 90) -> None:
+def wait_healthy(port: int, process: subprocess.Popen | None = None, seconds: float = 90) -> None:
+    """Until the app on the port answers its health check (or the process, when given, has exited)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if process is not None and process.poll() is not None:
             raise RuntimeError(f"the app process for port {port} exited ({process.returncode})")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:

@@ -41,6 +41,12 @@ def _monthly_day(rule: str) -> int | None:
     return day if 1 <= day <= 31 else None
 
 
+def _yearly_month_day(rule: str) -> tuple[int, int | None] | None:
+    """A yearly rule's month (1-12) and day (None for 月底 or a month alone), or None when it names none."""
+    parsed = _month_day(rule)
+    return parsed if parsed is not None and 1 <= parsed[0] <= 12 else None
+
+
 def next_rule_date(recurrence: str | None, rule: str | None, as_of: dt.date) -> dt.date | None:
     """The next due date (on or after as_of) of a recurring deadline whose rule names the date.
 
@@ -49,8 +55,7 @@ def next_rule_date(recurrence: str | None, rule: str | None, as_of: dt.date) -> 
     if not rule:
         return None
     if recurrence == "yearly":
-        parsed = _month_day(rule)
-        if parsed is None or not 1 <= parsed[0] <= 12:
+        if (parsed := _yearly_month_day(rule)) is None:
             return None
         month, day = parsed
         due = _day_in_month(as_of.year, month, day)
@@ -73,8 +78,7 @@ def rrule_of(recurrence: str | None, rule: str | None) -> dict | None:
     if not rule:
         return None
     if recurrence == "yearly":
-        parsed = _month_day(rule)
-        if parsed is None or not 1 <= parsed[0] <= 12:
+        if (parsed := _yearly_month_day(rule)) is None:
             return None
         month, day = parsed
         if day is None or day > calendar.monthrange(2001, month)[1]:  # 月底, or 2月29日 / 4月31日: the last day
