@@ -386,7 +386,12 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
     if rel and not any(d.start <= rel.start < d.end for d in dates):
         anchors.append(rel)
         anchors.sort(key=lambda d: d.start)
-    last_anchor = next((d for d in reversed(anchors) if d.role == "target" and d is not rel), None)
+    # the paragraphs after take a goal date that frames this one (in its first sentence: 到2020年，…) or
+    # whose sentence the line break cut (…。到2030年,); one closing a list item (…。到2020年，形成一批….)
+    # belongs to that item, not to the next item
+    first_sentence_end = _sentence_span(text, 0).end
+    last_anchor = next((d for d in reversed(anchors) if d.role == "target" and d is not rel
+                        and (d.start <= first_sentence_end or not SENTENCE_END.search(text, d.end))), None)
     if carried is not None and (not anchors or anchors[0].start > 0):
         anchors.insert(0, DateExpr(0, 0, carried.due, carried.precision, "carried", due_from=carried.due_from,
                                    period=carried.period))
