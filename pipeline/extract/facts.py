@@ -58,6 +58,7 @@ _GOAL_STATE = re.compile("|".join(map(re.escape, [c for c in tables.MILESTONE_CU
 _CONDITION = re.compile("(?:%s)" % "|".join(tables.CONDITION_WORDS))
 _ASSURED = re.compile("(?:%s)$" % "|".join(tables.GOAL_ASSURANCE))
 _NOT_GOAL_BEFORE = re.compile("(?:%s)$" % "|".join(map(re.escape, tables.NOT_GOAL_BEFORE)))
+_DONE = re.compile(r"已经?|(?<![为除])了")  # 累计 (a cumulative goal) is no sign of the past here
 _REPORTED = re.compile(r"(?<![为除])了")  # 发布了…: a report
 _OPEN_ENDED = ("及以后", "以后", "及以前", "及之后")  # 2027年及以后投产的机组: a condition on a date
 _BULLET = re.compile(r"^\s*(?:——|—|·|•|▪|●)")
@@ -238,8 +239,13 @@ def extract_line(line: Line, ctx: ArticleContext, carried: DateExpr | None = Non
 # --- deadlines -----------------------------------------------------------------------------------
 
 def _before_issue(d: DateExpr, ctx: ArticleContext) -> bool:
-    """A date before the text was issued is a definition or a past event, never a due date."""
-    return bool(d.due and ctx.issued_on and d.due < ctx.issued_on)
+    """A date before the text was issued is a definition or a past event, never a due date (nor is a
+    start in an earlier year: 2022年起，…启动 in a 2025 news item)."""
+    if not ctx.issued_on:
+        return False
+    if d.due:
+        return d.due < ctx.issued_on
+    return bool(d.due_from and d.due_from.year < ctx.issued_on.year)
 
 
 def _year_deadline(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
@@ -338,8 +344,8 @@ def _recurring_duties(line: Line, dates: tuple[DateExpr, ...]) -> list[Fact]:
             continue  # 每年公布的上下限: a description; 不再执行每月调度: a duty lifted
         if not verb or re.match(r"[\d一二三四五六七八九十两]|增长|递增|下降|减少|结束后|后", body) or _PAST.search(body):
             continue  # 每年增长10% is a rate, 每月结束后5个工作日内 a relative limit: not dated duties
-        if any(word in text[clause.start:clause.end] for word in tables.MONEY_WORDS):
-            continue
+        if any(word in body[:verb.start()] for word in tables.MONEY_WORDS):
+            continue  # 每年安排补贴资金…: money, not a duty (每月评估分析…价格水平 is one)
         recurrence = tables.FREQUENCY[m.group(0)]
         quote = _trim(text, Span(clause.start, clause.end))
         facts.append(_make(line, "deadline", quote, recurrence=recurrence, due_basis="explicit",
@@ -417,6 +423,8 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
             body_text = body.text(text)
             if d.role == "carried" and _looks_back(text, clause):
                 continue
+            if _DONE.search(body_text):
+                continue  # …已由最初的3363座扩充到6951座: what was done, under a goal date or not
             in_clause = [q for q in quantities if body.start <= q.start < body.end and _is_goal_number(text, q)]
             if in_clause:
                 for q in in_clause:
