@@ -27,8 +27,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "timeline", "deadlines", "targets", "agencies", "documents", "search", "progress"]
-DEFAULT_PAGE = "overview"  # st.navigation's default page answers to the empty name, not its url_path
+PAGES = ["overview", "timeline", "deadlines", "targets", "agencies", "documents", "search", "progress", "calendar",
+         "review"]
 FINISHED = ForwardMsg.ScriptFinishedStatus.Name
 
 
@@ -85,7 +85,7 @@ def serve_cluster(db: Path, processes: int, code: Path = ROOT):
 
 def rerun_message(page: str, query: str = "") -> bytes:
     msg = BackMsg()
-    msg.rerun_script.page_name = "" if page == DEFAULT_PAGE else page
+    msg.rerun_script.page_name = page  # every page answers to its own url_path (the default one only redirects)
     msg.rerun_script.query_string = query
     msg.rerun_script.widget_states.SetInParent()
     return msg.SerializeToString()
