@@ -167,8 +167,9 @@ def extract_text(text: str, source_file: str = "doc.txt") -> list[Fact]:
 
 
 def run_build(input_dir: Path, db_path: Path, full: bool = False, progress: bool = False,
-              workers: int | None = None, fail_after: str | None = None) -> BuildSummary:
-    """Build the database from every file under input_dir; see the module docstring."""
+              workers: int | None = None, fail_after: str | None = None, write_feeds: bool = True) -> BuildSummary:
+    """Build the database from every file under input_dir; see the module docstring. write_feeds False:
+    a scratch database nobody subscribes to (python -m pipeline evaluate's) gets no calendar feeds."""
     started = time.perf_counter()
     started_at = dt.datetime.now()
     input_dir, db_path = Path(input_dir), Path(db_path)
@@ -228,7 +229,8 @@ def run_build(input_dir: Path, db_path: Path, full: bool = False, progress: bool
     finally:
         if pool:
             pool.shutdown(wait=True, cancel_futures=True)
-    summary.feeds = feeds.write_after_build(db_path)  # subscribed calendars follow every build
+    if write_feeds:
+        summary.feeds = feeds.write_after_build(db_path)  # subscribed calendars follow every build
     summary.seconds = time.perf_counter() - started
     return summary
 

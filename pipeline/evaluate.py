@@ -161,7 +161,7 @@ def evaluate_set(folder: Path, db: Path | None = None, corrected: bool = False) 
 
     with tempfile.TemporaryDirectory(prefix="tracker-eval-") as tmp:
         path = Path(tmp) / "eval.duckdb"
-        run_build(folder / "docs", path, full=True)
+        run_build(folder / "docs", path, full=True, write_feeds=False)
         return evaluate(gold, load_predictions(path, files))
 
 
