@@ -5,7 +5,6 @@ statuses; one feed per agency; where the build writes them."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import duckdb
 import icalendar

@@ -6,7 +6,7 @@ import re
 import duckdb
 import pytest
 
-from docfixtures import DEADLINE, HEADER, bulletin_pdf, docx_bytes, paragraphs_html, pdf_bytes, zip_bytes
+from docfixtures import DEADLINE, HEADER, bulletin_pdf, docx_bytes, pdf_bytes, zip_bytes
 from pipeline.build import run_build
 from pipeline.formats import (IngestError, docx_text, join_broken_lines, pdf_pages, pdf_text, sniff,
                               strip_page_furniture)

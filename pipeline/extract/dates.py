@@ -71,7 +71,7 @@ MONTH_RANGE = re.compile(
     r"(?P<mend>底|末)?")
 _WINDOW_LABEL = re.compile(r"(?:申报|报名|受理|征集|提交|报送|推荐|申请)(?:时间|日期|期限|截止时间)[为是：:]?\s*$")
 # A window is a schedule (a deadline at its end) unless it dates an event: 2025年11月3日至5日召开…
-_EVENT_AFTER = re.compile(r"[^。；]{0,20}?(?:召开|举办|举行|开幕|闭幕|会议|论坛|博览会|展览|调研|访问)")
+EVENT_AFTER = re.compile(r"[^。；]{0,20}?(?:召开|举办|举行|开幕|闭幕|会议|论坛|博览会|展览|调研|访问)")
 # "请于6月30日前": a month and day with no year, in the year the text was issued
 MONTH_DAY_BY = re.compile(rf"(?<![\d年])(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<mend>底|末)|(?P<xun>上旬|中旬|下旬))"
                           + _WEEKDAY + r"(?:(?P<by>以前|之前|前|(?<=[底末])(?=完成|报送|出台|印发|启动|上线|建成))|(?P<since>起))")
@@ -141,13 +141,13 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
         last = safe_date(int(m.group("y2") or m.group("y")), int(m.group("m2") or m.group("m")), int(m.group("d2")))
         if first and last and first <= last:
             labelled = _WINDOW_LABEL.search(text, 0, m.start())
-            role = "by" if labelled or not _EVENT_AFTER.match(text, m.end()) else "plain"
+            role = "by" if labelled or not EVENT_AFTER.match(text, m.end()) else "plain"
             add(DateExpr(m.start(), m.end(), last, "day", role, due_from=first))
     for m in MONTH_RANGE.finditer(text):
         year2 = int(m.group("y2") or m.group("y"))
         first, last = dt.date(int(m.group("y")), int(m.group("m")), 1), month_end(year2, int(m.group("m2")))
         if first < last:
-            role = "plain" if _EVENT_AFTER.match(text, m.end()) else "by"
+            role = "plain" if EVENT_AFTER.match(text, m.end()) else "by"
             add(DateExpr(m.start(), m.end(), last, "month", role, due_from=first))
     for m in ABSOLUTE.finditer(text):
         expr = _parse_absolute(m, text)
@@ -204,7 +204,7 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
             due = later if later and (later - issued).days <= 183 else due
         if due:
             first = safe_date(due.year, int(m.group("m")), int(m.group("d"))) if m.group("m") else None
-            role = "plain" if _EVENT_AFTER.match(text, m.end()) else "by"
+            role = "plain" if EVENT_AFTER.match(text, m.end()) else "by"
             found.append(DateExpr(m.start("m") if m.group("m") else m.start() + 1, m.end(), due, "day", role,
                                   due_from=first if first and first <= due else None))
     for m in MONTH_DAY_BY.finditer(text):

@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.dates import _EVENT_AFTER, DateExpr, find_dates, find_relative_dates, horizon_from_relative_years
+from pipeline.extract.dates import EVENT_AFTER, DateExpr, find_dates, find_relative_dates, horizon_from_relative_years
 from pipeline.extract.numbers import Quantity, comparator_for, find_quantities
 from pipeline.model import Article, Fact
 from pipeline.patterns import tables
@@ -276,7 +276,7 @@ def _dated_action(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
         return False
     clause = _clause_of(text, d.start)
     after = text[d.end:clause.end]
-    if (_PAST.search(text, clause.start, clause.end) or _REPORTED.search(after) or _EVENT_AFTER.match(after)
+    if (_PAST.search(text, clause.start, clause.end) or _REPORTED.search(after) or EVENT_AFTER.match(after)
             or (within and find_quantities(after))):
         return False  # 年内完成100家 is a target
     if ctx.issued_on and d.due < ctx.issued_on:
@@ -304,7 +304,7 @@ def _scheduled_task(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     after = text[d.end:sentence.end]
     if _PAST.search(after) or re.search(r"了|成功", after) or _MILESTONE_CUE.search(after):
         return False
-    if _EVENT_AFTER.match(after):
+    if EVENT_AFTER.match(after):
         return False  # 2025年12月，…召开发布会: an event
     return bool(_ACTION.search(after)) and (ctx.is_plan or "将" in after)
 
