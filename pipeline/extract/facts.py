@@ -58,8 +58,9 @@ _GOAL_STATE = re.compile("|".join(map(re.escape, [c for c in tables.MILESTONE_CU
 _CONDITION = re.compile("(?:%s)" % "|".join(tables.CONDITION_WORDS))
 _ASSURED = re.compile("(?:%s)$" % "|".join(tables.GOAL_ASSURANCE))
 _NOT_GOAL_BEFORE = re.compile("(?:%s)$" % "|".join(map(re.escape, tables.NOT_GOAL_BEFORE)))
-_DONE = re.compile(r"已经?|(?<![为除])了")  # 累计 (a cumulative goal) is no sign of the past here
 _REPORTED = re.compile(r"(?<![为除])了")  # 发布了…: a report
+_DONE = re.compile(r"已经?|" + _REPORTED.pattern)  # 累计 (a cumulative goal) is no sign of the past here
+_PUBLISH = re.compile(r"公布|公示|发布|截止|开始|启动|上线|结束|开放")  # a dated publication or opening
 _OPEN_ENDED = ("及以后", "以后", "及以前", "及之后")  # 2027年及以后投产的机组: a condition on a date
 _BULLET = re.compile(r"^\s*(?:——|—|·|•|▪|●)")
 _DATE_WORDS = re.compile(r"(?:力争)?(?:到|至|于|在|自|从)?(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:底|末|年底|年末)?(?:前|起|之前|以前)?")
@@ -260,9 +261,6 @@ def _year_deadline(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     if _SUBMIT.search(clause):
         return True
     return ctx.is_plan and not _FORECAST_AFTER.match(text, d.end)
-
-
-_PUBLISH = re.compile(r"公布|公示|发布|截止|开始|启动|上线|结束|开放")
 
 
 def _dated_action(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
