@@ -633,10 +633,11 @@ def ours_extract(text: str) -> list:
     return extract_text(text)
 
 
-def jionlp_extract(text: str) -> list[dict]:
+def jionlp_extract(text: str, base: dt.date = AS_OF) -> list[dict]:
+    """jionlp's times in the text, relative ones counted from `base`."""
     from jionlp.algorithm.ner import extract_time
 
-    return extract_time(text, time_base=dt.datetime.combine(AS_OF, dt.time()).timestamp())
+    return extract_time(text, time_base=dt.datetime.combine(base, dt.time()).timestamp())
 
 
 def dateparser_extract(text: str) -> list[tuple]:
@@ -915,11 +916,8 @@ def dated_goals_found(folder: Path) -> dict[str, int]:
     for path in sorted((folder / "docs").glob("*.txt")):
         doc = read_document(path, path.parent)
         issued = next((a.issued_on for a in segment(doc) if a.issued_on), AS_OF)
-        from jionlp.algorithm.ner import extract_time
-
         text = path.read_text(encoding="utf-8")
-        entities = extract_time(text, time_base=dt.datetime.combine(issued, dt.time()).timestamp())
-        for p in jionlp_predictions(path.name, text, entities):
+        for p in jionlp_predictions(path.name, text, jionlp_extract(text, issued)):
             key = predicted_key(dict(p, source_file=p["seed"]))
             if key:
                 theirs.add(key[1:])

@@ -41,10 +41,18 @@ def _monthly_day(rule: str) -> int | None:
     return day if 1 <= day <= 31 else None
 
 
-def _yearly_month_day(rule: str) -> tuple[int, int | None] | None:
-    """A yearly rule's month (1-12) and day (None for 月底 or a month alone), or None when it names none."""
-    parsed = _month_day(rule)
-    return parsed if parsed is not None and 1 <= parsed[0] <= 12 else None
+def _rule_point(recurrence: str | None, rule: str | None) -> tuple[int | None, int | None] | None:
+    """(month, day) a dated rule names: a yearly rule's month 1-12 and day (None for 月底 or a month
+    alone), a monthly rule's (None, day); None when the rule names no date."""
+    if not rule:
+        return None
+    if recurrence == "yearly":
+        parsed = _month_day(rule)
+        return parsed if parsed is not None and 1 <= parsed[0] <= 12 else None
+    if recurrence == "monthly":
+        day = _monthly_day(rule)
+        return None if day is None else (None, day)
+    return None
 
 
 def next_rule_date(recurrence: str | None, rule: str | None, as_of: dt.date) -> dt.date | None:
@@ -52,22 +60,16 @@ def next_rule_date(recurrence: str | None, rule: str | None, as_of: dt.date) -> 
 
     Only yearly rules with a month and monthly rules with a day are dated; anything vaguer
     (按年度, 每年第二季度, 每月结束后5个工作日内) stays None."""
-    if not rule:
+    if (point := _rule_point(recurrence, rule)) is None:
         return None
-    if recurrence == "yearly":
-        if (parsed := _yearly_month_day(rule)) is None:
-            return None
-        month, day = parsed
+    month, day = point
+    if month is not None:
         due = _day_in_month(as_of.year, month, day)
         return due if due >= as_of else _day_in_month(as_of.year + 1, month, day)
-    if recurrence == "monthly":
-        if (day := _monthly_day(rule)) is None:
-            return None
-        due = _day_in_month(as_of.year, as_of.month, day)
-        if due >= as_of:
-            return due
-        return _day_in_month(as_of.year + as_of.month // 12, as_of.month % 12 + 1, day)
-    return None
+    due = _day_in_month(as_of.year, as_of.month, day)
+    if due >= as_of:
+        return due
+    return _day_in_month(as_of.year + as_of.month // 12, as_of.month % 12 + 1, day)
 
 
 def rrule_of(recurrence: str | None, rule: str | None) -> dict | None:
@@ -75,22 +77,15 @@ def rrule_of(recurrence: str | None, rule: str | None) -> dict | None:
     when the rule names no date. A day past a month's end falls on its last day, as in
     next_rule_date: 每月30日 is BYMONTHDAY=28,29,30 with BYSETPOS=-1 (28 or 29 in February), 每年2月底
     and 每月31日 are BYMONTHDAY=-1."""
-    if not rule:
+    if (point := _rule_point(recurrence, rule)) is None:
         return None
-    if recurrence == "yearly":
-        if (parsed := _yearly_month_day(rule)) is None:
-            return None
-        month, day = parsed
+    month, day = point
+    if month is not None:
         if day is None or day > calendar.monthrange(2001, month)[1]:  # 月底, or 2月29日 / 4月31日: the last day
             day = -1
         return {"freq": "yearly", "bymonth": month, "bymonthday": day}
-    if recurrence == "monthly":
-        day = _monthly_day(rule)
-        if day is None:
-            return None
-        if day == 31:
-            return {"freq": "monthly", "bymonthday": -1}
-        if day > 28:
-            return {"freq": "monthly", "bymonthday": list(range(28, day + 1)), "bysetpos": -1}
-        return {"freq": "monthly", "bymonthday": day}
-    return None
+    if day == 31:
+        return {"freq": "monthly", "bymonthday": -1}
+    if day > 28:
+        return {"freq": "monthly", "bymonthday": list(range(28, day + 1)), "bysetpos": -1}
+    return {"freq": "monthly", "bymonthday": day}

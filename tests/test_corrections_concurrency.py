@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
-import time
 
 from dashboard import corrections, queries
-from test_progress_concurrency import ROOT, build, fact_ids
+from test_progress_concurrency import ROOT, rebuilding
 
 BULLETIN = ("各单位于2026年5月30日前报送材料。\n到2027年，培育建设一批零碳工厂。\n"
             "到2026年底，打造300个以上示范性强、显示度高、带动性广的典型应用场景。\n")
@@ -39,30 +37,10 @@ print(json.dumps({"entries": entries, "seconds": time.perf_counter() - started})
 
 
 def test_300_corrections_survive_a_rebuild_loop(tmp_path):
-    inputs = tmp_path / "input"
-    inputs.mkdir()
-    (inputs / "bulletin.txt").write_text(BULLETIN, encoding="utf-8")
-    tracker = tmp_path / "data" / "tracker.duckdb"
-    build(inputs, tracker)
-    ids = fact_ids(tracker)
-    assert ids, "the fixture bulletin should yield facts"
-
-    stop, rebuilds = threading.Event(), []
-
-    def rebuild_loop():
-        while not stop.is_set():
-            build(inputs, tracker)
-            rebuilds.append(time.monotonic())
-
-    rebuilder = threading.Thread(target=rebuild_loop)
-    rebuilder.start()
-    try:
+    with rebuilding(tmp_path, BULLETIN) as (tracker, ids, rebuilds):
         corrector = subprocess.Popen([sys.executable, "-c", CORRECTOR, str(tracker), "300", *ids], cwd=ROOT,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         out, err = corrector.communicate(timeout=600)
-    finally:
-        stop.set()
-        rebuilder.join()
     assert corrector.returncode == 0, err
     result = json.loads(out)
     print(f"\n300 corrections in {result['seconds']:.1f}s while {len(rebuilds)} rebuilds ran")

@@ -41,6 +41,33 @@ def fact_ids(db: Path) -> list[str]:
         return [row[0] for row in con.execute("SELECT id FROM facts ORDER BY id").fetchall()]
 
 
+@contextlib.contextmanager
+def rebuilding(tmp_path: Path, bulletin: str):
+    """The bulletin built into tmp_path/data/tracker.duckdb, then rebuilt in a loop while the block runs:
+    yields the database, its fact ids and the list the loop appends to after each rebuild."""
+    inputs = tmp_path / "input"
+    inputs.mkdir()
+    (inputs / "bulletin.txt").write_text(bulletin, encoding="utf-8")
+    tracker = tmp_path / "data" / "tracker.duckdb"
+    build(inputs, tracker)
+    ids = fact_ids(tracker)
+    assert ids, "the fixture bulletin should yield facts"
+    stop, rebuilds = threading.Event(), []
+
+    def rebuild_loop():
+        while not stop.is_set():
+            build(inputs, tracker)
+            rebuilds.append(time.monotonic())
+
+    rebuilder = threading.Thread(target=rebuild_loop)
+    rebuilder.start()
+    try:
+        yield tracker, ids, rebuilds
+    finally:
+        stop.set()
+        rebuilder.join()
+
+
 def start_recorder(db: Path, tracker: Path, count: int, tag: str, ids: list[str]) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", RECORDER, str(db), str(tracker), str(count), tag, *ids],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -53,29 +80,9 @@ def finish(recorder: subprocess.Popen) -> dict:
 
 
 def test_500_updates_survive_a_rebuild_loop(tmp_path):
-    inputs = tmp_path / "input"
-    inputs.mkdir()
-    (inputs / "bulletin.txt").write_text(BULLETIN, encoding="utf-8")
-    tracker = tmp_path / "data" / "tracker.duckdb"
-    db = progress.default_progress_path(tracker)
-    build(inputs, tracker)
-    ids = fact_ids(tracker)
-    assert ids, "the fixture bulletin should yield facts"
-
-    stop, rebuilds = threading.Event(), []
-
-    def rebuild_loop():
-        while not stop.is_set():
-            build(inputs, tracker)
-            rebuilds.append(time.monotonic())
-
-    rebuilder = threading.Thread(target=rebuild_loop)
-    rebuilder.start()
-    try:
+    with rebuilding(tmp_path, BULLETIN) as (tracker, ids, rebuilds):
+        db = progress.default_progress_path(tracker)
         result = finish(start_recorder(db, tracker, 500, "staff", ids))
-    finally:
-        stop.set()
-        rebuilder.join()
 
     print(f"\n500 records in {result['seconds']:.1f}s while {len(rebuilds)} rebuilds ran")
     assert len(rebuilds) >= 2
