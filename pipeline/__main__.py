@@ -41,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--show-misses", default=0, type=int, help="misses and extras to list per set")
     evaluate.add_argument("--corrected", action="store_true",
                           help="with --db: score the facts as the app shows them, staff corrections applied")
+    evaluate.add_argument("--raise-floors", action="store_true",
+                          help="raise eval/floors.json to the scores now (never lowers a floor; adds new documents)")
+    evaluate.add_argument("--first-look", metavar="KIND",
+                          help="score --gold's documents before any rule is written for them; append a row each "
+                               "(KIND: what kind of document) to eval/FIRST_LOOK.md")
 
     args = parser.parse_args(argv)
     if args.command == "explain":
@@ -60,7 +65,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.corrected and args.db is None:
             print("error: --corrected needs --db (the database staff corrected)", file=sys.stderr)
             return 2
-        return evaluate_main(args.gold, args.db, args.show_misses, args.corrected)
+        if args.first_look:
+            from pipeline.evaluate import FIRST_LOOK, first_look
+
+            if args.gold is None:
+                print("error: --first-look needs --gold (the newly labelled documents)", file=sys.stderr)
+                return 2
+            rows = first_look(args.gold, {}, args.first_look)
+            with FIRST_LOOK.open("a", encoding="utf-8") as out:
+                out.write("\n".join(rows) + "\n")
+            print("\n".join(rows))
+            return 0
+        return evaluate_main(args.gold, args.db, args.show_misses, args.corrected, args.raise_floors)
     if args.command == "build":
         from pipeline.build import run_build
 

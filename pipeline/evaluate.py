@@ -183,17 +183,83 @@ def report(name: str, result: Evaluation, show_misses: int = 0) -> str:
     return "\n".join(lines)
 
 
-def main(gold: Path | None, db: Path | None, show_misses: int, corrected: bool = False) -> int:
+FLOORS = EVAL_DIR / "floors.json"
+FIRST_LOOK = EVAL_DIR / "FIRST_LOOK.md"
+
+
+def raise_floors(results: dict[str, Evaluation], path: Path = FLOORS) -> dict:
+    """floors.json after a change: each document's floor raised to its F1 now (never lowered), new
+    documents and sets added at their F1 now (rounded down, so the test holds at exactly this F1); a set
+    whose documents changed has its totals taken anew."""
+    floors = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    down = lambda x: int(x * 1000 + 1e-6) / 1000  # noqa: E731
+    for name, result in results.items():
+        old = floors.get(name, {"overall": 0.0, "deadline": 0.0, "documents": {}})
+        if set(old["documents"]) != set(result.by_document):
+            old = dict(old, overall=0.0, deadline=0.0)  # another set of documents: its totals start again
+        documents = {doc: max(old["documents"].get(doc, 0.0), down(score.f1)) for doc, score in result.by_document.items()}
+        floors[name] = {"overall": max(old["overall"], down(result.overall.f1)),
+                        "deadline": max(old["deadline"], down(result.by_kind["deadline"].f1)), "documents": documents}
+    path.write_text(json.dumps(floors, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return floors
+
+
+def _commit() -> str:
+    """The extractor's version a first look was taken at: the commit, marked when the tree differs from it."""
+    import subprocess
+
+    root = EVAL_DIR.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "pipeline"], cwd=root, capture_output=True,
+                               text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
+def first_look(folder: Path, kinds: dict[str, str], default_kind: str = "") -> list[str]:
+    """FIRST_LOOK.md rows for documents nobody tuned for: each scored alone, P/R/F1 per kind, at this commit."""
+    gold = load_gold(folder / "gold")
+    with tempfile.TemporaryDirectory(prefix="tracker-first-look-") as tmp:
+        from pipeline.build import run_build
+
+        path = Path(tmp) / "first.duckdb"
+        run_build(folder / "docs", path, full=True, write_feeds=False)
+        predicted = load_predictions(path, {os.path.basename(f["seed"]) for f in gold})
+    rows, commit = [], _commit()
+    for doc in sorted({os.path.basename(f["seed"]) for f in gold}):
+        result = evaluate([f for f in gold if os.path.basename(f["seed"]) == doc],
+                          [p for p in predicted if os.path.basename(p["source_file"]) == doc])
+        cells = []
+        for kind in SCORED_KINDS:
+            k = result.by_kind[kind]
+            cells.append(f"{k.precision:.2f}/{k.recall:.2f}/{k.f1:.2f} ({k.gold})" if k.gold or k.predicted else "–")
+        o = result.overall
+        rows.append(f"| {doc} | {kinds.get(doc, default_kind)} | {o.gold} | " + " | ".join(cells) + f" | **{o.f1:.3f}** | {commit} |")
+    return rows
+
+
+def main(gold: Path | None, db: Path | None, show_misses: int, corrected: bool = False,
+         raise_to_now: bool = False) -> int:
     sets = eval_sets(gold or EVAL_DIR)
     if not sets:
         print(f"error: no evaluation set (a folder with gold/ and docs/) under {gold or EVAL_DIR}")
         return 2
     totals = collections.Counter()
+    results = {}
     for folder in sets:
-        result = evaluate_set(folder, db, corrected)
+        result = results[folder.name] = evaluate_set(folder, db, corrected)
         print(report(folder.name, result, show_misses))
         totals.update(gold=result.overall.gold, predicted=result.overall.predicted,
                       hit_recall=result.overall.hit_recall, hit_precision=result.overall.hit_precision)
     if len(sets) > 1:
         print(f"== all sets: f1 {Score(**totals).f1:.3f}")
+    if raise_to_now:
+        if gold is not None or db is not None:
+            print("error: --raise-floors scores all of eval/ from its own docs (no --gold, no --db)")
+            return 2
+        raise_floors(results)
+        print(f"floors raised: {FLOORS}")
     return 0

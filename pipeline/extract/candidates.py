@@ -35,7 +35,6 @@ REASONS = {
     "no_goal_clause": "a goal date whose clause states no goal or task",
 }
 
-MONEY = re.compile("|".join(map(re.escape, tables.NOT_GOAL_CLAUSE)))
 THRESHOLD = re.compile(r"^[^，。；]{0,12}的|^(?:及)?以[上下]的")
 
 
@@ -95,7 +94,7 @@ def quantity_reason(text: str, q: Quantity, ctx: rules.ArticleContext, dates: tu
     before = text[max(0, q.start - 2):q.start]
     if _in_brackets(text, q.start):
         return "in_title"
-    if MONEY.search(text, clause.start, clause.end):
+    if rules._money_rule(text, q, clause):
         return "money_rule"
     sentence = rules._sentence(text, rules.Span(q.start, q.end))
     if rules._PAST.search(sentence):

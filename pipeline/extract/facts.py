@@ -7,12 +7,14 @@ and an article's plan period or first goal date reaches the paragraphs with no d
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
 
 from pipeline.extract.dates import EVENT_AFTER, DateExpr, find_dates, find_relative_dates, horizon_from_relative_years
+from pipeline.extract import structure
 from pipeline.extract.numbers import Quantity, comparator_for, find_quantities
 from pipeline.model import Article, Fact
 from pipeline.patterns import tables
@@ -34,6 +36,7 @@ _PAST_PARAGRAPH = re.compile(r"近年来|以来|截至|目前|过去")
 _FUTURE_STRICT = re.compile(r"将|力争|预计|目标|计划|到\d{4}年|到“十|未来[一二三四五六七八九十两\d]+年|今后")
 _SUBMIT = re.compile("|".join(map(re.escape, tables.SUBMIT_VERBS)))
 _GOAL_VERB = re.compile("|".join(map(re.escape, tables.GOAL_VERBS)))
+_TASK_VERB = re.compile("|".join(map(re.escape, tables.TASK_VERBS)))
 _MILESTONE_CUE = re.compile("|".join(map(re.escape, tables.MILESTONE_CUES)))
 _MILESTONE_WORD = re.compile("|".join(map(re.escape, tables.MILESTONE_CUES + tables.MILESTONE_VERBS)))
 HEADING = re.compile(r"^(?:#+\s*)?(?:[一二三四五六七八九十]+、|[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[章条节]|\d+[.、])")
@@ -117,6 +120,35 @@ class ArticleContext:
             self.issued_on = dt.date(int(year.group(0)), 1, 1) if year else None
         self.base_year = self.issued_on.year if self.issued_on else None
         self.is_plan = article is None or article.kind in ("policy", "interpretation")
+        self.genre = structure.genre(article.title, [line.text for line in lines[:4]]) if article else "plan"
+        self.role: str | None = None  # the stated part a line is in (structure.Section.role), set by at()
+        self.goal_verbs = _GOAL_VERB
+        self.completions = False
+        period = (article.period_start, article.period_end) if article else (None, None)
+        self.sections = structure.sections(lines, self.issued_on, self.genre, period)
+        self._views: dict[structure.Section, ArticleContext] = {}
+
+    def at(self, line_number: int) -> ArticleContext:
+        """The context of one line: the article's, read as its stated part says (family: document
+        structure). A review reports the past; a goals or tasks part reads as a plan whose horizon is the
+        part's year, and takes quantities after any action verb (实施重大项目1900多个) as targets."""
+        section = self.sections.get(line_number)
+        if section is None:
+            return self
+        view = self._views.get(section)
+        if view is None:
+            view = copy.copy(self)
+            view.role = section.role
+            if section.role != "review":
+                view.is_plan = True
+                view.goal_verbs = _TASK_VERB
+                if section.year:
+                    view.horizon = Horizon(dt.date(section.year, 12, 31), "year",
+                                           dt.date(section.year_from, 1, 1) if section.year_from else None)
+                    view.horizon_line = 0
+                    view.completions = section.year == (self.base_year or section.year)
+            self._views[section] = view
+        return view
 
 
 def extract_article(lines: list[Line], article: Article | None, ctx: ArticleContext | None = None) -> list[Fact]:
@@ -139,9 +171,13 @@ def extract_article(lines: list[Line], article: Article | None, ctx: ArticleCont
             continue
         if HEADING.match(text) or reach <= 0:
             carried = None
-        if carried is not None and not ctx.is_plan and not _FUTURE_STRICT.search(text):
+        line_ctx = ctx.at(line.number)
+        if line_ctx.role == "review":
+            carried = None
+            continue  # a part that reports the past (工作回顾, 发展基础): statistics, not goals
+        if carried is not None and not line_ctx.is_plan and not _FUTURE_STRICT.search(text):
             carried = None  # in news a goal date reaches on only where the text still looks ahead
-        line_facts, last_goal_date = extract_line(line, ctx, carried)
+        line_facts, last_goal_date = extract_line(line, line_ctx, carried)
         facts.extend(line_facts)
         if last_goal_date is not None:
             carried, reach = last_goal_date, CARRY_PARAGRAPHS
@@ -234,6 +270,7 @@ def extract_line(line: Line, ctx: ArticleContext, carried: DateExpr | None = Non
     facts += _context_targets(line, dates, ctx, covered)
     if not goal_facts and not carried:
         facts += _plan_milestones(line, ctx)
+        facts += _completions(line, dates, ctx)
     return facts, last_anchor
 
 
@@ -551,6 +588,30 @@ def _plan_milestones(line: Line, ctx: ArticleContext) -> list[Fact]:
     return facts
 
 
+_COMPLETION = re.compile("|".join(map(re.escape, tables.COMPLETION_CUES)))
+
+
+def _completions(line: Line, dates: tuple[DateExpr, ...], ctx: ArticleContext) -> list[Fact]:
+    """Family: completions in a year's tasks (a work report's 2026年重点工作): '建成…平台', '完成…认定',
+    '…全覆盖' with no number and no date of its own is a milestone due that year (context)."""
+    if not ctx.completions or not ctx.horizon:
+        return []
+    text = line.text
+    facts = []
+    for clause in spans(text, CLAUSE_END):
+        body = clause.text(text)
+        cue = _COMPLETION.search(body)
+        if (not cue or find_quantities(body) or any(clause.start < d.end and d.start < clause.end for d in dates)
+                or _PAST.search(body) or _REPORTED.search(body) or _CONDITION.match(body)):
+            continue
+        quote = _trim(text, clause)
+        if quote.end - quote.start < QUOTE_MIN:
+            continue
+        facts.append(_make(line, "milestone", quote, due_date=ctx.horizon.due, due_precision=ctx.horizon.precision,
+                           due_basis="context", metric=_metric_text(_strip_connectives(body))))
+    return facts
+
+
 # --- relative obligations: 3个月内, 有效期3年 -------------------------------------------------------
 
 def _is_duration(q: Quantity) -> bool:
@@ -602,7 +663,7 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         explicit = (_EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3])
                     or (ctx.is_plan and _SCALE_BEFORE.search(text, clause.start, q.start)))
         horizon = ctx.horizon if line.number >= ctx.horizon_line else None
-        if not explicit and not (horizon and _GOAL_VERB.search(clause_text)) and not _undated_goal(text, q, ctx):
+        if not explicit and not (horizon and ctx.goal_verbs.search(clause_text)) and not _undated_goal(text, q, ctx):
             continue
         sentence = _sentence(text, Span(q.start, q.end))
         if _PAST.search(sentence) or (_dated_report(sentence, ctx.issued_on) and not _FUTURE_STRICT.search(sentence)):
@@ -662,16 +723,37 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
         return False
     if any(text.startswith(word, q.end) for word in tables.NOT_GOAL_AFTER) or before.endswith(("“", '"')):
         return False
+    opening = text.rfind("“", 0, q.start)
+    if opening > text.rfind("”", 0, q.start) and 0 < text.find("”", q.end) - opening <= 16:
+        return False  # “四个中心、六个基地”: a short name in quotes, not a count
+    if before.endswith(("由", "从")) and re.search(r"(?:增加|提高|提升|扩大|增长|下降|减少|降低|压减)(?:到|至)",
+                                                 text[q.end:_clause_of(text, q.start).end]):
+        return False  # 由1400万吨增加到2900万吨: the base the goal starts from
     if text.startswith("的", q.end) and (q.unit == "级" or text.endswith(tuple(tables.COMPARATOR_SUFFIX), 0, q.end)):
         return False  # "成熟度2级及以上的企业占比超过60%": a qualifier of what is counted
     clause = _clause_of(text, q.start)
     if _SCALE_BEFORE.search(text, clause.start, q.start) and not q.unit.endswith("元"):
         return True  # 采用…补贴价格模式的规模为30万千瓦: the scale is the subject, whatever qualifies it
-    if any(word in text[clause.start:clause.end] for word in tables.NOT_GOAL_CLAUSE):
+    if _money_rule(text, q, clause):
         return False
     if _threshold(text, q, clause):
         return False
     return True
+
+
+_NOT_GOAL_CLAUSE = re.compile("|".join(map(re.escape, tables.NOT_GOAL_CLAUSE)))
+_RATE_OF_CHANGE = re.compile("|".join(map(re.escape, tables.RATE_OF_CHANGE)))
+
+
+def _money_rule(text: str, q: Quantity, clause: Span) -> bool:
+    """A clause that grants or charges money (给予最高50万元补贴, 处…罚款) or sets eligibility (对于, 是指):
+    its numbers are rules, not goals; a rate of change (价格涨幅2%左右) or a head count (开展补贴性技能培训
+    3万人) is still a goal."""
+    if not _NOT_GOAL_CLAUSE.search(text, clause.start, clause.end):
+        return False
+    if q.unit in ("%", "个百分点", "百分点") and _RATE_OF_CHANGE.search(text, clause.start, q.start):
+        return False
+    return not (q.unit.endswith(("人", "人次")) and not q.unit.endswith("元"))
 
 
 def _threshold(text: str, q: Quantity, clause: Span) -> bool:

@@ -29,7 +29,7 @@ COMPARATOR_SUFFIX = {
 # 万/亿/万亿 are matched separately and kept on the unit: 3.5万亿元 -> 3.5, '万亿元').
 UNITS = [
     "%", "个百分点", "百分点", "个", "项", "家", "元", "倍", "人", "名", "人次", "座", "台", "套", "台（套）", "台(套)",
-    "条", "所", "处", "款", "种", "户", "吨", "千瓦", "千瓦时", "瓦", "标准箱",
+    "条", "所", "处", "款", "种", "户", "吨", "千瓦", "千瓦时", "瓦", "标准箱", "斤", "公斤", "立方米",
     "平方米", "平方公里", "公里", "千米", "亩", "张", "件", "份", "篇", "支", "只", "颗", "片",
     "架", "艘", "辆", "GW", "MW", "TB", "PB", "EFLOPS", "PFLOPS", "Gbps", "Mbps",
     "分", "级", "次", "秒", "毫秒",
@@ -60,7 +60,9 @@ NOT_GOAL_AFTER = ["方面", "部分", "阶段", "维度", "层次", "环节", "�
 
 # Clauses that grant or charge money, not goals: 给予最高50万元补贴, 处1万元以上5万元以下罚款, 补贴价格.
 MONEY_WORDS = ["补贴", "奖励", "资助", "补助", "贴息", "算力券", "奖补", "罚款", "罚金", "没收", "价格", "电价",
-               "收费", "租金", "费用", "单价"]
+               "收费", "租金", "费用", "单价", "津贴"]
+# A rate of change is a goal even of a price (居民消费价格涨幅2%左右): these words before a % lift the money rule.
+RATE_OF_CHANGE = ["涨幅", "增幅", "增长", "增速", "上涨", "下降", "降幅"]
 # Clauses that set eligibility, define a term or grant, not goals: 对于投资达到30亿元以上的项目, 是指…变化30%以上.
 NOT_GOAL_CLAUSE = MONEY_WORDS + ["给予", "最高", "申领", "对于", "是指", "系指"]
 
@@ -127,3 +129,36 @@ RECURRENCE = {"每年": "yearly", "每半年": "half-yearly", "每季度": "quar
 
 # Five-year plans: "十五五" -> 2026..2030.
 FIVE_YEAR_PLANS = {"十四五": (2021, 2025), "十五五": (2026, 2030), "十六五": (2031, 2035)}
+
+# --- document structure (extract/structure.py): what part of a text looks back and what looks ahead ----------
+
+# Heading words of a part that reports the past: its numbers are statistics, its dates events.
+REVIEW_SECTION = ["工作回顾", "回顾", "过去一年", "过去五年", "取得的成就", "主要成就", "发展成就", "重大成就",
+                  "历史性成就", "发展基础", "现实基础", "发展现状", "基本情况", "工作总结", "主要成效", "工作成效",
+                  "取得成效", "进展情况", "发展成效", "成绩"]
+# Heading words of a part that states goals: what is under it is to be reached by the part's date.
+GOAL_SECTION = ["主要目标", "发展目标", "总体目标", "工作目标", "预期目标", "目标任务", "阶段目标", "建设目标",
+                "具体目标", "行动目标", "主要指标", "目标要求"]
+# Heading words of a part that sets tasks: its quantities with action verbs are targets, its completions
+# milestones, dated by the part's year or the text's period.
+TASK_SECTION = ["重点任务", "主要任务", "重点工作", "工作安排", "工作重点", "工作任务", "工作部署", "总体部署",
+                "重点举措", "主要举措", "政府工作", "今年工作", "的工作", "实施步骤", "进度安排", "重点领域", "重大工程",
+                "重点工程", "专项行动"]
+# A lead-in that opens a paragraph of goals in any part: 经济主要预期目标是：…, 今年发展的主要目标是：
+GOAL_LEAD_IN = r"(?:主要|预期|发展|工作|总体|阶段性?)目标(?:是|为|包括)?[：:]"
+# A lead-in that opens a paragraph reporting the past: 过去一年，…; 五年来，…; 2025年，我们…
+REVIEW_LEAD_IN = r"^(?:过去(?:的)?[一二三四五两\d]+年|[一二三四五两\d]+年来|一年来|这[一二三四五两\d]+年|回顾过去)"
+# Verbs that make a quantity in a task part a target (实施重大项目1900多个, 开发岗位5000个): actions, not states.
+TASK_VERBS = GOAL_VERBS + ["实施", "开发", "改造", "办好", "完成", "更新", "筹集", "转化", "引进", "建立", "组织",
+                           "举办", "提高", "提升", "扩大", "增加", "新开工", "开工", "改建", "扩建", "安排", "吸纳",
+                           "发放", "落实", "开通", "部署", "招收", "资助", "治理", "修复", "整治", "种植", "造林", "分别"]
+# What a document calls itself, read from its title and first lines: its kind and the default reading of it.
+GENRE_WORDS = [
+    ("work_report", r"政府工作报告|^各位代表"),
+    ("interpretation", r"解读|答记者问|答问|问答|负责人就"),
+    ("regulation", r"(?:条例|办法|规定|细则|规则|实施办法)(?:（试行）|\(试行\))?$|^第一条"),
+    ("plan", r"规划|计划|方案|纲要|行动|意见|要点|指导"),
+    ("notice", r"通知|公告|通告|函$|决定"),
+]
+# A completion of a named thing in a year's tasks (建成…平台, 完成…认定, …全覆盖): a milestone due that year.
+COMPLETION_CUES = ["全面建成", "建成", "全面完成", "完成", "全覆盖", "投产", "投运", "竣工", "通车", "开通运营"]

@@ -1,0 +1,140 @@
+"""The structure a document states: its genre, and which of its parts look back and which look ahead.
+
+A work report's review (一、2025年工作回顾) holds statistics, its 2026年重点工作 holds that year's
+targets; a plan's 发展基础 holds the baseline, its 主要目标 the goals. Read from the text's own
+headings and lead-ins (tables.REVIEW_SECTION, GOAL_SECTION, TASK_SECTION), never from one sentence: a
+heading's role reaches down to the next heading of its level or above.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.dates import find_dates
+from pipeline.patterns import tables
+from pipeline.read import Line
+
+# Heading levels: 第一章/一、 (1), （一） (2), 1./1、/（1） (3); a heading is read in its first phrase.
+_LEVELS = [
+    (1, re.compile(r"^(?:#+\s*)?(?:第[一二三四五六七八九十百]+[章部篇编]|[一二三四五六七八九十]+[、．.])\s*")),
+    (2, re.compile(r"^(?:#+\s*)?[（(][一二三四五六七八九十]+[)）]\s*")),
+    (3, re.compile(r"^(?:#+\s*)?(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）])\s*")),
+]
+_PHRASE_END = re.compile(r"[。；;！!？?：:]")
+HEADING_PHRASE_MAX = 40
+_REVIEW = re.compile("|".join(map(re.escape, tables.REVIEW_SECTION)))
+_GOALS = re.compile("|".join(map(re.escape, tables.GOAL_SECTION)))
+_TASKS = re.compile("|".join(map(re.escape, tables.TASK_SECTION)))
+_GOAL_LEAD_IN = re.compile(tables.GOAL_LEAD_IN)
+_REVIEW_LEAD_IN = re.compile(tables.REVIEW_LEAD_IN)
+_PERIOD = re.compile("“?(%s)”?" % "|".join(tables.FIVE_YEAR_PLANS))
+_GENRES = [(name, re.compile(pattern)) for name, pattern in tables.GENRE_WORDS]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of an article: 'review' (the past), 'goals' or 'tasks' (ahead, dated by `year`)."""
+    role: str
+    heading_line: int
+    year: int | None = None  # the year the part's goals are due: its heading's, its period's end
+    year_from: int | None = None
+
+
+def genre(title: str, first_lines: list[str]) -> str:
+    """work_report | interpretation | regulation | plan | notice | news, from the title, else the opening
+    lines (各位代表：, 第一条): each has its default reading in facts.ArticleContext."""
+    title = re.sub(r"[\s《》“”\"]", "", title)
+    for name, pattern in _GENRES:
+        if pattern.search(title):
+            return name
+    opening = [text.strip() for text in first_lines if text.strip()][:3]
+    for name, pattern in _GENRES[:3]:
+        if any(pattern.search(text) for text in opening):
+            return name
+    return "news"
+
+
+def heading_level(text: str) -> tuple[int, str] | None:
+    """(level, first phrase) of a numbered heading, or None; an unnumbered short line that ends no
+    sentence is a heading below all levels (the phrase is the line)."""
+    for level, pattern in _LEVELS:
+        m = pattern.match(text)
+        if m:
+            rest = text[m.end():]
+            end = _PHRASE_END.search(rest)
+            phrase = rest[:end.start()] if end else rest
+            return (level, phrase[:HEADING_PHRASE_MAX]) if phrase else None
+    return None
+
+
+def _role(phrase: str) -> str | None:
+    if _REVIEW.search(phrase) and not _GOALS.search(phrase):
+        return "review"
+    if _GOALS.search(phrase):
+        return "goals"
+    if _TASKS.search(phrase):
+        return "tasks"
+    return None
+
+
+def _phrase_year(phrase: str, issued: dt.date | None) -> tuple[int | None, int | None]:
+    """The year a part's heading dates it by: 2026年重点工作 -> 2026; “十四五”时期主要目标 -> 2025 from 2021;
+    a range (2024—2026年) -> its end."""
+    period = _PERIOD.search(phrase)
+    if period:
+        start, end = tables.FIVE_YEAR_PLANS[period.group(1)]
+        return end, start
+    years = [d for d in find_dates(phrase) if d.due]
+    if years:
+        last = max(years, key=lambda d: d.due)
+        return last.due.year, last.due_from.year if last.due_from else None
+    return None, None
+
+
+def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
+             period: tuple[int | None, int | None]) -> dict[int, Section]:
+    """The section each line of an article belongs to, by line number (lines outside any stated part are
+    absent). A goals or tasks part with no year of its own takes the article's period, else, in a work
+    report, the year it was delivered (今年)."""
+    out: dict[int, Section] = {}
+    open_parts: list[tuple[int, Section | None]] = []  # (level, section) from the outermost heading in
+    report_year = issued.year if issued and genre_name == "work_report" else None
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        heading = heading_level(text)
+        if heading is not None:
+            level, phrase = heading
+            while open_parts and open_parts[-1][0] >= level:
+                open_parts.pop()
+            role = _role(phrase)
+            if role is None and re.search(r"(?:19|20)\d{2}年", phrase) and "工作" in phrase:
+                role = "tasks"  # 三、2011年的工作
+            section = None
+            if role:
+                year, year_from = _phrase_year(phrase, issued)
+                if role == "review" and year and issued and year >= issued.year and not _REVIEW.search(phrase):
+                    role = "tasks"
+                if role != "review" and year is None:
+                    year, year_from = period[1] or report_year, period[0]
+                    parent = next((s for _, s in reversed(open_parts) if s and s.role != "review" and s.year), None)
+                    if parent:
+                        year, year_from = parent.year, parent.year_from
+                section = Section(role, line.number, year, year_from)
+            elif open_parts and open_parts[-1][1] is not None:
+                section = open_parts[-1][1]  # an unnamed sub-heading stays in its part
+            open_parts.append((level, section))
+        current = next((s for _, s in reversed(open_parts) if s is not None), None)
+        if _REVIEW_LEAD_IN.match(text) and (current is None or current.role != "review"):
+            out[line.number] = Section("review", line.number)
+            continue
+        lead_in = _GOAL_LEAD_IN.search(text[:60])
+        if lead_in and (current is None or current.role == "review"):
+            year = (current.year if current and current.role != "review" else None) or period[1] or report_year
+            out[line.number] = Section("goals", line.number, year, period[0])
+            continue
+        if current is not None:
+            out[line.number] = current
+    return out
