@@ -23,6 +23,10 @@ REASONS = {
     "in_title": "inside a cited title 《…》 or a plan period (三年行动计划（2024—2026年）)",
     "past_statistic": "the clause reports the past (已, 累计, 同比, 截至, 1—11月, a dated report)",
     "before_issue": "a date before the document was issued: a definition or a past event, not a due date",
+    "condition_date": "a date inside a condition saying whom a rule applies to (在…前购房的，给予…; 对于…之前…的)",
+    "period_in_force": "the period a measure is in force (有效期至…, 自…至…期间，…可申请): not a duty",
+    "review_section": "in a part of the text that reports the past (工作回顾, 发展基础, 过去五年…)",
+    "rule_not_goal": "a regulation's number outside any goals part: a rule (不得…两个以上), not a goal",
     "money_rule": "a subsidy, reward, fine, fee or price: money a rule grants or charges, not a goal",
     "threshold": "a threshold saying whom or what a rule applies to (…以上的企业, 对于…)",
     "ordinal_or_structure": "an ordinal or a count of the text's own parts (第二批, 三个方面, 若干)",
@@ -75,8 +79,13 @@ def date_reason(text: str, d: DateExpr, ctx: rules.ArticleContext, dated_later: 
                                        and re.search(r"(?:计划|方案|规划|纲要)[（(]?$", text[:d.start])):
         return "rejected", "in_title"
     sentence = rules._sentence(text, rules.Span(d.start, d.end))
+    if ctx.role == "review":
+        return "rejected", "review_section"
     if d.role == "past" or rules._PAST.search(text[rules._clause_start(text, d.start):d.start]):
         return "rejected", "past_statistic"
+    condition = rules.condition_date(text, d)
+    if condition and d.role in ("by", "plain", "from"):
+        return "rejected", condition
     if d.due and ctx.issued_on and d.due < ctx.issued_on and d.role in ("by", "plain", "from"):
         return "rejected", "before_issue"
     if d.role in ("target", "from", "by") and dated_later:
@@ -94,6 +103,8 @@ def quantity_reason(text: str, q: Quantity, ctx: rules.ArticleContext, dates: tu
     before = text[max(0, q.start - 2):q.start]
     if _in_brackets(text, q.start):
         return "in_title"
+    if ctx.role == "review":
+        return "review_section"
     if rules._money_rule(text, q, clause):
         return "money_rule"
     sentence = rules._sentence(text, rules.Span(q.start, q.end))
@@ -114,6 +125,8 @@ def quantity_reason(text: str, q: Quantity, ctx: rules.ArticleContext, dates: tu
         return "past_statistic"  # a dated report (the line's own dates near the sentence, not read again)
     if not ctx.is_plan and not future:
         return "news_no_forecast"
+    if ctx.genre == "regulation" and ctx.role is None:
+        return "rule_not_goal"
     return "no_goal_cue"
 
 
@@ -166,5 +179,5 @@ def article_candidates(lines: list[Line], ctx: rules.ArticleContext, facts: list
     out = []
     for index, line in enumerate(lines):
         heading = bool(article) and index == 0 and len(line.text.strip()) <= rules.HEADING_MAX
-        out += line_candidates(line, ctx, by_line.get(line.number, []), dated_dues, heading)
+        out += line_candidates(line, ctx.at(line.number), by_line.get(line.number, []), dated_dues, heading)
     return out

@@ -125,6 +125,9 @@ class ArticleContext:
         self.goal_verbs = _GOAL_VERB
         self.completions = False
         period = (article.period_start, article.period_end) if article else (None, None)
+        if article and period[1] is None:
+            end, start = structure.heading_year(article.title)  # “十四五”智能制造发展规划: 2021–2025
+            period = (start, end) if end and (not self.issued_on or end >= self.issued_on.year) else period
         self.sections = structure.sections(lines, self.issued_on, self.genre, period)
         self._views: dict[structure.Section, ArticleContext] = {}
 
@@ -258,8 +261,9 @@ def extract_line(line: Line, ctx: ArticleContext, carried: DateExpr | None = Non
     if len(text.strip()) < 6:
         return [], None
     dates = line_dates(text, ctx.issued_on)
-    if not dates and carried is None and not find_quantities(text) and not _WORDS_WITHOUT_NUMBERS.search(text):
-        return [], None  # no date, no number, no frequency, no 一批, no 未来五年: nothing to decide
+    if (not dates and carried is None and not find_quantities(text) and not _WORDS_WITHOUT_NUMBERS.search(text)
+            and not (ctx.completions and _COMPLETION.search(text))):
+        return [], None  # no date, no number, no frequency, no 一批, no 未来五年, no year's completion: nothing to decide
     facts: list[Fact] = []
     facts += _deadlines(line, dates, ctx)
     facts += _recurring_duties(line, dates)
@@ -344,10 +348,31 @@ def _scheduled_task(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     return bool(_ACTION.search(after)) and (ctx.is_plan or "将" in after)
 
 
+_CONDITION_OPENER = re.compile("(?:%s)[^，。；]{0,12}$" % "|".join(tables.CONDITION_OPENERS))
+_CONDITION_NOUN = re.compile("[^，。；]{0,30}?的(?:%s)" % "|".join(tables.CONDITION_NOUNS))
+_IN_FORCE = re.compile("|".join(map(re.escape, tables.IN_FORCE_WORDS)))
+
+
+def condition_date(text: str, d: DateExpr) -> str | None:
+    """Family: dates that qualify a rule. 'condition_date' for a date inside a clause saying whom a rule
+    applies to (在2026年6月30日前缴清契税的，给予…; 2023年8月1日至12月31日期间购买…的; 对于…之前供应的…);
+    'period_in_force' for the period a measure is in force (有效期至…; 自A至B期间，…可申请). None otherwise."""
+    clause = _clause_of(text, d.start)
+    head, tail = text[clause.start:d.start], text[d.end:clause.end].rstrip()
+    if _IN_FORCE.search(head) or (d.due_from and tail.startswith("期间") and not tail.rstrip("的").endswith(("申请", "申报"))):
+        return "condition_date" if tail.endswith("的") else "period_in_force"
+    if (_CONDITION_OPENER.search(head) or tail.endswith("的") or _CONDITION_NOUN.match(tail)
+            or re.match(r"[^，。；]{0,20}的[，,]", text[d.end:])):
+        return "condition_date"
+    return None
+
+
 def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[Fact]:
     facts = []
     text = line.text
     for d in dates:
+        if condition_date(text, d):
+            continue
         if (_before_issue(d, ctx) or _PAST.search(text, _clause_start(text, d.start), d.start)
                 or re.match(r"[^，。；]{0,4}?已", text[d.end:])):
             continue  # 2023年8月31日前金融机构已发放的: what was done by then
@@ -604,9 +629,7 @@ def _completions(line: Line, dates: tuple[DateExpr, ...], ctx: ArticleContext) -
         if (not cue or find_quantities(body) or any(clause.start < d.end and d.start < clause.end for d in dates)
                 or _PAST.search(body) or _REPORTED.search(body) or _CONDITION.match(body)):
             continue
-        quote = _trim(text, clause)
-        if quote.end - quote.start < QUOTE_MIN:
-            continue
+        quote = _quote_span(text, clause.start, clause.end)
         facts.append(_make(line, "milestone", quote, due_date=ctx.horizon.due, due_precision=ctx.horizon.precision,
                            due_basis="context", metric=_metric_text(_strip_connectives(body))))
     return facts
@@ -653,6 +676,8 @@ def _relatives(line: Line, dates: list[DateExpr]) -> list[Fact]:
 def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, covered: set[int]) -> list[Fact]:
     text = line.text
     facts = []
+    if ctx.genre == "regulation" and ctx.role is None:
+        return []  # a regulation's numbers are its rules (不得同时在两个以上…): goals only where a part states them
     if any(d.role in ("plain", "past") and d.precision and not _ahead(d, ctx) for d in dates) and not _FUTURE.search(text):
         return []  # a dated report of what happened
     for q in find_quantities(text):
@@ -674,7 +699,8 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         if past_from and past_from.start() < q.start and not _FUTURE_STRICT.search(sentence):
             continue  # a paragraph that began reporting the past goes on reporting it
         quote = _quantity_quote(text, q)
-        facts.append(_target(line, quote, q, horizon.due if horizon else None, horizon.precision if horizon else None))
+        facts.append(_target(line, quote, q, horizon.due if horizon else None, horizon.precision if horizon else None,
+                             due_from=horizon.due_from if horizon else None))
     return facts
 
 
@@ -749,6 +775,8 @@ def _money_rule(text: str, q: Quantity, clause: Span) -> bool:
     """A clause that grants or charges money (给予最高50万元补贴, 处…罚款) or sets eligibility (对于, 是指):
     its numbers are rules, not goals; a rate of change (价格涨幅2%左右) or a head count (开展补贴性技能培训
     3万人) is still a goal."""
+    if q.unit.endswith("元") and "每" in text[clause.start:q.start]:
+        return True  # 每50公斤提高5到7元: a price per unit
     if not _NOT_GOAL_CLAUSE.search(text, clause.start, clause.end):
         return False
     if q.unit in ("%", "个百分点", "百分点") and _RATE_OF_CHANGE.search(text, clause.start, q.start):

@@ -78,7 +78,7 @@ def _role(phrase: str) -> str | None:
     return None
 
 
-def _phrase_year(phrase: str, issued: dt.date | None) -> tuple[int | None, int | None]:
+def heading_year(phrase: str) -> tuple[int | None, int | None]:
     """The year a part's heading dates it by: 2026年重点工作 -> 2026; “十四五”时期主要目标 -> 2025 from 2021;
     a range (2024—2026年) -> its end."""
     period = _PERIOD.search(phrase)
@@ -114,7 +114,7 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
                 role = "tasks"  # 三、2011年的工作
             section = None
             if role:
-                year, year_from = _phrase_year(phrase, issued)
+                year, year_from = heading_year(phrase)
                 if role == "review" and year and issued and year >= issued.year and not _REVIEW.search(phrase):
                     role = "tasks"
                 if role != "review" and year is None:

@@ -128,12 +128,13 @@ GOAL_ASSURANCE = ["确保", "力争", "争取"]
 RECURRENCE = {"每年": "yearly", "每半年": "half-yearly", "每季度": "quarterly", "每个季度": "quarterly", "每月": "monthly", "每个月": "monthly"}
 
 # Five-year plans: "十五五" -> 2026..2030.
-FIVE_YEAR_PLANS = {"十四五": (2021, 2025), "十五五": (2026, 2030), "十六五": (2031, 2035)}
+FIVE_YEAR_PLANS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
+                   "十五五": (2026, 2030), "十六五": (2031, 2035)}
 
 # --- document structure (extract/structure.py): what part of a text looks back and what looks ahead ----------
 
 # Heading words of a part that reports the past: its numbers are statistics, its dates events.
-REVIEW_SECTION = ["工作回顾", "回顾", "过去一年", "过去五年", "取得的成就", "主要成就", "发展成就", "重大成就",
+REVIEW_SECTION = ["工作回顾", "回顾", "现状", "过去一年", "过去五年", "取得的成就", "主要成就", "发展成就", "重大成就",
                   "历史性成就", "发展基础", "现实基础", "发展现状", "基本情况", "工作总结", "主要成效", "工作成效",
                   "取得成效", "进展情况", "发展成效", "成绩"]
 # Heading words of a part that states goals: what is under it is to be reached by the part's date.
@@ -156,9 +157,18 @@ TASK_VERBS = GOAL_VERBS + ["实施", "开发", "改造", "办好", "完成", "�
 GENRE_WORDS = [
     ("work_report", r"政府工作报告|^各位代表"),
     ("interpretation", r"解读|答记者问|答问|问答|负责人就"),
-    ("regulation", r"(?:条例|办法|规定|细则|规则|实施办法)(?:（试行）|\(试行\))?$|^第一条"),
+    ("regulation", r"(?:条例|办法|规定|细则|规则|实施办法)(?:（试行）|\(试行\))?$|^第一条|国务院令$|^第\d+号令?$"),
     ("plan", r"规划|计划|方案|纲要|行动|意见|要点|指导"),
     ("notice", r"通知|公告|通告|函$|决定"),
 ]
 # A completion of a named thing in a year's tasks (建成…平台, 完成…认定, …全覆盖): a milestone due that year.
 COMPLETION_CUES = ["全面建成", "建成", "全面完成", "完成", "全覆盖", "投产", "投运", "竣工", "通车", "开通运营"]
+
+# A date inside a condition says whom a rule applies to, not what is due (在2026年6月30日前缴清契税的，给予…;
+# 对于2024年3月31日之前供应的…): the words that open such a clause before the date, and the nouns a 的 after
+# the date qualifies.
+CONDITION_OPENERS = ["对于", "对", "凡", "针对", "凡是", "符合", "属于"]
+CONDITION_NOUNS = ["个人", "家庭", "居民", "企业", "职工", "购房人", "购房者", "人员", "项目", "住房", "房屋", "商品房",
+                   "二手房", "用地", "土地", "机组", "合同", "贷款", "纳税人", "申请人", "群众"]
+# Words that name the period a measure is in force (有效期至…, 自…至…期间，…可申请): at most a window, never a duty.
+IN_FORCE_WORDS = ["有效期", "执行期", "执行期限", "实施期限", "实施期", "试行期", "政策期限", "执行至", "实施至", "施行至"]
