@@ -348,7 +348,7 @@ def _scheduled_task(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     return bool(_ACTION.search(after)) and (ctx.is_plan or "将" in after)
 
 
-_CONDITION_OPENER = re.compile("(?:%s)[^，。；]{0,12}$" % "|".join(tables.CONDITION_OPENERS))
+_CONDITION_OPENER = re.compile(r"^[\s\d.、（）()一二三四五六七八九十]*(?:%s)[^，。；]{0,12}$" % "|".join(tables.CONDITION_OPENERS))
 _CONDITION_NOUN = re.compile("[^，。；]{0,30}?的(?:%s)" % "|".join(tables.CONDITION_NOUNS))
 _IN_FORCE = re.compile("|".join(map(re.escape, tables.IN_FORCE_WORDS)))
 
