@@ -47,6 +47,12 @@ def main(argv: list[str] | None = None) -> int:
                           help="score --gold's documents before any rule is written for them; append a row each "
                                "(KIND: what kind of document) to eval/FIRST_LOOK.md")
 
+    precision = sub.add_parser("precision", help="draw facts at random from a build for a second reader to judge "
+                                                 "(eval/precision/), or report the judged samples' precision")
+    precision.add_argument("--db", type=Path, help="draw from this build (else: report eval/precision/*.tsv)")
+    precision.add_argument("--n", default=40, type=int, help="facts per kind (default 40)")
+    precision.add_argument("--out", default=None, type=Path, help="folder for the samples (default eval/precision)")
+
     args = parser.parse_args(argv)
     if args.command == "explain":
         from pipeline.explain import explain_main
@@ -77,6 +83,20 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(rows))
             return 0
         return evaluate_main(args.gold, args.db, args.show_misses, args.corrected, args.raise_floors)
+    if args.command == "precision":
+        from pipeline.evaluate import PRECISION_DIR, judged_precision, sample_facts, write_sample
+
+        folder = args.out or PRECISION_DIR
+        if args.db is not None:
+            for kind in ("deadline", "target", "milestone"):
+                write_sample(sample_facts(args.db, kind, args.n), folder / f"{kind}.tsv")
+            print(f"samples written to {folder}: fill in verdict (yes | no | unsure) and why")
+            return 0
+        for path in sorted(folder.glob("*.tsv")):
+            n, right, unsure = judged_precision(path)
+            print(f"{path.stem:<10} {n:>3} judged  {right:>3} yes  {unsure:>3} unsure  precision {(right + unsure) / n:.2f}"
+                  if n else f"{path.stem}: empty")
+        return 0
     if args.command == "build":
         from pipeline.build import run_build
 

@@ -263,3 +263,43 @@ def main(gold: Path | None, db: Path | None, show_misses: int, corrected: bool =
         raise_floors(results)
         print(f"floors raised: {FLOORS}")
     return 0
+
+
+PRECISION_DIR = EVAL_DIR / "precision"
+SAMPLE_COLUMNS = ["n", "file", "line", "kind", "due", "value", "unit", "comparator", "quote", "sentence", "verdict", "why"]
+
+
+def sample_facts(db: Path, kind: str, n: int, seed: int = 42) -> list[dict]:
+    """n facts of one kind drawn at random (repeatably) from a build, with their line's text, for a second
+    reader to judge against the spec: precision where users' text is, not where the rules were tuned."""
+    import random
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            "SELECT f.source_file, f.line, f.kind, CAST(f.due_date AS VARCHAR), f.value, f.unit, f.comparator, f.quote,"
+            " l.text FROM facts f"
+            " LEFT JOIN lines l ON l.doc_id = f.doc_id AND l.line = f.line"
+            " WHERE f.kind = ? ORDER BY f.source_file, f.line, f.char_start", [kind]).fetchall()
+    picked = random.Random(seed).sample(rows, min(n, len(rows)))
+    return [dict(zip(SAMPLE_COLUMNS, [i + 1, *row[:8], (row[8] or "")[:400], "", ""])) for i, row in enumerate(picked)]
+
+
+def write_sample(rows: list[dict], path: Path) -> None:
+    import csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, SAMPLE_COLUMNS, delimiter="\t")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: str(v).replace("\t", " ").replace("\n", " ") if v is not None else "" for k, v in row.items()})
+
+
+def judged_precision(path: Path) -> tuple[int, int, int]:
+    """(facts, judged right, judged unsure) of a judged sample; precision counts unsure as right, as the scorer does."""
+    import csv
+
+    with path.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    verdicts = [r["verdict"].strip().lower() for r in rows]
+    return len(rows), verdicts.count("yes"), verdicts.count("unsure")

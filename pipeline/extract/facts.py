@@ -349,7 +349,9 @@ def _scheduled_task(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
 
 
 _CONDITION_OPENER = re.compile(r"^[\s\d.、（）()一二三四五六七八九十]*(?:%s)[^，。；]{0,12}$" % "|".join(tables.CONDITION_OPENERS))
-_CONDITION_NOUN = re.compile("[^，。；]{0,30}?的(?:%s)" % "|".join(tables.CONDITION_NOUNS))
+_CONDITION_NOUN = re.compile("[^，。；]{0,30}?的[^，。；]{0,8}?(?:%s)|[^，。；]{0,30}?的(?:%s)" % (
+    "|".join(tables.CONDITION_NOUNS), "|".join(tables.GRANT_WORDS)))
+_CONDITION_ACT = re.compile("(?:%s)" % "|".join(tables.CONDITION_ACTS))
 _IN_FORCE = re.compile("|".join(map(re.escape, tables.IN_FORCE_WORDS)))
 
 
@@ -364,6 +366,18 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     if (_CONDITION_OPENER.search(head) or tail.endswith("的") or _CONDITION_NOUN.match(tail)
             or re.match(r"[^，。；]{0,20}的[，,]", text[d.end:])):
         return "condition_date"
+    sentence = _sentence_span(text, d.start)
+    if _CONDITION_ACT.search(tail) and _NOT_GOAL_CLAUSE.search(text, sentence.start, sentence.end):
+        return "condition_date"  # 且在2024年6月30日前缴清契税，…实施消费补贴
+    window = d.due_from or "至" in text[d.start:d.end]
+    if window and not tail.strip(" 内期间止") and clause.end < len(text):
+        # 自2024年1月1日至2025年12月31日，对出售…的纳税人…予以退税; 即日起至…，凡在我区新购买…
+        rest = text[clause.end + 1:sentence.end]
+        if re.match(r"对于?", rest) or re.search(r"(?:%s)[^，。；]{0,30}的" % _CONDITION_ACT.pattern, rest):
+            return "period_in_force"  # what is bought or sold in the window is the condition
+        if not re.search(r"申请|申报|提交|报名|报送", rest) and re.search(
+                r"的[，,]|的(?:%s)" % "|".join(tables.GRANT_WORDS), rest):
+            return "period_in_force"  # …的，可享受…: the window says whom, no one applies in it
     return None
 
 

@@ -64,7 +64,10 @@ MONEY_WORDS = ["补贴", "奖励", "资助", "补助", "贴息", "算力券", "�
 # A rate of change is a goal even of a price (居民消费价格涨幅2%左右): these words before a % lift the money rule.
 RATE_OF_CHANGE = ["涨幅", "增幅", "增长", "增速", "上涨", "下降", "降幅"]
 # Clauses that set eligibility, define a term or grant, not goals: 对于投资达到30亿元以上的项目, 是指…变化30%以上.
-NOT_GOAL_CLAUSE = MONEY_WORDS + ["给予", "最高", "申领", "对于", "是指", "系指"]
+# Rules of housing and tax finance and of eligibility (首付比例不低于30%, 利率为2.6%, 面积不小于120平方米, 年满16周岁).
+FINANCE_RULE_WORDS = ["首付", "利率", "贷款", "公积金", "额度", "税率", "契税", "个人所得税", "增值税", "按揭", "月供", "房龄",
+                      "建筑面积", "套型面积", "面积不", "周岁", "年龄", "缴存", "缴纳"]
+NOT_GOAL_CLAUSE = MONEY_WORDS + FINANCE_RULE_WORDS + ["给予", "最高", "申领", "对于", "是指", "系指"]
 
 # Verbs that make a number a goal when no date frames it: 打造300个, 培育1000家.
 GOAL_VERBS = [
@@ -171,4 +174,10 @@ CONDITION_OPENERS = ["对于", "对", "凡", "针对", "凡是", "符合", "属�
 CONDITION_NOUNS = ["个人", "家庭", "居民", "企业", "职工", "购房人", "购房者", "人员", "项目", "住房", "房屋", "商品房",
                    "二手房", "用地", "土地", "机组", "合同", "贷款", "纳税人", "申请人", "群众"]
 # Words that name the period a measure is in force (有效期至…, 自…至…期间，…可申请): at most a window, never a duty.
-IN_FORCE_WORDS = ["有效期", "执行期", "执行期限", "实施期限", "实施期", "试行期", "政策期限", "执行至", "实施至", "施行至"]
+IN_FORCE_WORDS = ["有效期", "执行期", "执行期限", "实施期限", "实施期", "试行期", "政策期限", "执行至", "实施至", "施行至",
+                  "购房时间", "购买时间", "网签时间", "备案时间", "注册时间", "成立时间"]
+# What a beneficiary does in a condition (…前缴清契税的, …期间购买商品住房的): a date these follow with a 的 after,
+# or in a sentence that grants money, says whom the grant is for.
+CONDITION_ACTS = ["购买", "购房", "网签", "签订", "缴清", "缴纳", "出售", "取得", "落户", "处于"]
+# What a rule does for those who meet a condition (…的，由市财政给予…; …的可享受…).
+GRANT_WORDS = ["由", "给予", "按", "可", "享受", "予以", "将"]
