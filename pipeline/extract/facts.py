@@ -349,7 +349,7 @@ def _scheduled_task(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
 
 
 _CONDITION_OPENER = re.compile(r"^[\s\d.、（）()一二三四五六七八九十]*(?:%s)[^，。；]{0,12}$" % "|".join(tables.CONDITION_OPENERS))
-_CONDITION_NOUN = re.compile("[^，。；]{0,30}?的[^，。；]{0,8}?(?:%s)|[^，。；]{0,30}?的(?:%s)" % (
+_CONDITION_NOUN = re.compile("[^，。；]{0,50}?的[^，。；]{0,8}?(?:%s)|[^，。；]{0,30}?的(?:%s)" % (
     "|".join(tables.CONDITION_NOUNS), "|".join(tables.GRANT_WORDS)))
 _CONDITION_ACT = re.compile("(?:%s)" % "|".join(tables.CONDITION_ACTS))
 _IN_FORCE = re.compile("|".join(map(re.escape, tables.IN_FORCE_WORDS)))
@@ -766,9 +766,12 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
     opening = text.rfind("“", 0, q.start)
     if opening > text.rfind("”", 0, q.start) and 0 < text.find("”", q.end) - opening <= 16:
         return False  # “四个中心、六个基地”: a short name in quotes, not a count
-    if before.endswith(("由", "从")) and re.search(r"(?:增加|提高|提升|扩大|增长|下降|减少|降低|压减)(?:到|至)",
-                                                 text[q.end:_clause_of(text, q.start).end]):
-        return False  # 由1400万吨增加到2900万吨: the base the goal starts from
+    clause = _clause_of(text, q.start)
+    if re.search(r"(?:由|从)[^，。；到至]{0,6}$", text[clause.start:q.start]) and re.search(
+            r"(?:增加|提高|提升|扩大|增长|下降|减少|降低|压减)(?:到|至)", text[q.end:clause.end]):
+        return False  # 由1400万吨增加到2900万吨, 从人均8.7万元提高到12万元: the base the goal starts from
+    if text.startswith("级", q.end):
+        return False  # 千亿级产业规模: a class of size, not a stated number
     if text.startswith("的", q.end) and (q.unit == "级" or text.endswith(tuple(tables.COMPARATOR_SUFFIX), 0, q.end)):
         return False  # "成熟度2级及以上的企业占比超过60%": a qualifier of what is counted
     clause = _clause_of(text, q.start)
@@ -804,7 +807,8 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
     goal verb before it."""
     if _GOAL_VERB.search(text, clause.start, q.start):
         return False
-    return bool(re.match(r"[^，。；的]{0,2}的", text[q.end:clause.end])) or text[clause.start:clause.end].endswith("的")
+    return (bool(re.match(r"(?:[（(]含[)）])?[^，。；的]{0,2}的", text[q.end:clause.end]))
+            or text[clause.start:clause.end].endswith("的"))
 
 
 # --- quotes and metrics ------------------------------------------------------------------------------
