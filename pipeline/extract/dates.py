@@ -272,6 +272,10 @@ def _point_in_year(year: int, m: re.Match) -> tuple[dt.date | None, str]:
     return dt.date(year, 12, 31), "year"
 
 
+# 截至 after what applicants or staff do (申请/受理/报名…时间截至…) closes a window; elsewhere it is "as of".
+_APPLICATION_CUTOFF = re.compile(r"(?:申请|受理|报名|申报|提交|征集|报送|递交)[^，。；,;]{0,6}$")
+
+
 def _parse_absolute(m: re.Match, text: str) -> DateExpr | None:
     year = int(m.group("y"))
     lead, by, since = m.group("lead") or "", m.group("by"), m.group("from")
@@ -286,6 +290,8 @@ def _parse_absolute(m: re.Match, text: str) -> DateExpr | None:
                         "day" if precision == "day" else None, "from", due_from=start)
     if lead.startswith("截止"):
         return DateExpr(m.start(), m.end(), due, precision, "by")  # 申报截止到2026年6月30日 (截至…: as of)
+    if lead.startswith("截至") and _APPLICATION_CUTOFF.search(text, max(0, m.start() - 10), m.start()):
+        return DateExpr(m.start(), m.end(), due, precision, "by")  # 补贴申请受理时间截至2024年3月31日: a cut-off to act by
     if since == "以来" or lead.startswith("截"):
         return DateExpr(m.start(), m.end(), due, precision, "past")
     if by and by != "止" or (by == "止" and lead in ("到", "至")):
