@@ -22,6 +22,7 @@ from pathlib import Path
 from pipeline import feeds, load
 from pipeline.extract.candidates import Candidate, article_candidates
 from pipeline.extract.facts import ArticleContext, extract_article
+from pipeline.extract.structure import document_reading
 from pipeline.model import Article, Fact
 from pipeline.read import Document, IngestError, Line, discover, normalize_line, read_document, split_lines
 from pipeline.resolve import resolve_article, resolve_facts
@@ -77,11 +78,12 @@ def extract_document(doc: Document) -> tuple[list[Article], list[Fact], dict, li
     facts: list[Fact] = []
     agencies = {}
     by_article = []
+    reading = document_reading(doc.lines, articles[0].issued_on if articles else None)
     for lines, article in parts:
         if article:
             article.article_id = hashlib.sha1(f"{doc.content_hash}|{article.start_line}".encode()).hexdigest()[:16]
             agencies.update({a.name: a for a in resolve_article(article)})
-        ctx = ArticleContext(article, lines)
+        ctx = ArticleContext(article, lines, reading)
         found = extract_article(lines, article, ctx)
         by_article.append((lines, ctx, found))
         facts += found

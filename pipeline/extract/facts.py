@@ -99,7 +99,7 @@ class Horizon:
 class ArticleContext:
     """What a paragraph inherits: the article's plan period or its first stated goal date."""
 
-    def __init__(self, article: Article | None, lines: list[Line]):
+    def __init__(self, article: Article | None, lines: list[Line], document: structure.Reading | None = None):
         self.article = article
         self.horizon: Horizon | None = None
         self.horizon_line = 0  # a goal date stated in the text reaches only the lines from its own on
@@ -121,6 +121,8 @@ class ArticleContext:
         self.base_year = self.issued_on.year if self.issued_on else None
         self.is_plan = article is None or article.kind in ("policy", "interpretation")
         self.genre = structure.genre(article.title, [line.text for line in lines[:4]]) if article else "plan"
+        if document is not None:
+            self.genre = document.genre  # a report cut into articles at its own headings is still one report
         self.role: str | None = None  # the stated part a line is in (structure.Section.role), set by at()
         self.goal_verbs = _GOAL_VERB
         self.completions = False
@@ -128,7 +130,7 @@ class ArticleContext:
         if article and period[1] is None:
             end, start = structure.heading_year(article.title)  # “十四五”智能制造发展规划: 2021–2025
             period = (start, end) if end and (not self.issued_on or end >= self.issued_on.year) else period
-        self.sections = structure.sections(lines, self.issued_on, self.genre, period)
+        self.sections = document.sections if document else structure.sections(lines, self.issued_on, self.genre, period)
         self._views: dict[structure.Section, ArticleContext] = {}
 
     def at(self, line_number: int) -> ArticleContext:
@@ -353,6 +355,7 @@ _CONDITION_NOUN = re.compile("[^，。；]{0,50}?的[^，。；]{0,8}?(?:%s)|[^�
     "|".join(tables.CONDITION_NOUNS), "|".join(tables.GRANT_WORDS)))
 _CONDITION_ACT = re.compile("(?:%s)" % "|".join(tables.CONDITION_ACTS))
 _IN_FORCE = re.compile("|".join(map(re.escape, tables.IN_FORCE_WORDS)))
+_EVENT = re.compile("|".join(map(re.escape, tables.EVENT_WORDS)))
 
 
 def condition_date(text: str, d: DateExpr) -> str | None:
@@ -361,7 +364,8 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     'period_in_force' for the period a measure is in force (有效期至…; 自A至B期间，…可申请). None otherwise."""
     clause = _clause_of(text, d.start)
     head, tail = text[clause.start:d.start], text[d.end:clause.end].rstrip()
-    if _IN_FORCE.search(head) or (d.due_from and tail.startswith("期间") and not tail.rstrip("的").endswith(("申请", "申报"))):
+    if _IN_FORCE.search(head) or tail.startswith("阶段性") or (
+            d.due_from and tail.startswith("期间") and not tail.rstrip("的").endswith(("申请", "申报"))):
         return "condition_date" if tail.endswith("的") else "period_in_force"
     if (_CONDITION_OPENER.search(head) or tail.endswith("的") or _CONDITION_NOUN.match(tail)
             or re.match(r"[^，。；]{0,20}的[，,]", text[d.end:])):
@@ -369,10 +373,17 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     sentence = _sentence_span(text, d.start)
     if _CONDITION_ACT.search(tail) and _NOT_GOAL_CLAUSE.search(text, sentence.start, sentence.end):
         return "condition_date"  # 且在2024年6月30日前缴清契税，…实施消费补贴
+    if text[d.start - 1:d.start] in "（(" and text.startswith(("截止", "截至"), d.start) and text.startswith(("）", ")"), d.end):
+        return "condition_date"  # 子女未满18周岁(截止2022年7月31日): as of a date, in a condition
+    rest = text[clause.end + 1:sentence.end] if clause.end < sentence.end else ""
+    if not tail.strip(" 前内期间止") and re.search(r"(?:%s)[^，。；]{0,30}的[，,]" % _CONDITION_ACT.pattern, rest):
+        return "condition_date"  # 2024年6月30日前，缴存人家庭…购买自住住房…的，可申请提取…
     window = d.due_from or "至" in text[d.start:d.end]
+    if window and not re.search(r"[\u4e00-\u9fff]{2}", re.sub(r"自|起|止|即日|之日|发文|印发|发布|本通知|本政策|含|当日|期间|为", "",
+                                                              text[sentence.start:d.start] + tail + rest)):
+        return "period_in_force"  # 发文之日起至2024年12月31日 (a line of its own): a period, no one acts in it
     if window and not tail.strip(" 内期间止") and clause.end < len(text):
         # 自2024年1月1日至2025年12月31日，对出售…的纳税人…予以退税; 即日起至…，凡在我区新购买…
-        rest = text[clause.end + 1:sentence.end]
         if re.match(r"对于?", rest) or re.search(r"(?:%s)[^，。；]{0,30}的" % _CONDITION_ACT.pattern, rest):
             return "period_in_force"  # what is bought or sold in the window is the condition
         if not re.search(r"申请|申报|提交|报名|报送", rest) and re.search(
@@ -388,8 +399,13 @@ def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[F
         if condition_date(text, d):
             continue
         if (_before_issue(d, ctx) or _PAST.search(text, _clause_start(text, d.start), d.start)
-                or re.match(r"[^，。；]{0,4}?已", text[d.end:])):
+                or re.match(r"[，,]?[^，。；]{0,4}?已", text[d.end:])):
             continue  # 2023年8月31日前金融机构已发放的: what was done by then
+        if _EVENT.search(text, d.end, _sentence_span(text, d.start).end) and not _SUBMIT.search(
+                text, d.end, _clause_of(text, d.end).end):
+            continue  # 8月11日至18日，…连续发生3起事故: an event, not a duty
+        if re.search(tables.SELF_REFERENCE + r"[^，。；]{0,6}$", text[_clause_start(text, d.start):d.start]):
+            continue  # 本文件于2024年6月20日发布执行: the text's own date
         action = d.role != "by" and (_scheduled_task(text, d, ctx) or _dated_action(text, d, ctx))
         if (d.role != "by" and not action) or _forecast_state(text, d):
             continue
@@ -805,6 +821,8 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
     """'处理超过10万人的个人信息', '两人及两人以上联名举报…的，': a number qualifying whom or what a rule
     applies to — a '的' right after it, or a clause closed by '的' (the conditional of rules) — with no
     goal verb before it."""
+    if text[clause.start:clause.end].endswith("的") and re.match(r"[，,]", text[clause.end:clause.end + 1]):
+        return True  # 年销售收入首次达到5000万元、1亿元的，给予奖励: a condition even with a goal verb
     if _GOAL_VERB.search(text, clause.start, q.start):
         return False
     return (bool(re.match(r"(?:[（(]含[)）])?[^，。；的]{0,2}的", text[q.end:clause.end]))

@@ -30,6 +30,8 @@ _GOAL_LEAD_IN = re.compile(tables.GOAL_LEAD_IN)
 _REVIEW_LEAD_IN = re.compile(tables.REVIEW_LEAD_IN)
 _PERIOD = re.compile("“?(%s)”?" % "|".join(tables.FIVE_YEAR_PLANS))
 _GENRES = [(name, re.compile(pattern)) for name, pattern in tables.GENRE_WORDS]
+# What makes a work report's paragraph outside any stated part look ahead; without it, it reports the year.
+_AHEAD = re.compile(r"要|将|今年|明年|今后|力争|目标|计划|预期|争取|必须|应当")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,22 @@ class Section:
     heading_line: int
     year: int | None = None  # the year the part's goals are due: its heading's, its period's end
     year_from: int | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A whole document's genre and parts, where they belong to the document rather than to one article."""
+    genre: str
+    sections: dict
+
+
+def document_reading(lines: list[Line], issued: dt.date | None) -> Reading | None:
+    """A work report (各位代表：…) is read as one text: its parts reach across the articles its headings cut
+    it into. Other documents are read article by article (a bulletin's articles each have their own)."""
+    opening = [line.text for line in lines if line.text.strip()][:3]
+    if not opening or genre(opening[0], opening[1:]) != "work_report":
+        return None
+    return Reading("work_report", sections(lines, issued, "work_report", (None, None)))
 
 
 def genre(title: str, first_lines: list[str]) -> str:
@@ -95,8 +113,9 @@ def heading_year(phrase: str) -> tuple[int | None, int | None]:
 def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
              period: tuple[int | None, int | None]) -> dict[int, Section]:
     """The section each line of an article belongs to, by line number (lines outside any stated part are
-    absent). A goals or tasks part with no year of its own takes the article's period, else, in a work
-    report, the year it was delivered (今年)."""
+    absent, but in a work report a paragraph that does not look ahead is read as review). A goals or tasks
+    part with no year of its own takes the article's period, else, in a work report, the year it was
+    delivered (今年)."""
     out: dict[int, Section] = {}
     open_parts: list[tuple[int, Section | None]] = []  # (level, section) from the outermost heading in
     report_year = issued.year if issued and genre_name == "work_report" else None
@@ -137,4 +156,6 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
             continue
         if current is not None:
             out[line.number] = current
+        elif genre_name == "work_report" and not _AHEAD.search(text):
+            out[line.number] = Section("review", line.number)  # a report's paragraph that does not look ahead
     return out

@@ -44,7 +44,7 @@ DURATION_UNIT = {"个工作日": "工作日", "个月": "月", "天": "日"}
 PAST_CUES = [
     "已经", "已", "累计", "截至", "截止到", "同比", "比上年", "较上年", "比去年", "去年", "上年同期",
     "前三季度", "前两个月", "共有", "共计", "达到了", "实现了", "完成了", "增长了", "以来",
-    "过去", "近年来", "目前", "现有", "当前",
+    "过去", "近年来", "目前", "现有", "当前", "原定", "原计划",
 ]
 
 # The same as patterns: a span of months (1—11月, 1-11月) reports a year to date;
@@ -67,7 +67,7 @@ RATE_OF_CHANGE = ["涨幅", "增幅", "增长", "增速", "上涨", "下降", "�
 # Rules of housing and tax finance and of eligibility (首付比例不低于30%, 利率为2.6%, 面积不小于120平方米, 年满16周岁).
 FINANCE_RULE_WORDS = ["首付", "利率", "贷款", "公积金", "额度", "税率", "契税", "个人所得税", "增值税", "按揭", "月供", "房龄",
                       "建筑面积", "套型面积", "面积不", "周岁", "年龄", "缴存", "缴纳"]
-NOT_GOAL_CLAUSE = MONEY_WORDS + FINANCE_RULE_WORDS + ["给予", "最高", "申领", "对于", "是指", "系指"]
+NOT_GOAL_CLAUSE = MONEY_WORDS + FINANCE_RULE_WORDS + ["给予", "最高", "申领", "对于", "是指", "系指", "界定", "财政", "养老金"]
 
 # Verbs that make a number a goal when no date frames it: 打造300个, 培育1000家.
 GOAL_VERBS = [
@@ -175,9 +175,14 @@ CONDITION_NOUNS = ["个人", "家庭", "居民", "企业", "职工", "购房人"
                    "二手房", "用地", "土地", "机组", "合同", "贷款", "纳税人", "申请人", "群众", "人才", "人口", "毕业生"]
 # Words that name the period a measure is in force (有效期至…, 自…至…期间，…可申请): at most a window, never a duty.
 IN_FORCE_WORDS = ["有效期", "执行期", "执行期限", "实施期限", "实施期", "试行期", "政策期限", "执行至", "实施至", "施行至",
-                  "购房时间", "购买时间", "网签时间", "备案时间", "注册时间", "成立时间"]
+                  "购房时间", "购买时间", "网签时间", "备案时间", "注册时间", "成立时间", "活动期限", "活动时间",
+                  "执行时间", "政策执行期", "使用期限", "阶段性"]
 # What a beneficiary does in a condition (…前缴清契税的, …期间购买商品住房的): a date these follow with a 的 after,
 # or in a sentence that grants money, says whom the grant is for.
 CONDITION_ACTS = ["购买", "购房", "网签", "签订", "缴清", "缴纳", "出售", "取得", "落户", "处于"]
 # What a rule does for those who meet a condition (…的，由市财政给予…; …的可享受…).
 GRANT_WORDS = ["由", "给予", "按", "可", "享受", "予以", "将"]
+# Events a date names, not duties (8月11日至18日，…连续发生…事故; 房交会于…举办).
+EVENT_WORDS = ["发生", "召开", "举行", "举办", "开幕", "闭幕"]
+# A text naming itself: its own issue or entry into force is no deadline (本文件于2024年6月20日发布执行).
+SELF_REFERENCE = r"本(?:文件|通知|办法|意见|措施|政策|公告|通告|规定|细则|方案)"
