@@ -28,6 +28,7 @@ QUOTE_MIN = 10
 _RELATIVE_BEFORE = re.compile(r"(有效期|期限|筹建期|间隔|周期|提升期|整改期|过渡期|公示期|试用期|保护期)[^，。；]{0,8}$")
 _RELATIVE_AFTER = re.compile(r"^(?:内|以内|之内|的?[^，。；星]{0,6}(?<!星)期)")
 _EVERY_N = re.compile(r"每$")
+_BEFORE_EVENT = re.compile(r"(?:届满|期满|到期|截止|开始|结束|举办|召开|实施|施行|开工|交付)前$")
 _TAKES_EFFECT = re.compile(r"[^，。；]{0,3}(?:施行|实施|执行|生效)")
 _RECURRENCE_WORDS = sorted(tables.RECURRENCE, key=len, reverse=True)
 _PAST = re.compile("|".join(list(map(re.escape, tables.PAST_CUES)) + tables.PAST_PATTERNS))
@@ -589,10 +590,12 @@ def _future_year(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
 
 
 def _scheduled(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
-    """'2026年上半年，建成一批…' in a policy: a bare month, half-year or quarter opening a sentence,
-    still ahead when the article was issued, schedules what follows (in a report it dates the past)."""
-    if d.role != "plain" or d.precision not in ("month", "quarter") or not text.startswith("，", d.end):
+    """'2026年上半年，建成一批…' in a policy: a bare month, half-year, quarter or later year opening a
+    sentence, still ahead when the article was issued, schedules what follows (in a report it dates the past)."""
+    if d.role != "plain" or d.precision not in ("month", "quarter", "year") or not text.startswith("，", d.end):
         return False
+    if d.precision == "year" and not (ctx.issued_on and d.due.year > ctx.issued_on.year):
+        return False  # 2026年，…取得阶段性成果 schedules only in a text issued before 2026
     sentence = _sentence_span(text, d.start)
     if text[sentence.start:d.start].strip():
         return False
@@ -678,12 +681,12 @@ def _relatives(line: Line, dates: list[DateExpr]) -> list[Fact]:
         if not _is_duration(q) or q.value_max is not None or any(d.start <= q.start < d.end for d in dates):
             continue  # "7月31日" inside a date is no duration
         before, after = text[max(0, q.start - 12):q.start], text[q.end:q.end + 8]
-        if re.search(r"(近|未来|今后|连续|(?<!提)前|过去|最近|已|满)$", before) or before.endswith("第"):
-            continue
+        if (re.search(r"(近|未来|今后|连续|(?<!提)前|过去|最近|已|满)$", before) or before.endswith("第")) and not _BEFORE_EVENT.search(before):
+            continue  # 近三年, 连续3年: no limit; 届满前三个月 (before an event) is one
         if q.unit in ("日", "天", "月", "个月") and re.match(r"(起|前|底|末)", after):
             continue
         within_suffix = text.endswith(("以内", "之内"), 0, q.end)  # 30日以内: the suffix is in the quantity
-        is_within = bool(_RELATIVE_AFTER.match(after)) or within_suffix
+        is_within = bool(_RELATIVE_AFTER.match(after)) or within_suffix or bool(_BEFORE_EVENT.search(before))
         bounded = (re.search(r"(?:不得少于|不少于|不超过|不得超过|最长|最短|提前|延长)$", text[max(0, q.number_start - 5):q.number_start])
                    and not _PAST.search(text, _clause_start(text, q.start), q.start)
                    and not re.search(r"每[天日周]", text[_clause_start(text, q.start):q.start]))
