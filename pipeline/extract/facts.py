@@ -119,6 +119,8 @@ class ArticleContext:
             # 粤能电力〔2025〕82号 with no date line: the text was issued in 2025, on 1 January at the earliest
             year = re.search(r"(?:19|20)\d{2}", article.doc_number)
             self.issued_on = dt.date(int(year.group(0)), 1, 1) if year else None
+        if self.issued_on is None and document is not None and document.year:
+            self.issued_on = dt.date(document.year, 1, 1)  # a report with no date line: delivered early in its year
         self.base_year = self.issued_on.year if self.issued_on else None
         self.is_plan = article is None or article.kind in ("policy", "interpretation")
         self.genre = structure.genre(article.title, [line.text for line in lines[:4]]) if article else "plan"
@@ -798,6 +800,8 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
         return True  # 采用…补贴价格模式的规模为30万千瓦: the scale is the subject, whatever qualifies it
     if _money_rule(text, q, clause):
         return False
+    if re.search(r"不得(?:超过|少于|低于|高于|多于|大于|小于)?$", text[max(clause.start, q.start - 6):q.number_start]):
+        return False  # 合作研究单位不得超过2个: a prohibition's limit is a rule, not a goal
     if _threshold(text, q, clause):
         return False
     return True

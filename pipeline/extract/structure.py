@@ -48,6 +48,7 @@ class Reading:
     """A whole document's genre and parts, where they belong to the document rather than to one article."""
     genre: str
     sections: dict
+    year: int | None = None  # the year a report is delivered in: its tasks part's year (三、2011年的工作)
 
 
 def document_reading(lines: list[Line], issued: dt.date | None) -> Reading | None:
@@ -56,7 +57,9 @@ def document_reading(lines: list[Line], issued: dt.date | None) -> Reading | Non
     opening = [line.text for line in lines if line.text.strip()][:3]
     if not opening or genre(opening[0], opening[1:]) != "work_report":
         return None
-    return Reading("work_report", sections(lines, issued, "work_report", (None, None)))
+    parts = sections(lines, issued, "work_report", (None, None))
+    years = [s.year for s in parts.values() if s.role == "tasks" and s.year and not s.year_from]
+    return Reading("work_report", parts, max(years) if years else None)
 
 
 def genre(title: str, first_lines: list[str]) -> str:

@@ -56,7 +56,8 @@ NOT_GOAL_BEFORE = ["若干", "第", "每", "以下", "下列", "如下", "上述
                    "图", "表", "附件"]  # 如图1所示, 见附件2: a figure or an annex named
 
 # Words after a counted unit that make the number a structure word, not a goal: 三个方面, 四部分.
-NOT_GOAL_AFTER = ["方面", "部分", "阶段", "维度", "层次", "环节", "步", "类型", "统一", "高地", "中心”", "”"]
+NOT_GOAL_AFTER = ["方面", "部分", "阶段", "维度", "层次", "环节", "步", "类型", "统一", "高地", "中心”", "”",
+                  "重点任务", "主要任务", "大任务", "大工程", "大行动"]
 
 # Clauses that grant or charge money, not goals: 给予最高50万元补贴, 处1万元以上5万元以下罚款, 补贴价格.
 MONEY_WORDS = ["补贴", "奖励", "资助", "补助", "贴息", "算力券", "奖补", "罚款", "罚金", "没收", "价格", "电价",
@@ -66,7 +67,7 @@ RATE_OF_CHANGE = ["涨幅", "增幅", "增长", "增速", "上涨", "下降", "�
 # Clauses that set eligibility, define a term or grant, not goals: 对于投资达到30亿元以上的项目, 是指…变化30%以上.
 # Rules of housing and tax finance and of eligibility (首付比例不低于30%, 利率为2.6%, 面积不小于120平方米, 年满16周岁).
 FINANCE_RULE_WORDS = ["首付", "利率", "贷款", "公积金", "额度", "税率", "契税", "个人所得税", "增值税", "按揭", "月供", "房龄",
-                      "建筑面积", "套型面积", "面积不", "周岁", "年龄", "缴存", "缴纳"]
+                      "建筑面积", "套型面积", "面积不", "周岁", "年龄", "缴存", "缴纳", "纳税", "税额", "免税"]
 NOT_GOAL_CLAUSE = MONEY_WORDS + FINANCE_RULE_WORDS + ["给予", "最高", "申领", "对于", "是指", "系指", "界定", "财政", "养老金"]
 
 # Verbs that make a number a goal when no date frames it: 打造300个, 培育1000家.
