@@ -130,7 +130,7 @@ class ArticleContext:
         self.goal_verbs = _GOAL_VERB
         self.completions = False
         period = (article.period_start, article.period_end) if article else (None, None)
-        if article and period[1] is None:
+        if article and period[1] is None and "五" in article.title:
             end, start = structure.heading_year(article.title)  # “十四五”智能制造发展规划: 2021–2025
             period = (start, end) if end and (not self.issued_on or end >= self.issued_on.year) else period
         self.sections = document.sections if document else structure.sections(lines, self.issued_on, self.genre, period)
@@ -359,6 +359,13 @@ _CONDITION_NOUN = re.compile("[^，。；]{0,50}?的[^，。；]{0,8}?(?:%s)|[^�
 _CONDITION_ACT = re.compile("(?:%s)" % "|".join(tables.CONDITION_ACTS))
 _IN_FORCE = re.compile("|".join(map(re.escape, tables.IN_FORCE_WORDS)))
 _EVENT = re.compile("|".join(map(re.escape, tables.EVENT_WORDS)))
+_CONDITION_SOON = re.compile(r"[^，。；]{0,20}的[，,]")
+_ACT_OF = re.compile(r"(?:%s)[^，。；]{0,30}的" % "|".join(tables.CONDITION_ACTS))
+_ACT_THEN_CONDITION = re.compile(r"(?:%s)[^，。；]{0,30}的[，,]" % "|".join(tables.CONDITION_ACTS))
+_SELF_REFERENCE = re.compile(tables.SELF_REFERENCE + r"[^，。；]{0,6}$")
+_CHANGE_BASE = re.compile(r"(?:由|从)[^，。；到至]{0,6}$")
+_PROHIBITION = re.compile(r"不得(?:超过|少于|低于|高于|多于|大于|小于)?$")
+_QUALIFIER_OF = re.compile(r"(?:[（(]含[)）])?[^，。；的]{0,2}的")
 
 
 def condition_date(text: str, d: DateExpr) -> str | None:
@@ -371,7 +378,7 @@ def condition_date(text: str, d: DateExpr) -> str | None:
             d.due_from and tail.startswith("期间") and not tail.rstrip("的").endswith(("申请", "申报"))):
         return "condition_date" if tail.endswith("的") else "period_in_force"
     if (_CONDITION_OPENER.search(head) or tail.endswith("的") or _CONDITION_NOUN.match(tail)
-            or re.match(r"[^，。；]{0,20}的[，,]", text[d.end:])):
+            or _CONDITION_SOON.match(text, d.end)):
         return "condition_date"
     sentence = _sentence_span(text, d.start)
     if _CONDITION_ACT.search(tail) and _NOT_GOAL_CLAUSE.search(text, sentence.start, sentence.end):
@@ -379,7 +386,7 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     if text[d.start - 1:d.start] in "（(" and text.startswith(("截止", "截至"), d.start) and text.startswith(("）", ")"), d.end):
         return "condition_date"  # 子女未满18周岁(截止2022年7月31日): as of a date, in a condition
     rest = text[clause.end + 1:sentence.end] if clause.end < sentence.end else ""
-    if not tail.strip(" 前内期间止") and re.search(r"(?:%s)[^，。；]{0,30}的[，,]" % _CONDITION_ACT.pattern, rest):
+    if not tail.strip(" 前内期间止") and _ACT_THEN_CONDITION.search(rest):
         return "condition_date"  # 2024年6月30日前，缴存人家庭…购买自住住房…的，可申请提取…
     window = d.due_from or "至" in text[d.start:d.end]
     if window and not re.search(r"[\u4e00-\u9fff]{2}", re.sub(r"自|起|止|即日|之日|发文|印发|发布|本通知|本政策|含|当日|期间|为", "",
@@ -387,7 +394,7 @@ def condition_date(text: str, d: DateExpr) -> str | None:
         return "period_in_force"  # 发文之日起至2024年12月31日 (a line of its own): a period, no one acts in it
     if window and not tail.strip(" 内期间止") and clause.end < len(text):
         # 自2024年1月1日至2025年12月31日，对出售…的纳税人…予以退税; 即日起至…，凡在我区新购买…
-        if re.match(r"对于?", rest) or re.search(r"(?:%s)[^，。；]{0,30}的" % _CONDITION_ACT.pattern, rest):
+        if re.match(r"对于?", rest) or _ACT_OF.search(rest):
             return "period_in_force"  # what is bought or sold in the window is the condition
         if not re.search(r"申请|申报|提交|报名|报送", rest) and re.search(
                 r"的[，,]|的(?:%s)" % "|".join(tables.GRANT_WORDS), rest):
@@ -407,7 +414,7 @@ def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[F
         if _EVENT.search(text, d.end, _sentence_span(text, d.start).end) and not _SUBMIT.search(
                 text, d.end, _clause_of(text, d.end).end):
             continue  # 8月11日至18日，…连续发生3起事故: an event, not a duty
-        if re.search(tables.SELF_REFERENCE + r"[^，。；]{0,6}$", text[_clause_start(text, d.start):d.start]):
+        if _SELF_REFERENCE.search(text, _clause_start(text, d.start), d.start):
             continue  # 本文件于2024年6月20日发布执行: the text's own date
         action = d.role != "by" and (_scheduled_task(text, d, ctx) or _dated_action(text, d, ctx))
         if (d.role != "by" and not action) or _forecast_state(text, d):
@@ -788,7 +795,7 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
     if opening > text.rfind("”", 0, q.start) and 0 < text.find("”", q.end) - opening <= 16:
         return False  # “四个中心、六个基地”: a short name in quotes, not a count
     clause = _clause_of(text, q.start)
-    if re.search(r"(?:由|从)[^，。；到至]{0,6}$", text[clause.start:q.start]) and re.search(
+    if _CHANGE_BASE.search(text, clause.start, q.start) and re.search(
             r"(?:增加|提高|提升|扩大|增长|下降|减少|降低|压减)(?:到|至)", text[q.end:clause.end]):
         return False  # 由1400万吨增加到2900万吨, 从人均8.7万元提高到12万元: the base the goal starts from
     if text.startswith("级", q.end):
@@ -800,7 +807,7 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
         return True  # 采用…补贴价格模式的规模为30万千瓦: the scale is the subject, whatever qualifies it
     if _money_rule(text, q, clause):
         return False
-    if re.search(r"不得(?:超过|少于|低于|高于|多于|大于|小于)?$", text[max(clause.start, q.start - 6):q.number_start]):
+    if _PROHIBITION.search(text, max(clause.start, q.start - 6), q.number_start):
         return False  # 合作研究单位不得超过2个: a prohibition's limit is a rule, not a goal
     if _threshold(text, q, clause):
         return False
@@ -832,7 +839,7 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
         return True  # 年销售收入首次达到5000万元、1亿元的，给予奖励: a condition even with a goal verb
     if _GOAL_VERB.search(text, clause.start, q.start):
         return False
-    return (bool(re.match(r"(?:[（(]含[)）])?[^，。；的]{0,2}的", text[q.end:clause.end]))
+    return (bool(_QUALIFIER_OF.match(text, q.end, clause.end))
             or text[clause.start:clause.end].endswith("的"))
 
 

@@ -76,9 +76,14 @@ def genre(title: str, first_lines: list[str]) -> str:
     return "news"
 
 
+_HEADING_FIRST = set("#第一二三四五六七八九十（(0123456789")
+_REVIEW_FIRST = set("过回一二三四五两这0123456789")
+
+
 def heading_level(text: str) -> tuple[int, str] | None:
-    """(level, first phrase) of a numbered heading, or None; an unnumbered short line that ends no
-    sentence is a heading below all levels (the phrase is the line)."""
+    """(level, first phrase) of a numbered heading (一、, （一）, 1.), or None."""
+    if not text or text[0] not in _HEADING_FIRST:
+        return None
     for level, pattern in _LEVELS:
         m = pattern.match(text)
         if m:
@@ -122,6 +127,7 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
     out: dict[int, Section] = {}
     open_parts: list[tuple[int, Section | None]] = []  # (level, section) from the outermost heading in
     report_year = issued.year if issued and genre_name == "work_report" else None
+    current: Section | None = None
     for line in lines:
         text = line.text.strip()
         if not text:
@@ -137,8 +143,6 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
             section = None
             if role:
                 year, year_from = heading_year(phrase)
-                if role == "review" and year and issued and year >= issued.year and not _REVIEW.search(phrase):
-                    role = "tasks"
                 if role != "review" and year is None:
                     year, year_from = period[1] or report_year, period[0]
                     parent = next((s for _, s in reversed(open_parts) if s and s.role != "review" and s.year), None)
@@ -148,11 +152,11 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
             elif open_parts and open_parts[-1][1] is not None:
                 section = open_parts[-1][1]  # an unnamed sub-heading stays in its part
             open_parts.append((level, section))
-        current = next((s for _, s in reversed(open_parts) if s is not None), None)
-        if _REVIEW_LEAD_IN.match(text) and (current is None or current.role != "review"):
+            current = next((s for _, s in reversed(open_parts) if s is not None), None)
+        if text[0] in _REVIEW_FIRST and (current is None or current.role != "review") and _REVIEW_LEAD_IN.match(text):
             out[line.number] = Section("review", line.number)
             continue
-        lead_in = _GOAL_LEAD_IN.search(text[:60])
+        lead_in = "目标" in text[:60] and _GOAL_LEAD_IN.search(text[:60])
         if lead_in and (current is None or current.role == "review"):
             year = (current.year if current and current.role != "review" else None) or period[1] or report_year
             out[line.number] = Section("goals", line.number, year, period[0])
