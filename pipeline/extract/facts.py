@@ -327,6 +327,8 @@ def _dated_action(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
         return False
     if not ctx.issued_on and not ctx.is_plan and not re.search(r"(?:将|拟)(?:于|在)?$", text[clause.start:d.start + 1]):
         return False  # an undated report's 于2001年12月…: what happened, unless it says 将
+    if _PUBLISHED_THING.match(after):
+        return False  # 于2021年8月2日深夜发布的《通知》: a text named by its date, not an action to come
     return bool(_ACTION.search(after) or _PUBLISH.search(after))
 
 
@@ -360,6 +362,14 @@ _CONDITION_ACT = re.compile("(?:%s)" % "|".join(tables.CONDITION_ACTS))
 _IN_FORCE = re.compile("|".join(map(re.escape, tables.IN_FORCE_WORDS)))
 _EVENT = re.compile("|".join(map(re.escape, tables.EVENT_WORDS)))
 _CONDITION_SOON = re.compile(r"[^，。；]{0,20}的[，,]")
+_BRACKETED = re.compile(r"[（(][^）)]{0,20}[)）]")
+_VALID_UNTIL = re.compile(r"[^，。；]{0,6}有效")
+_TWO_WORDS = re.compile(r"[\u4e00-\u9fff]{2}")
+_WINDOW_WORDS = re.compile(r"自|起|止|即日|之日|发文|印发|发布|本通知|本政策|含|当日|期间|为")
+_PERMISSION = re.compile(r"可(?:以)?([^，。；]{0,12})")
+_APPLY_ONLY = re.compile(r"[^，。；]{0,8}?(?:申请|申报|报名)(?:材料|手续)?")
+_ACTIVITY = re.compile(r"活动$|活动[，,。]")
+_PUBLISHED_THING = re.compile(r"[^，。；]{0,10}?(?:发布|印发|公布|出台|下发)的")
 _ACT_OF = re.compile(r"(?:%s)[^，。；]{0,30}的" % "|".join(tables.CONDITION_ACTS))
 _ACT_THEN_CONDITION = re.compile(r"(?:%s)[^，。；]{0,30}的[，,]" % "|".join(tables.CONDITION_ACTS))
 _SELF_REFERENCE = re.compile(tables.SELF_REFERENCE + r"[^，。；]{0,6}$")
@@ -371,11 +381,14 @@ _QUALIFIER_OF = re.compile(r"(?:[（(]含[)）])?[^，。；的]{0,2}的")
 def condition_date(text: str, d: DateExpr) -> str | None:
     """Family: dates that qualify a rule. 'condition_date' for a date inside a clause saying whom a rule
     applies to (在2026年6月30日前缴清契税的，给予…; 2023年8月1日至12月31日期间购买…的; 对于…之前供应的…);
-    'period_in_force' for the period a measure is in force (有效期至…; 自A至B期间，…可申请). None otherwise."""
+    'period_in_force' for the period a measure is in force (有效期至…; 自A至B，…可提取…; …前消费有效), which
+    is never a duty. A window applicants apply in (即日起至…，符合条件的企业可提出申请) is neither."""
     clause = _clause_of(text, d.start)
-    head, tail = text[clause.start:d.start], text[d.end:clause.end].rstrip()
-    if _IN_FORCE.search(head) or tail.startswith("阶段性") or (
-            d.due_from and tail.startswith("期间") and not tail.rstrip("的").endswith(("申请", "申报"))):
+    head = text[clause.start:d.start]
+    tail = _BRACKETED.sub("", text[d.end:clause.end]).rstrip()
+    if (_IN_FORCE.search(head) or tail.startswith("阶段性") or _VALID_UNTIL.match(tail)
+            or re.search(r"期间[（(]$", text[max(0, d.start - 4):d.start])
+            or (d.due_from and tail.startswith("期间") and not tail.rstrip("的").endswith(("申请", "申报")))):
         return "condition_date" if tail.endswith("的") else "period_in_force"
     if (_CONDITION_OPENER.search(head) or tail.endswith("的") or _CONDITION_NOUN.match(tail)
             or _CONDITION_SOON.match(text, d.end)):
@@ -389,16 +402,22 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     if not tail.strip(" 前内期间止") and _ACT_THEN_CONDITION.search(rest):
         return "condition_date"  # 2024年6月30日前，缴存人家庭…购买自住住房…的，可申请提取…
     window = d.due_from or "至" in text[d.start:d.end]
-    if window and not re.search(r"[\u4e00-\u9fff]{2}", re.sub(r"自|起|止|即日|之日|发文|印发|发布|本通知|本政策|含|当日|期间|为", "",
-                                                              text[sentence.start:d.start] + tail + rest)):
-        return "period_in_force"  # 发文之日起至2024年12月31日 (a line of its own): a period, no one acts in it
-    if window and not tail.strip(" 内期间止") and clause.end < len(text):
-        # 自2024年1月1日至2025年12月31日，对出售…的纳税人…予以退税; 即日起至…，凡在我区新购买…
-        if re.match(r"对于?", rest) or _ACT_OF.search(rest):
-            return "period_in_force"  # what is bought or sold in the window is the condition
-        if not re.search(r"申请|申报|提交|报名|报送", rest) and re.search(
-                r"的[，,]|的(?:%s)" % "|".join(tables.GRANT_WORDS), rest):
-            return "period_in_force"  # …的，可享受…: the window says whom, no one applies in it
+    if not window:
+        return None
+    if "\t" not in text and not _TWO_WORDS.search(_WINDOW_WORDS.sub("", text[sentence.start:d.start] + tail + rest)):
+        return "period_in_force"  # 发文之日起至2024年12月31日 (a line of its own, not a table's cell): a period
+    if tail.strip(" 内期间止") or clause.end >= len(text):
+        return None
+    # the sentence after a bare window says what it is for
+    if re.match(r"对于?", rest) or _ACT_OF.search(rest):
+        return "period_in_force"  # 自…至…，对出售…的纳税人…予以退税; 即日起至…，凡在我区新购买…的: the condition
+    permission = _PERMISSION.search(rest)
+    if permission and not _APPLY_ONLY.fullmatch(permission.group(1)):
+        return "period_in_force"  # 自…至…，缴存职工可提取…; …可申请在项目首栋…缴纳: a measure's period
+    if _ACTIVITY.search(rest) or (_NOT_GOAL_CLAUSE.search(rest) and not _SUBMIT.search(rest)):
+        return "period_in_force"  # …开展购房消费月活动; a price or subsidy rule's period
+    if not _SUBMIT.search(rest) and re.search(r"的[，,]|的(?:%s)" % "|".join(tables.GRANT_WORDS), rest):
+        return "period_in_force"  # …的，可享受…: the window says whom, no one applies in it
     return None
 
 

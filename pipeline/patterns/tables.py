@@ -173,7 +173,8 @@ COMPLETION_CUES = ["全面建成", "建成", "全面完成", "完成", "全覆�
 # the date qualifies.
 CONDITION_OPENERS = ["对于", "对", "凡", "针对", "凡是", "符合", "属于"]
 CONDITION_NOUNS = ["个人", "家庭", "居民", "企业", "职工", "购房人", "购房者", "人员", "项目", "住房", "房屋", "商品房",
-                   "二手房", "用地", "土地", "机组", "合同", "贷款", "纳税人", "申请人", "群众", "人才", "人口", "毕业生"]
+                   "二手房", "用地", "土地", "机组", "合同", "贷款", "纳税人", "申请人", "群众", "人才", "人口", "毕业生",
+                   "消费者", "单位"]
 # Words that name the period a measure is in force (有效期至…, 自…至…期间，…可申请): at most a window, never a duty.
 IN_FORCE_WORDS = ["有效期", "执行期", "执行期限", "实施期限", "实施期", "试行期", "政策期限", "执行至", "实施至", "施行至",
                   "购房时间", "购买时间", "网签时间", "备案时间", "注册时间", "成立时间", "活动期限", "活动时间",
@@ -182,7 +183,7 @@ IN_FORCE_WORDS = ["有效期", "执行期", "执行期限", "实施期限", "实
 # or in a sentence that grants money, says whom the grant is for.
 CONDITION_ACTS = ["购买", "购房", "网签", "签订", "缴清", "缴纳", "出售", "取得", "落户", "处于"]
 # What a rule does for those who meet a condition (…的，由市财政给予…; …的可享受…).
-GRANT_WORDS = ["由", "给予", "按", "可", "享受", "予以", "将"]
+GRANT_WORDS = ["由", "给予", "按", "可", "享受", "予以", "将", "不予", "不再"]
 # Events a date names, not duties (8月11日至18日，…连续发生…事故; 房交会于…举办).
 EVENT_WORDS = ["发生", "召开", "举行", "举办", "开幕", "闭幕"]
 # A text naming itself: its own issue or entry into force is no deadline (本文件于2024年6月20日发布执行).
