@@ -374,7 +374,8 @@ _ACT_OF = re.compile(r"(?:%s)[^，。；]{0,30}的" % "|".join(tables.CONDITION_
 _ACT_THEN_CONDITION = re.compile(r"(?:%s)[^，。；]{0,30}的[，,]" % "|".join(tables.CONDITION_ACTS))
 _SELF_REFERENCE = re.compile(tables.SELF_REFERENCE + r"[^，。；]{0,6}$")
 _CHANGE_BASE = re.compile(r"(?:由|从)[^，。；到至]{0,6}$")
-_PROHIBITION = re.compile(r"不得(?:超过|少于|低于|高于|多于|大于|小于)?$")
+_PROHIBITION = re.compile(r"不得(?:超过|少于|低于|高于|多于|大于|小于|达到)?$")
+_SLOGAN = re.compile(r"而(?:努力|不懈|团结)?奋斗")
 _QUALIFIER_OF = re.compile(r"(?:[（(]含[)）])?[^，。；的]{0,2}的")
 
 
@@ -391,8 +392,8 @@ def condition_date(text: str, d: DateExpr) -> str | None:
             or (d.due_from and tail.startswith("期间") and not tail.rstrip("的").endswith(("申请", "申报")))):
         return "condition_date" if tail.endswith("的") else "period_in_force"
     if (_CONDITION_OPENER.search(head) or tail.endswith("的") or _CONDITION_NOUN.match(tail)
-            or _CONDITION_SOON.match(text, d.end)):
-        return "condition_date"
+            or _CONDITION_SOON.match(text, d.end) or tail.startswith(("后", "之后", "以后"))):
+        return "condition_date"  # …的; 在2023年9月18日后由购房者…: a date after which is a condition
     sentence = _sentence_span(text, d.start)
     if _CONDITION_ACT.search(tail) and _NOT_GOAL_CLAUSE.search(text, sentence.start, sentence.end):
         return "condition_date"  # 且在2024年6月30日前缴清契税，…实施消费补贴
@@ -406,6 +407,11 @@ def condition_date(text: str, d: DateExpr) -> str | None:
         return None
     if "\t" not in text and not _TWO_WORDS.search(_WINDOW_WORDS.sub("", text[sentence.start:d.start] + tail + rest)):
         return "period_in_force"  # 发文之日起至2024年12月31日 (a line of its own, not a table's cell): a period
+    if not tail.strip(" 内期间止") and clause.end >= sentence.end and not _TWO_WORDS.search(_WINDOW_WORDS.sub("", head)):
+        before = text[sentence.start:clause.start]  # …，可申请在项目首栋…缴纳配套费，发文之日起至2024年12月31日
+        permission = _PERMISSION.search(before)
+        if permission and not _APPLY_ONLY.fullmatch(permission.group(1)):
+            return "period_in_force"
     if tail.strip(" 内期间止") or clause.end >= len(text):
         return None
     # the sentence after a bare window says what it is for
@@ -557,8 +563,8 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
             weak = first and (d.role != "carried" or (_BULLET.match(text) and clause.start <= 2))
             cue = _MILESTONE_WORD if weak else _MILESTONE_CUE
             if (len(core) < 4 or not cue.search(core) or _PAST.match(core) or _CONDITION.match(core)
-                    or _REPORTED.search(core)):
-                continue
+                    or _REPORTED.search(core) or _SLOGAN.search(text, body.start, _sentence_span(text, body.start).end)):
+                continue  # …而努力奋斗！: a closing slogan, not a goal
             explicit = first and d.role != "carried"
             quote = Span(d.start, body.end) if explicit and body.start - d.end <= 2 else Span(body.start, body.end)
             quote = _trim(text, quote)
@@ -687,7 +693,7 @@ def _completions(line: Line, dates: tuple[DateExpr, ...], ctx: ArticleContext) -
     for clause in spans(text, CLAUSE_END):
         body = clause.text(text)
         cue = _COMPLETION.search(body)
-        if (not cue or find_quantities(body) or any(clause.start < d.end and d.start < clause.end for d in dates)
+        if (not cue or find_quantities(body) or _SLOGAN.search(text, clause.start, _sentence_span(text, clause.start).end) or any(clause.start < d.end and d.start < clause.end for d in dates)
                 or _PAST.search(body) or _REPORTED.search(body) or _CONDITION.match(body)):
             continue
         quote = _quote_span(text, clause.start, clause.end)
@@ -819,8 +825,9 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
         return False  # 由1400万吨增加到2900万吨, 从人均8.7万元提高到12万元: the base the goal starts from
     if text.startswith("级", q.end):
         return False  # 千亿级产业规模: a class of size, not a stated number
-    if text.startswith("的", q.end) and (q.unit == "级" or text.endswith(tuple(tables.COMPARATOR_SUFFIX), 0, q.end)):
-        return False  # "成熟度2级及以上的企业占比超过60%": a qualifier of what is counted
+    if (text.startswith("的", q.end) and (q.unit == "级" or text.endswith(tuple(tables.COMPARATOR_SUFFIX), 0, q.end))
+            and not text.endswith(("使", "让"), 0, q.start)):
+        return False  # "成熟度2级及以上的企业占比超过60%": a qualifier of what is counted (使50%以上的社区…: a share to reach)
     clause = _clause_of(text, q.start)
     if _SCALE_BEFORE.search(text, clause.start, q.start) and not q.unit.endswith("元"):
         return True  # 采用…补贴价格模式的规模为30万千瓦: the scale is the subject, whatever qualifies it
@@ -856,8 +863,8 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
     goal verb before it."""
     if text[clause.start:clause.end].endswith("的") and re.match(r"[，,]", text[clause.end:clause.end + 1]):
         return True  # 年销售收入首次达到5000万元、1亿元的，给予奖励: a condition even with a goal verb
-    if _GOAL_VERB.search(text, clause.start, q.start):
-        return False
+    if _GOAL_VERB.search(text, clause.start, q.start) or text.endswith(("使", "让"), clause.start, q.start):
+        return False  # 使50%以上的社区实现…: a share to reach
     return (bool(_QUALIFIER_OF.match(text, q.end, clause.end))
             or text[clause.start:clause.end].endswith("的"))
 

@@ -67,7 +67,8 @@ RATE_OF_CHANGE = ["涨幅", "增幅", "增长", "增速", "上涨", "下降", "�
 # Clauses that set eligibility, define a term or grant, not goals: 对于投资达到30亿元以上的项目, 是指…变化30%以上.
 # Rules of housing and tax finance and of eligibility (首付比例不低于30%, 利率为2.6%, 面积不小于120平方米, 年满16周岁).
 FINANCE_RULE_WORDS = ["首付", "利率", "贷款", "公积金", "额度", "税率", "契税", "个人所得税", "增值税", "按揭", "月供", "房龄",
-                      "建筑面积", "套型面积", "面积不", "周岁", "年龄", "缴存", "缴纳", "纳税", "税额", "免税"]
+                      "建筑面积", "套型面积", "面积不", "周岁", "年龄", "缴存", "缴纳", "纳税", "税额", "免税",
+                      "金融资产", "净资产", "投资于"]
 NOT_GOAL_CLAUSE = MONEY_WORDS + FINANCE_RULE_WORDS + ["给予", "最高", "申领", "对于", "是指", "系指", "界定", "财政", "养老金"]
 
 # Verbs that make a number a goal when no date frames it: 打造300个, 培育1000家.
