@@ -62,8 +62,8 @@ ABSOLUTE = re.compile(
 
 # "申报时间：2026年7月1日—7月31日": a window; under a submission label its end is a deadline
 DAY_RANGE = re.compile(
-    rf"(?P<y>(?:19|20)\d{{2}})年(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]"
-    rf"(?:—|-|–|~|～|至|到)(?:(?P<y2>(?:19|20)\d{{2}})年)?(?:(?P<m2>{_MONTH})月)?(?P<d2>{_DAY})[日号]"
+    rf"(?P<y>(?:19|20)\d{{2}})年(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]" + _WEEKDAY +  # 2019年7月10日8:00至8月9日16:00
+    rf"(?:—|-|–|~|～|至|到)(?:(?P<y2>(?:19|20)\d{{2}})年)?(?:(?P<m2>{_MONTH})月)?(?P<d2>{_DAY})[日号]" + _WEEKDAY
 )
 # "2026年5月至6月，组织专家开展评审": a window of months, due at the end of the last
 MONTH_RANGE = re.compile(

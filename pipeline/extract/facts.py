@@ -726,6 +726,8 @@ def _relatives(line: Line, dates: list[DateExpr]) -> list[Fact]:
                    and not re.search(r"每[天日周]", text[_clause_start(text, q.start):q.start]))
         if not (is_within or bounded or _RELATIVE_BEFORE.search(before) or _EVERY_N.search(before)):
             continue  # a time limit: 3个月内, 有效期3年, 不得少于5年, 最长不超过3年, 提前15个工作日
+        if _EVERY_N.search(before) and _FREQUENCY.match(text, q.start - 1) and _DUTY_VERB.search(text, q.end, _clause_of(text, q.start).end):
+            continue  # 每6个月向…提交报告: a duty by frequency (a recurring deadline), not a time limit
         recurrence = next((tables.RECURRENCE[w] for w in _RECURRENCE_WORDS if w in before), None)
         unit = tables.DURATION_UNIT.get(q.unit, q.unit)
         # "3个月内" is at most; a period's length ("有效期3年", "公示期为5个工作日") is exact

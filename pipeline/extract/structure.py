@@ -128,6 +128,7 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
     open_parts: list[tuple[int, Section | None]] = []  # (level, section) from the outermost heading in
     report_year = issued.year if issued and genre_name == "work_report" else None
     current: Section | None = None
+    tasks_at: dict[int, Section] = {}  # the last tasks part opened at each heading level
     for line in lines:
         text = line.text.strip()
         if not text:
@@ -140,6 +141,9 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
             role = _role(phrase)
             if role is None and re.search(r"(?:19|20)\d{2}年", phrase) and "工作" in phrase:
                 role = "tasks"  # 三、2011年的工作
+            sibling = tasks_at.get(level)
+            if role is None and genre_name == "work_report" and sibling is not None:
+                role = "tasks"  # 三、把改革开放扎实推向纵深, after 二、2015年工作总体部署: this year's work goes on
             section = None
             if role:
                 year, year_from = heading_year(phrase)
@@ -148,7 +152,11 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
                     parent = next((s for _, s in reversed(open_parts) if s and s.role != "review" and s.year), None)
                     if parent:
                         year, year_from = parent.year, parent.year_from
+                if role == "tasks" and year is None and sibling is not None:
+                    year, year_from = sibling.year, sibling.year_from
                 section = Section(role, line.number, year, year_from)
+                if role == "tasks":
+                    tasks_at[level] = section
             elif open_parts and open_parts[-1][1] is not None:
                 section = open_parts[-1][1]  # an unnamed sub-heading stays in its part
             open_parts.append((level, section))

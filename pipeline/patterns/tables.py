@@ -32,6 +32,7 @@ UNITS = [
     "条", "所", "处", "款", "种", "户", "吨", "千瓦", "千瓦时", "瓦", "标准箱", "斤", "公斤", "立方米",
     "平方米", "平方公里", "公里", "千米", "亩", "张", "件", "份", "篇", "支", "只", "颗", "片",
     "架", "艘", "辆", "GW", "MW", "TB", "PB", "EFLOPS", "PFLOPS", "Gbps", "Mbps",
+    "TFLOPS/w", "TFLOPS", "TOPS/w", "TOPS", "dB", "Pa", "pT", "cm3/h", "h", "度",
     "分", "级", "次", "秒", "毫秒",
     "个工作日", "工作日", "个月", "月", "年", "周", "天", "日", "小时", "分钟",
 ]
@@ -106,7 +107,9 @@ MILESTONE_VERBS = [
 FREQUENCY = {"每年度": "yearly", "每年": "yearly", "每半年": "half-yearly", "每季度": "quarterly",
              "每个季度": "quarterly", "每月": "monthly", "每个月": "monthly", "按年度": "yearly", "按年": "yearly",
              "按半年": "half-yearly", "按季度": "quarterly", "按季": "quarterly", "按月": "monthly",
-             "逐月": "monthly", "逐季": "quarterly", "逐年": "yearly"}
+             "逐月": "monthly", "逐季": "quarterly", "逐年": "yearly",
+             "每6个月": "half-yearly", "每六个月": "half-yearly", "每3个月": "quarterly", "每三个月": "quarterly",
+             "每12个月": "yearly", "每十二个月": "yearly"}
 FREQUENCY_RULE = {"yearly": "every year", "half-yearly": "every half year", "quarterly": "every quarter",
                   "monthly": "every month"}
 # An annual duty named by its noun after a verb (建立年度评估…, 制定年度和阶段性实施计划): yearly, no date.
@@ -167,7 +170,7 @@ GENRE_WORDS = [
     ("notice", r"通知|公告|通告|函$|决定"),
 ]
 # A completion of a named thing in a year's tasks (建成…平台, 完成…认定, …全覆盖): a milestone due that year.
-COMPLETION_CUES = ["全面建成", "建成", "全面完成", "完成", "全覆盖", "投产", "投运", "竣工", "通车", "开通运营"]
+COMPLETION_CUES = ["全面建成", "建成", "全面完成", "完成", "全覆盖", "投产", "投运", "竣工", "通车", "开通运营", "全部取消", "全面取消"]
 
 # A date inside a condition says whom a rule applies to, not what is due (在2026年6月30日前缴清契税的，给予…;
 # 对于2024年3月31日之前供应的…): the words that open such a clause before the date, and the nouns a 的 after
