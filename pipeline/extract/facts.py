@@ -376,6 +376,7 @@ _SELF_REFERENCE = re.compile(tables.SELF_REFERENCE + r"[^，。；]{0,6}$")
 _CHANGE_BASE = re.compile(r"(?:由|从)[^，。；到至]{0,6}$")
 _PROHIBITION = re.compile(r"不得(?:超过|少于|低于|高于|多于|大于|小于|达到)?$")
 _SLOGAN = re.compile(r"而(?:努力|不懈|团结)?奋斗")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _QUALIFIER_OF = re.compile(r"(?:[（(]含[)）])?[^，。；的]{0,2}的")
 
 
@@ -745,8 +746,9 @@ def _relatives(line: Line, dates: list[DateExpr]) -> list[Fact]:
 def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, covered: set[int]) -> list[Fact]:
     text = line.text
     facts = []
-    if ctx.genre == "regulation" and ctx.role is None:
-        return []  # a regulation's numbers are its rules (不得同时在两个以上…): goals only where a part states them
+    rules_only = ctx.genre == "regulation" and ctx.role is None
+    # a regulation's numbers are its rules (不得同时在两个以上…): goals only where a part states them, or a
+    # stated scale or quota (竞价模式规模为20万千瓦)
     if any(d.role in ("plain", "past") and d.precision and not _ahead(d, ctx) for d in dates) and not _FUTURE.search(text):
         return []  # a dated report of what happened
     for q in find_quantities(text):
@@ -754,8 +756,10 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
             continue
         clause = _clause_of(text, q.start)
         clause_text = text[clause.start:q.start]
-        explicit = (_EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3])
-                    or (ctx.is_plan and _SCALE_BEFORE.search(text, clause.start, q.start)))
+        scale = ctx.is_plan and _SCALE_BEFORE.search(text, clause.start, q.start)
+        if rules_only and not scale:
+            continue
+        explicit = _EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3]) or scale
         horizon = ctx.horizon if line.number >= ctx.horizon_line else None
         if not explicit and not (horizon and ctx.goal_verbs.search(clause_text)) and not _undated_goal(text, q, ctx):
             continue
@@ -810,8 +814,10 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
     if numeral in "一两" and q.value <= 2 and q.comparator == "=" and q.unit not in ("倍",):
         if numeral == "一" or not _GOAL_VERB_AT.search(text, 0, q.start):
             return False  # 一个/一家 are articles; 两个 counts only as a goal verb's object (打造两个)
-    if q.unit in ("批", "次", "级") and q.comparator == "=":
+    if q.unit in ("批", "次") and q.comparator == "=":
         return False
+    if q.unit == "级" and not _GOAL_VERB_AT.search(text, 0, q.start):
+        return False  # 二级以上医疗机构: a grade, not a count (达到3级 is one)
     if text.endswith("级", 0, q.end) and find_quantities(text[q.end:_clause_of(text, q.start).end]):
         return False  # "培育百亿级企业10家": the level qualifies what is counted
     if q.unit == "%" and re.search(r"(占|的)$", before):
@@ -865,6 +871,9 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
     goal verb before it."""
     if text[clause.start:clause.end].endswith("的") and re.match(r"[，,]", text[clause.end:clause.end + 1]):
         return True  # 年销售收入首次达到5000万元、1亿元的，给予奖励: a condition even with a goal verb
+    if (text.endswith(("以上", "以下"), 0, q.end) and _CJK.match(text, q.end)
+            and (q.unit.endswith(("元", "平方米", "亩", "米", "岁", "级")))):
+        return True  # 加大144平方米以下改善性住房供应, 推动二级以上医疗机构…: a class naming what is meant, not a count
     if _GOAL_VERB.search(text, clause.start, q.start) or text.endswith(("使", "让"), clause.start, q.start):
         return False  # 使50%以上的社区实现…: a share to reach
     return (bool(_QUALIFIER_OF.match(text, q.end, clause.end))

@@ -139,6 +139,9 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
             while open_parts and open_parts[-1][0] >= level:
                 open_parts.pop()
             role = _role(phrase)
+            enclosing = next((s for _, s in reversed(open_parts) if s is not None), None)
+            if role == "tasks" and enclosing is not None and enclosing.role == "review":
+                role = None  # （三）聚焦重点领域…深化改革 under 一、过去五年工作回顾: what was done, still review
             if role is None and re.search(r"(?:19|20)\d{2}年", phrase) and "工作" in phrase:
                 role = "tasks"  # 三、2011年的工作
             sibling = tasks_at.get(level)
