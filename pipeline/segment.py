@@ -262,13 +262,17 @@ def _publishers(text: str) -> list[str]:
     return found
 
 
+# A plan cited as the basis (为贯彻落实《数字山东发展规划（2018-2022年）》，制定本方案): its period is not this text's.
+_CITED_BASIS = re.compile(r"(?:贯彻|落实|根据|依据|按照|对照|衔接)[^《]{0,4}《[^》]*》")
+
+
 def _plan_period(article: Article, lines: list[Line]) -> None:
     """A plan's period from its title or its own heading lines: （2026—2028年）, or 三年行动计划
     counted from the year it was issued."""
     headings = [article.title] + [line.text.strip() for line in lines[1:15]
                                   if 0 < len(line.text.strip()) < 60 and not re.search(r"[。；，]", line.text)]
     for heading in headings:
-        period = PLAN_PERIOD.search(heading.replace(" ", ""))
+        period = PLAN_PERIOD.search(_CITED_BASIS.sub("", heading.replace(" ", "")))
         if period:
             article.period_start, article.period_end = int(period.group("a")), int(period.group("b"))
             return

@@ -21,7 +21,7 @@ from pipeline.patterns import tables
 from pipeline.read import Line
 
 SENTENCE_END = re.compile(r"[。；;！？!?]")
-CLAUSE_END = re.compile(r"[，,：:。；;！？!?]")
+CLAUSE_END = re.compile(r"[，,：。；;！？!?]|(?<!\d):(?!\d)")  # 8:30 is a time of day, not a clause break
 QUOTE_MAX = 120
 QUOTE_MIN = 10
 
@@ -280,6 +280,8 @@ def extract_line(line: Line, ctx: ArticleContext, carried: DateExpr | None = Non
     if not goal_facts and not carried:
         facts += _plan_milestones(line, ctx)
         facts += _completions(line, dates, ctx)
+    if _CLOSING.search(text):
+        facts = [f for f in facts if f.kind != "milestone" or not _CLOSING.search(f.context)]
     return facts, last_anchor
 
 
@@ -362,6 +364,7 @@ _CONDITION_ACT = re.compile("(?:%s)" % "|".join(tables.CONDITION_ACTS))
 _IN_FORCE = re.compile("|".join(map(re.escape, tables.IN_FORCE_WORDS)))
 _EVENT = re.compile("|".join(map(re.escape, tables.EVENT_WORDS)))
 _CONDITION_SOON = re.compile(r"[^，。；]{0,20}的[，,]")
+_MODIFIER = re.compile(r"(?:前|以前|之前)?[^，。；的]{1,4}的[\u4e00-\u9fff]")  # …前到期的存量融资: what it qualifies
 _BRACKETED = re.compile(r"[（(][^）)]{0,20}[)）]")
 _VALID_UNTIL = re.compile(r"[^，。；]{0,6}有效")
 _TWO_WORDS = re.compile(r"[\u4e00-\u9fff]{2}")
@@ -376,6 +379,9 @@ _SELF_REFERENCE = re.compile(tables.SELF_REFERENCE + r"[^，。；]{0,6}$")
 _CHANGE_BASE = re.compile(r"(?:由|从)[^，。；到至]{0,6}$")
 _PROHIBITION = re.compile(r"不得(?:超过|少于|低于|高于|多于|大于|小于|达到)?$")
 _SLOGAN = re.compile(r"而(?:努力|不懈|团结)?奋斗")
+_SUBMIT_STRICT = re.compile(r"报送|函送|提交|上报|申报|申请|备案|报告")
+# A closing call (为…而努力奋斗！, 为…作出新的贡献！) names ideals, not goals to track.
+_CLOSING = re.compile(r"而(?:努力|不懈|团结|继续)?奋斗|作出(?:新的|更大的?)*贡献")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _QUALIFIER_OF = re.compile(r"(?:[（(]含[)）])?[^，。；的]{0,2}的")
 
@@ -388,12 +394,15 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     clause = _clause_of(text, d.start)
     head = text[clause.start:d.start]
     tail = _BRACKETED.sub("", text[d.end:clause.end]).rstrip()
+    rest_of_sentence = text[clause.end + 1:_sentence_span(text, d.start).end]
     if (_IN_FORCE.search(head) or tail.startswith("阶段性") or _VALID_UNTIL.match(tail)
+            or (not tail.strip(" 前止") and rest_of_sentence.startswith("有效期"))
             or re.search(r"期间[（(]$", text[max(0, d.start - 4):d.start])
             or (d.due_from and tail.startswith("期间") and not tail.rstrip("的").endswith(("申请", "申报")))):
         return "condition_date" if tail.endswith("的") else "period_in_force"
     if (_CONDITION_OPENER.search(head) or tail.endswith("的") or _CONDITION_NOUN.match(tail)
-            or _CONDITION_SOON.match(text, d.end) or tail.startswith(("后", "之后", "以后"))):
+            or _CONDITION_SOON.match(text, d.end) or tail.startswith(("后", "之后", "以后"))
+            or _MODIFIER.match(tail)):
         return "condition_date"  # …的; 在2023年9月18日后由购房者…: a date after which is a condition
     sentence = _sentence_span(text, d.start)
     if _CONDITION_ACT.search(tail) and _NOT_GOAL_CLAUSE.search(text, sentence.start, sentence.end):
@@ -445,6 +454,8 @@ def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[F
         action = d.role != "by" and (_scheduled_task(text, d, ctx) or _dated_action(text, d, ctx))
         if (d.role != "by" and not action) or _forecast_state(text, d):
             continue
+        if d.role == "by" and not d.recurrence and _goal_reached_by(text, d):
+            continue  # 2025年12月底前完成交付率90%以上, …前全面完成…任务: a goal to reach by then, not a duty
         clause = _deadline_quote(text, d)
         if d.recurrence:
             facts.append(_make(line, "deadline", clause, recurrence=d.recurrence, recurrence_rule=d.recurrence_rule,
@@ -453,6 +464,17 @@ def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[F
             facts.append(_make(line, "deadline", clause, due_date=d.due, due_precision=d.precision, due_from=d.due_from,
                                due_basis="explicit"))
     return facts
+
+
+def _goal_reached_by(text: str, d: DateExpr) -> bool:
+    """A state or a quantity reached by a date (…前全面完成…任务, …前完成交付率90%以上): a milestone or a
+    target; the clause after the date decides."""
+    after = _clause_of(text, d.end + 1 if text.startswith(("，", ","), d.end) else d.end)
+    body = text[max(after.start, d.end):after.end]
+    if _SUBMIT_STRICT.search(body):
+        return False  # …前完成…报送: still a submission
+    return bool(_GOAL_STATE.search(body)) or any(
+        q.comparator != "=" and not _is_duration(q) for q in find_quantities(body))
 
 
 def _recurring_duties(line: Line, dates: tuple[DateExpr, ...]) -> list[Fact]:
@@ -509,11 +531,12 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
     facts: list[Fact] = []
     covered: set[int] = set()
     anchors = [d for d in dates if (d.role in ("target", "from") or (d.role == "by" and d.precision == "year" and not d.recurrence)
+                                    or (d.role == "by" and not d.recurrence and _goal_reached_by(text, d))
                                     or _forecast_state(text, d)
                                     or _scheduled(text, d, ctx) or _future_year(text, d, ctx))
                and not _past_period(text, d, ctx) and not _year_deadline(text, d, ctx) and not _before_issue(d, ctx)
                and not _scheduled_task(text, d, ctx) and not _dated_action(text, d, ctx)
-               and not text.startswith(_OPEN_ENDED, d.end)]
+               and not text.startswith(_OPEN_ENDED, d.end) and not _in_force(text, d)]
     rel = horizon_from_relative_years(text, ctx.base_year)
     if rel and not any(d.start <= rel.start < d.end for d in dates):
         anchors.append(rel)
@@ -574,6 +597,11 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                                due_basis="explicit" if explicit else "context", metric=_metric_text(core)))
             first = False
     return facts, covered, last_anchor
+
+
+def _in_force(text: str, d: DateExpr) -> bool:
+    """自文件印发之日至2027年12月31日，对存量…用地，…: a measure's period dates no goal either."""
+    return ("至" in text[d.start:d.end] or d.due_from is not None) and condition_date(text, d) == "period_in_force"
 
 
 def _looks_back(text: str, clause: Span) -> bool:
@@ -829,7 +857,7 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
         return False  # “四个中心、六个基地”: a short name in quotes, not a count
     clause = _clause_of(text, q.start)
     if _CHANGE_BASE.search(text, clause.start, q.start) and re.search(
-            r"(?:增加|提高|提升|扩大|增长|下降|减少|降低|压减)(?:到|至)", text[q.end:clause.end]):
+            r"(?:增加|提高|提升|扩大|增长|下降|减少|降低|压减|调整)(?:到|至|为)", text[q.end:clause.end]):
         return False  # 由1400万吨增加到2900万吨, 从人均8.7万元提高到12万元: the base the goal starts from
     if text.startswith("级", q.end):
         return False  # 千亿级产业规模: a class of size, not a stated number

@@ -69,7 +69,7 @@ RATE_OF_CHANGE = ["涨幅", "增幅", "增长", "增速", "上涨", "下降", "�
 # Rules of housing and tax finance and of eligibility (首付比例不低于30%, 利率为2.6%, 面积不小于120平方米, 年满16周岁).
 FINANCE_RULE_WORDS = ["首付", "利率", "贷款", "公积金", "额度", "税率", "契税", "个人所得税", "增值税", "按揭", "月供", "房龄",
                       "建筑面积", "套型面积", "面积不", "周岁", "年龄", "缴存", "缴纳", "纳税", "税额", "免税",
-                      "金融资产", "净资产", "投资于"]
+                      "金融资产", "净资产", "投资于", "保证金"]
 NOT_GOAL_CLAUSE = MONEY_WORDS + FINANCE_RULE_WORDS + ["给予", "最高", "申领", "对于", "是指", "系指", "界定", "财政", "养老金"]
 
 # Verbs that make a number a goal when no date frames it: 打造300个, 培育1000家.
@@ -182,7 +182,7 @@ CONDITION_NOUNS = ["个人", "家庭", "居民", "企业", "职工", "购房人"
 # Words that name the period a measure is in force (有效期至…, 自…至…期间，…可申请): at most a window, never a duty.
 IN_FORCE_WORDS = ["有效期", "执行期", "执行期限", "实施期限", "实施期", "试行期", "政策期限", "执行至", "实施至", "施行至",
                   "购房时间", "购买时间", "网签时间", "备案时间", "注册时间", "成立时间", "活动期限", "活动时间",
-                  "执行时间", "政策执行期", "使用期限", "阶段性"]
+                  "执行时间", "政策执行期", "使用期限", "阶段性", "开具时间", "支付时间", "签约时间", "交易时间", "登记时间"]
 # What a beneficiary does in a condition (…前缴清契税的, …期间购买商品住房的): a date these follow with a 的 after,
 # or in a sentence that grants money, says whom the grant is for.
 CONDITION_ACTS = ["购买", "购房", "网签", "签订", "缴清", "缴纳", "出售", "取得", "落户", "处于"]
