@@ -412,7 +412,7 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     rest = text[clause.end + 1:sentence.end] if clause.end < sentence.end else ""
     if not tail.strip(" 前内期间止") and _ACT_THEN_CONDITION.search(rest):
         return "condition_date"  # 2024年6月30日前，缴存人家庭…购买自住住房…的，可申请提取…
-    window = d.due_from or "至" in text[d.start:d.end]
+    window = (d.role == "by" and d.due_from) or "至" in text[d.start:d.end]  # 从5月1日起 alone starts, it spans nothing
     if not window:
         return None
     if "\t" not in text and not _TWO_WORDS.search(_WINDOW_WORDS.sub("", text[sentence.start:d.start] + tail + rest)):
@@ -601,7 +601,7 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
 
 def _in_force(text: str, d: DateExpr) -> bool:
     """自文件印发之日至2027年12月31日，对存量…用地，…: a measure's period dates no goal either."""
-    return ("至" in text[d.start:d.end] or d.due_from is not None) and condition_date(text, d) == "period_in_force"
+    return condition_date(text, d) == "period_in_force"
 
 
 def _looks_back(text: str, clause: Span) -> bool:
