@@ -14,8 +14,8 @@ import pandas as pd
 
 from dashboard.db import (  # noqa: F401 (pages, tests and bench/ use them here)
     BUILD_COMMAND, DatabaseMissing, close_all, data_version, db_path, forget_results, read, read_row, warm_up)
-from pipeline import recurring
-from pipeline.ledger import progress
+from pipeline import recurring, remind
+from pipeline.ledger import progress, reminders
 
 CLOSED_STATUSES = frozenset({"已提交", "不适用"})
 KIND_LABELS = {"deadline": "截止事项", "target": "目标", "milestone": "里程碑", "relative": "相对期限"}
@@ -784,3 +784,19 @@ def review_queue(path: Path, as_of: dt.date, dismissed=(), limit: int = DISPLAY_
 def review_count(path: Path, dismissed=()) -> int:
     sql, params = _review_sql(path, sorted(dismissed))
     return int(read_row(path, f"{sql} SELECT count(*) AS n FROM queue", params)["n"])
+
+
+# ---- group-chat reminders (pipeline/remind.py) ------------------------------------------------
+
+def notify_channels() -> tuple[pd.DataFrame, str]:
+    """The channels `python -m pipeline remind` posts to without --notify, masked (service, address,
+    recognised), and where they are configured; remind.NotifySettingsError when that cannot be read."""
+    urls, source = remind.configured_urls()
+    return pd.DataFrame(remind.masked(urls), columns=["service", "address", "recognised"]), source
+
+
+def reminder_sends(path: Path, limit: int = 20) -> pd.DataFrame:
+    """The last reminder messages (pipeline/ledger/reminders.py), newest first, sent_at in Beijing time."""
+    sends = reminders.recent_sends(progress.default_progress_path(path), limit)
+    stamps = pd.to_datetime(sends["sent_at"]).dt.tz_localize("UTC").dt.tz_convert("Asia/Shanghai")
+    return sends.assign(sent_at=stamps.dt.strftime("%Y-%m-%d %H:%M"))

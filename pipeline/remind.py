@@ -85,7 +85,7 @@ class Channel:
         scheme = urlsplit(url).scheme.lower() if "://" in url else ""
         if plugin is None:
             return cls(url, key, f"{scheme or '?'}://…（无法识别）", scheme or "?", False, None)
-        shown = plugin.url(privacy=True).split("?", 1)[0]
+        shown = plugin.url(privacy=True).split("?", 1)[0].rstrip("/") + "/"
         if scheme in GENERIC_SCHEMES:
             parts = urlsplit(shown)
             shown = f"{parts.scheme}://{parts.netloc}/" + ("…" if parts.path.strip("/") else "")

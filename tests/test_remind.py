@@ -275,3 +275,24 @@ def test_many_deadlines_are_grouped_to_fit_a_phone():
         assert 2 <= len(listed) <= 2 * remind.LISTED_PER_STAGE
     overdue = body.split("【已逾期 15 项】\n", 1)[1]
     assert overdue.startswith("· 5月24日（周日） 逾期1天")  # the most recently overdue first
+
+
+def test_the_page_shows_channels_masked_and_the_last_sends(db, hook, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    hook.broken.add("/broken")
+    assert remind_cli(db, AS_OF, hook.url("/fine"), hook.url("/broken")) == 1
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    monkeypatch.setenv("TRACKER_NOTIFY", "dingtalk://SECabc123@tokenxyz789 wecombot://WECOMKEY0123")
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("views/reminders.py").run()
+    assert not at.exception, at.exception
+    channels, sends = (frame.value for frame in at.dataframe)
+    assert list(channels["service"]) == ["DingTalk", "WeCom Bot"]
+    assert list(channels["address"]) == ["dingtalk://****@t...9/", "wecombot://W...3/"]
+    assert "TRACKER_NOTIFY" in at.caption[1].value
+    assert list(sends["stages"]) == ["7天内截止 2、已逾期 2"] * 2
+    assert sorted(sends["sent"].str[:3]) == ["失败：", "已送达"]
+    page_text = channels.to_string() + sends.to_string() + "".join(c.value for c in at.caption)
+    assert "tokenxyz789" not in page_text and "WECOMKEY0123" not in page_text and "/broken" not in page_text
