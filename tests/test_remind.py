@@ -100,7 +100,7 @@ def test_one_message_names_the_deadline_once_and_a_closed_one_is_not_overdue(db,
     line = next(line for line in message.splitlines() if fact["id"] in line)
     assert line.startswith("- 5月30日（周六） 还剩5天：")
     assert "工业和信息化部" in line and f"[查看](http://localhost:8501/documents?fact={fact['id']})" in line
-    assert "已逾期 2 项" in message  # the seeds' two February deadlines nobody marked
+    assert "已过截止日 2 项" in message  # the seeds' two February deadlines nobody marked
     assert len((body["title"] + message).encode()) <= remind.MESSAGE_BYTES
 
     assert remind_cli(db, AS_OF, hook.url()) == 0  # a cron that runs again sends nothing new
@@ -113,19 +113,19 @@ def test_one_message_names_the_deadline_once_and_a_closed_one_is_not_overdue(db,
     assert remind_cli(db, "2026-05-29", hook.url()) == 0  # the next stage: one day before
     tomorrow = hook.posts[2][1]["message"]
     assert tomorrow.startswith("**1天内截止 1 项**") and fact["id"] in tomorrow and "明天截止" in tomorrow
-    assert "已逾期" not in tomorrow  # the February ones were announced already
+    assert "已过截止日" not in tomorrow  # the February ones were announced already
 
     progress.record(progress.default_progress_path(db), fact["id"], "秘书处", status="已提交")
     assert remind_cli(db, "2026-05-31", hook.url()) == 0
     assert len(hook.posts) == 4  # the yearly 5月31日 deadline, due today; the submitted one is not overdue
-    assert fact["id"] not in hook.posts[3][1]["message"] and "已逾期" not in hook.posts[3][1]["message"]
+    assert fact["id"] not in hook.posts[3][1]["message"] and "已过截止日" not in hook.posts[3][1]["message"]
 
 
 def test_an_open_deadline_is_announced_overdue_once(db, hook):
     fact = deadline_of(db, "2026-05-30")
     assert remind_cli(db, "2026-05-31", hook.url()) == 0
     message = hook.posts[-1][1]["message"]
-    assert "**已逾期 3 项**" in message
+    assert "**已过截止日 3 项**" in message
     assert next(line for line in message.splitlines() if fact["id"] in line).startswith("- 5月30日（周六） 逾期1天：")
     assert remind_cli(db, "2026-06-01", hook.url()) == 0
     assert len(hook.posts) == 1
@@ -158,7 +158,7 @@ def test_a_failing_channel_is_named_does_not_stop_the_others_and_is_retried(db, 
 
     sends = reminders.recent_sends(progress.default_progress_path(db))
     assert list(sends["sent"]) == [True, True, False]
-    assert "500" in sends["reason"].iloc[-1] and sends["stages"].iloc[-1] == "7天内截止 2、已逾期 2"
+    assert "500" in sends["reason"].iloc[-1] and sends["stages"].iloc[-1] == "7天内截止 2、已过截止日 2"
     assert "hook" not in "".join(sends["channel_label"])  # the path may be a token: masked
 
 
@@ -269,11 +269,12 @@ def test_many_deadlines_are_grouped_to_fit_a_phone():
     for markdown in (True, False):
         title, body = remind.compose(due, as_of, markdown)
         assert len((title + body).encode()) <= remind.MESSAGE_BYTES
-        assert "7天内截止 40 项" in body and "已逾期 15 项" in body
+        assert "7天内截止 40 项" in body and "已过截止日 15 项" in body
         assert "另有" in body and "/deadlines?scope=due_7" in body and "/deadlines?scope=overdue" in body
         listed = [line for line in body.splitlines() if line.startswith(("- ", "· "))]
         assert 2 <= len(listed) <= 2 * remind.LISTED_PER_STAGE
-    overdue = body.split("【已逾期 15 项】\n", 1)[1]
+    overdue = body.split("【已过截止日 15 项】\n", 1)[1]
+    assert "截止" in remind.compose(due[40:], as_of, True)[1]  # 钉钉/飞书 keyword security: in every body
     assert overdue.startswith("· 5月24日（周日） 逾期1天")  # the most recently overdue first
 
 
@@ -292,7 +293,7 @@ def test_the_page_shows_channels_masked_and_the_last_sends(db, hook, monkeypatch
     assert list(channels["service"]) == ["DingTalk", "WeCom Bot"]
     assert list(channels["address"]) == ["dingtalk://****@t...9/", "wecombot://W...3/"]
     assert "TRACKER_NOTIFY" in at.caption[1].value
-    assert list(sends["stages"]) == ["7天内截止 2、已逾期 2"] * 2
+    assert list(sends["stages"]) == ["7天内截止 2、已过截止日 2"] * 2
     assert sorted(sends["sent"].str[:3]) == ["失败：", "已送达"]
     page_text = channels.to_string() + sends.to_string() + "".join(c.value for c in at.caption)
     assert "tokenxyz789" not in page_text and "WECOMKEY0123" not in page_text and "/broken" not in page_text

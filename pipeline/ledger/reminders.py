@@ -16,7 +16,7 @@ import pandas as pd
 
 from pipeline.ledger import store
 
-STAGES = {"7d": "7天内截止", "1d": "1天内截止", "overdue": "已逾期"}
+STAGES = {"7d": "7天内截止", "1d": "1天内截止", "overdue": "已过截止日"}
 LOG_COLUMNS = {
     "run_id": "VARCHAR", "sent_at": "TIMESTAMP",  # UTC
     "as_of": "DATE", "channel": "VARCHAR", "channel_label": "VARCHAR",
