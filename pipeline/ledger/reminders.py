@@ -59,7 +59,7 @@ def announced(store_db: Path, channels: list[str]) -> set[tuple[str, str, dt.dat
 def recent_sends(store_db: Path, limit: int = 20) -> pd.DataFrame:
     """The last `limit` messages, newest first: when, to which channel (masked), as of which day,
     how many deadlines of each stage, what they were, and whether it arrived (and why not)."""
-    columns = ["sent_at", "channel_label", "as_of", "stages", "facts", "titles", "sent", "reason"]
+    columns = ["sent_at", "channel_label", "as_of", "stages", "titles", "sent", "reason"]
     if not store.has_table(store_db, "reminders_log"):
         return pd.DataFrame(columns=columns)
     with store.connect(Path(store_db), read_only=True) as con:
@@ -71,7 +71,7 @@ def recent_sends(store_db: Path, limit: int = 20) -> pd.DataFrame:
                    (SELECT string_agg(CASE p.stage {" ".join(f"WHEN '{k}' THEN '{v}'" for k, v in STAGES.items())}
                                       END || ' ' || p.n, '、' ORDER BY p.stage)
                     FROM per_stage p WHERE p.run_id = r.run_id AND p.channel = r.channel) AS stages,
-                   count(*) AS facts, string_agg(r.title, '；' ORDER BY r.due) AS titles,
+                   string_agg(r.title, '；' ORDER BY r.due) AS titles,
                    bool_and(r.sent) AS sent, any_value(r.reason) AS reason
             FROM reminders_log r
             GROUP BY r.run_id, r.channel
