@@ -347,11 +347,12 @@ CLOCK = None  # the QueryClock, installed once
 
 
 class QueryClock:
-    """Wraps every public function of dashboard.queries and dashboard.progress so that the time spent
+    """Wraps every public function of dashboard.queries and pipeline.ledger.progress so that the time spent
     in them (outermost calls only: a query calling another counts once) is summed per function."""
 
     def __init__(self):
-        from dashboard import progress, queries
+        from dashboard import queries
+        from pipeline.ledger import progress
 
         self.depth, self.spent = 0, {}
         for module in (queries, progress):
@@ -441,7 +442,7 @@ def bench_dashboard(fact_counts: list[int], runs: int) -> tuple[list[str], tuple
              + ", of which the app's index (schema app, made by every build before the file is swapped in): "
              + ", ".join(f"{indexed[n]:.1f} s" for n in fact_counts) + ".", "",
              "Each view runs its page in Streamlit's AppTest, as of " + str(AS_OF) + ", the app shell's sidebar "
-             "included, and counts the time spent in dashboard.queries and dashboard.progress (the database reads "
+             "included, and counts the time spent in dashboard.queries and pipeline.ledger.progress (the database reads "
              "and the pandas frames they return; not Streamlit drawing). The result cache is emptied before each "
              f"run. *Moving between pages*: the views before it left the database handle open; the median of "
              f"{runs} runs. *First view after a rebuild*: no handle open yet (a new in-memory DuckDB attaches the "

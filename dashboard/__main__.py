@@ -8,8 +8,8 @@ import getpass
 import sys
 from pathlib import Path
 
-from dashboard import store, users
 from dashboard.db import db_path
+from pipeline.ledger import store, users
 
 
 def main(argv: list[str] | None = None) -> int:

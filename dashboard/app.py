@@ -40,6 +40,7 @@ pages = [
     st.Page("views/documents.py", title="文档", icon=":material/description:", url_path="documents"),
     st.Page("views/search.py", title="搜索", icon=":material/search:", url_path="search"),
     st.Page("views/calendar.py", title="日历订阅", icon=":material/calendar_month:", url_path="calendar"),
+    st.Page("views/reminders.py", title="群聊提醒", icon=":material/forum:", url_path="reminders"),
 ]
 # Pages of the progress tracker (issue 4) and of staff review (issue 13), shown once their files exist.
 for name, title, icon in (("progress", "进度", ":material/task_alt:"), ("upload", "上传", ":material/upload_file:"),

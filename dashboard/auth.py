@@ -1,4 +1,4 @@
-"""Staff sign-in: each staff member signs in with their own account (dashboard/users.py); members
+"""Staff sign-in: each staff member signs in with their own account (pipeline/ledger/users.py); members
 browse read-only without signing in. The signed-in account is what the logs record.
 
 Fallback for this release only: the old shared password (TRACKER_STAFF_PASSWORD, or staff_password
@@ -14,8 +14,8 @@ import os
 
 import streamlit as st
 
-from dashboard import store, users
 from dashboard.db import db_path
+from pipeline.ledger import store, users
 
 ENV_VAR = "TRACKER_STAFF_PASSWORD"
 SECRET_KEY = "staff_password"

@@ -9,7 +9,7 @@ database (rather than duckdb.connect(path)) keeps the handle out of DuckDB's per
 cache, so no other connect() in this process is ever handed our stale database, nor we theirs.
 Results are also cached on the identity.
 
-Corrections. Staff corrections (dashboard/corrections.py, in the app's own store beside the file)
+Corrections. Staff corrections (pipeline/ledger/corrections.py, in the app's own store beside the file)
 are part of the identity: a correction that changes values (an edit, a rejection, an addition)
 gives a new handle, in which the facts the index is made from are the file's facts with every
 correction applied (an in-memory table `facts` that shadows the file's). So every page reads
@@ -38,7 +38,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard import corrections
+from pipeline.ledger import corrections
 from pipeline import load
 
 DEFAULT_DB = Path("data/tracker.duckdb")

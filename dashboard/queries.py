@@ -9,11 +9,13 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from dashboard.db import (  # noqa: F401 (pages, tests and bench/ use them here)
     BUILD_COMMAND, DatabaseMissing, close_all, data_version, db_path, forget_results, read, read_row, warm_up)
-from pipeline import recurring
+from pipeline import recurring, remind
+from pipeline.ledger import progress, reminders
 
 CLOSED_STATUSES = frozenset({"已提交", "不适用"})
 KIND_LABELS = {"deadline": "截止事项", "target": "目标", "milestone": "里程碑", "relative": "相对期限"}
@@ -227,6 +229,18 @@ def existing_fact_ids(path: Path, ids) -> set[str]:
         return set()
     found = read(path, "SELECT id FROM facts WHERE id IN (SELECT unnest(?::VARCHAR[]))", (ids,))
     return set(found["id"])
+
+
+def progress_state(path: Path, progress_db: Path | None = None) -> pd.DataFrame:
+    """Staff's progress on each fact (pipeline/ledger/progress.py), orphaned where the facts as the app
+    shows them (corrections applied) no longer hold its id; nothing is orphaned while the database
+    cannot be read."""
+    def existing(ids) -> set[str] | None:
+        try:
+            return existing_fact_ids(Path(path), ids)
+        except (DatabaseMissing, duckdb.Error):
+            return None
+    return progress.current_state(progress_db or progress.default_progress_path(path), existing)
 
 
 # ---- deadlines at an as-of date ---------------------------------------------------------------
@@ -663,7 +677,7 @@ def search_lines(path: Path, text: str, limit: int = 200) -> pd.DataFrame:
 # ---- corrections and review -------------------------------------------------------------------
 # The handle makes `correction_targets` (one row per correction: the fact it is about now, how it
 # was matched, superseded when a later correction is about the same fact) and the corrected `facts`
-# (dashboard/corrections.py: TARGETS_SQL, FACTS_SQL); `tracker.main.facts` is the file's, as the extractor left it.
+# (pipeline/ledger/corrections.py: TARGETS_SQL, FACTS_SQL); `tracker.main.facts` is the file's, as the extractor left it.
 
 def correction_marks(path: Path) -> dict[str, str]:
     """fact id -> the state of its correction (edited, added, confirmed), for the facts corrected now."""
@@ -756,7 +770,7 @@ def _review_sql(path: Path, dismissed: list[str]) -> tuple[str, list]:
 def review_queue(path: Path, as_of: dt.date, dismissed=(), limit: int = DISPLAY_LIMIT) -> pd.DataFrame:
     """What staff should check, most urgent first: due soonest from as_of on, then the past ones
     (most recent first: a wrong date there makes a deadline look overdue), then undated facts, then
-    candidates. dismissed: keys of the candidates staff dismissed (dashboard/corrections.py)."""
+    candidates. dismissed: keys of the candidates staff dismissed (pipeline/ledger/corrections.py)."""
     sql, params = _review_sql(path, sorted(dismissed))
     frame = _dates(read(path, f"""{sql} SELECT * FROM queue
                                   ORDER BY why = 'candidate', due_date IS NULL, due_date < ?::DATE,
@@ -770,3 +784,19 @@ def review_queue(path: Path, as_of: dt.date, dismissed=(), limit: int = DISPLAY_
 def review_count(path: Path, dismissed=()) -> int:
     sql, params = _review_sql(path, sorted(dismissed))
     return int(read_row(path, f"{sql} SELECT count(*) AS n FROM queue", params)["n"])
+
+
+# ---- group-chat reminders (pipeline/remind.py) ------------------------------------------------
+
+def notify_channels() -> tuple[pd.DataFrame, str]:
+    """The channels `python -m pipeline remind` posts to without --notify, masked (service, address,
+    recognised), and where they are configured; remind.NotifySettingsError when that cannot be read."""
+    urls, source = remind.configured_urls()
+    return pd.DataFrame(remind.masked(urls), columns=["service", "address", "recognised"]), source
+
+
+def reminder_sends(path: Path, limit: int = 20) -> pd.DataFrame:
+    """The last reminder messages (pipeline/ledger/reminders.py), newest first, sent_at in Beijing time."""
+    sends = reminders.recent_sends(progress.default_progress_path(path), limit)
+    stamps = pd.to_datetime(sends["sent_at"]).dt.tz_localize("UTC").dt.tz_convert("Asia/Shanghai")
+    return sends.assign(sent_at=stamps.dt.strftime("%Y-%m-%d %H:%M"))

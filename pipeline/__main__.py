@@ -1,6 +1,8 @@
 """Command line: `python -m pipeline build [--input seeds] [--db data/tracker.duckdb]`,
-`python -m pipeline snapshot [--db ...] [--as-of YYYY-MM-DD] [--out ...]`, and the extractor's own
-checks: `explain FILE[:LINE]`, `audit --input DIR`, `evaluate [--gold eval/...] [--db ...]`."""
+`python -m pipeline snapshot [--db ...] [--as-of YYYY-MM-DD] [--out ...]`,
+`python -m pipeline remind [--db ...] [--as-of YYYY-MM-DD] --notify URL [--resend]`, and the extractor's own
+checks: `explain FILE[:LINE]`, `audit --input DIR`, `evaluate [--gold eval/...] [--db ...]`,
+`precision [--db BUILD]`."""
 from __future__ import annotations
 
 import argparse
@@ -25,6 +27,14 @@ def main(argv: list[str] | None = None) -> int:
     snapshot.add_argument("--mail-to", default=None, help="mail the PDF to these addresses (comma-separated)")
     snapshot.add_argument("--mail", action="store_true", help="mail the PDF to the list in the settings (see README)")
     snapshot.add_argument("--resend", action="store_true", help="mail again even if this week's PDF was sent")
+
+    remind = sub.add_parser("remind", help="post the deadlines due in 7 days, in 1 day and overdue to group chats")
+    remind.add_argument("--db", default="data/tracker.duckdb", type=Path)
+    remind.add_argument("--as-of", default=None, help="YYYY-MM-DD (default: today)")
+    remind.add_argument("--notify", action="append", default=None, metavar="URL",
+                        help="an Apprise URL (wecombot://, dingtalk://, feishu://, json://, mailto://); repeatable "
+                             "(default: TRACKER_NOTIFY, else [notify] urls in .streamlit/secrets.toml)")
+    remind.add_argument("--resend", action="store_true", help="post again what was already announced")
 
     explain = sub.add_parser("explain", help="every date and quantity span on a file's line(s): fact or rejected, and why")
     explain.add_argument("target", help="FILE, FILE:LINE or FILE:FIRST-LAST")
@@ -97,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path.stem:<10} {n:>3} judged  {right:>3} yes  {unsure:>3} unsure  precision {(right + unsure) / n:.2f}"
                   if n else f"{path.stem}: empty")
         return 0
+    if args.command == "remind":
+        from pipeline.remind import main as remind_main
+
+        return remind_main(args)
     if args.command == "build":
         from pipeline.build import run_build
 

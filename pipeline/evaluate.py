@@ -76,7 +76,7 @@ def load_predictions(db: Path, files: set[str], corrected: bool = False) -> list
     columns = ["source_file", "line", "kind", "due_date", "due_precision", "due_from", "recurrence", "value", "unit"]
     query = f"SELECT {', '.join(columns)} FROM facts"
     if corrected:
-        from dashboard.corrections import corrected_database
+        from pipeline.ledger.corrections import corrected_database
 
         with corrected_database(Path(db), []) as con:
             rows = con.execute(query).fetchall()

@@ -13,8 +13,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import corrections, queries
+from dashboard import queries
 from dashboard import db as handles
+from pipeline.ledger import corrections
 from e2e_helpers import AS_OF, DOC_A, DOC_B, make_fixture_db
 from pipeline.load import write_app_index
 

@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import dashboard.__main__ as cli
-from dashboard import auth, corrections, queries, users
+from dashboard import auth, queries
+from pipeline.ledger import corrections, users
 from e2e_helpers import AS_OF, make_fixture_db
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")

@@ -6,7 +6,8 @@ import json
 import subprocess
 import sys
 
-from dashboard import corrections, queries
+from dashboard import queries
+from pipeline.ledger import corrections
 from test_progress_concurrency import ROOT, rebuilding
 
 BULLETIN = ("各单位于2026年5月30日前报送材料。\n到2027年，培育建设一批零碳工厂。\n"
@@ -14,7 +15,8 @@ BULLETIN = ("各单位于2026年5月30日前报送材料。\n到2027年，培育
 CORRECTOR = """
 import json, sys, time
 from pathlib import Path
-from dashboard import corrections, queries
+from dashboard import queries
+from pipeline.ledger import corrections
 tracker, count = Path(sys.argv[1]), int(sys.argv[2])
 ids, store = sys.argv[3:], corrections.store_path(Path(sys.argv[1]))
 entries, started = [], time.perf_counter()

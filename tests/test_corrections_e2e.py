@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import corrections, queries, users
+from dashboard import queries
+from pipeline.ledger import corrections, users
 from e2e_helpers import CHROMIUM, grid_cells, launch_chromium, make_fixture_db, open_page, running_app, settle
 
 sync_api = pytest.importorskip("playwright.sync_api")

@@ -12,7 +12,7 @@ import pytest
 from dateutil.rrule import rrulestr
 from streamlit.testing.v1 import AppTest
 
-from dashboard import progress
+from pipeline.ledger import progress
 from pipeline import feeds
 from pipeline.build import run_build
 from pipeline.recurring import next_rule_date, rrule_of

@@ -9,7 +9,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import progress
+from dashboard import queries
+from pipeline.ledger import progress
 from pipeline.load import write_database
 
 DEADLINE = {"kind": "deadline", "quote": "各单位于2026年5月30日前报送材料", "source_file": "a.txt",
@@ -24,7 +25,7 @@ def make_facts_db(path: Path, fact_ids: list[str]) -> None:
 
 
 def state_of(progress_db: Path, fact_id: str, tracker_db: Path | None = None) -> dict:
-    state = progress.current_state(progress_db, tracker_db)
+    state = queries.progress_state(tracker_db, progress_db) if tracker_db else progress.current_state(progress_db)
     return state[state["fact_id"] == fact_id].iloc[0].to_dict()
 
 
@@ -33,7 +34,7 @@ def test_default_path_sits_next_to_the_facts_database():
 
 
 def test_empty_store_has_the_state_columns(tmp_path):
-    state = progress.current_state(tmp_path / "progress.duckdb", tmp_path / "tracker.duckdb")
+    state = queries.progress_state(tmp_path / "tracker.duckdb", tmp_path / "progress.duckdb")
     assert state.empty
     assert {"fact_id", "status", "owner", "note", "actual_value", "observed_on", "actual_source",
             "updated_at", "updated_by", "orphaned", "snapshot_quote"} <= set(state.columns)
@@ -73,16 +74,16 @@ def test_orphan_shows_then_relink_and_close(tmp_path):
     make_facts_db(tracker, ["old", "gone"])
     progress.record(db, "old", "张三", status="进行中", owner="李四", note="等材料", fact_snapshot=DEADLINE)
     progress.record(db, "gone", "张三", status="待办", fact_snapshot=DEADLINE)
-    assert not progress.current_state(db, tracker)["orphaned"].any()
+    assert not queries.progress_state(tracker, db)["orphaned"].any()
 
     make_facts_db(tracker, ["new"])  # a rebuild: the wording changed, one fact vanished
-    state = progress.current_state(db, tracker).set_index("fact_id")
+    state = queries.progress_state(tracker, db).set_index("fact_id")
     assert state.loc["old", "orphaned"] and state.loc["gone", "orphaned"]
     assert state.loc["gone", "snapshot_quote"] == DEADLINE["quote"]  # still showable
 
     progress.relink(db, "old", "new", "王五")
     progress.close_orphan(db, "gone", "王五")
-    state = progress.current_state(db, tracker).set_index("fact_id")
+    state = queries.progress_state(tracker, db).set_index("fact_id")
     assert (state.loc["new", "status"], state.loc["new", "owner"], state.loc["new", "note"]) == ("进行中", "李四", "等材料")
     assert not state.loc["new", "orphaned"]
     assert state.loc["old", "closed"] and state.loc["old", "relinked_to"] == "new"

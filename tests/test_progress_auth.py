@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, progress
+from dashboard import auth
+from pipeline.ledger import progress
 from e2e_helpers import AS_OF, make_fixture_db
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")

@@ -11,14 +11,16 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard import progress
+from dashboard import queries
+from pipeline.ledger import progress
 
 ROOT = Path(__file__).resolve().parents[1]
 BULLETIN = "各单位于2026年5月30日前报送材料。\n到2027年，培育建设一批零碳工厂。\n"
 RECORDER = """
 import json, sys, time
 from pathlib import Path
-from dashboard import progress
+from dashboard import queries
+from pipeline.ledger import progress
 db, tracker, count, tag = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 fact_ids = sys.argv[5:]
 ids, started = [], time.perf_counter()
@@ -26,7 +28,7 @@ for i in range(count):
     ids.append(progress.record(db, fact_ids[i % len(fact_ids)], tag, note=f"{tag} {i}",
                                status=progress.DEADLINE_STATUSES[i % 4]))
     if i % 25 == 0:
-        progress.current_state(db, tracker)
+        queries.progress_state(tracker, db)
 print(json.dumps({"ids": ids, "seconds": time.perf_counter() - started}))
 """
 
@@ -88,7 +90,7 @@ def test_500_updates_survive_a_rebuild_loop(tmp_path):
     assert len(rebuilds) >= 2
     log = progress.history(db)
     assert len(log) == 500 and set(log["entry_id"]) == set(result["ids"])
-    state = progress.current_state(db, tracker).set_index("fact_id")
+    state = queries.progress_state(tracker, db).set_index("fact_id")
     assert not state["orphaned"].any()
     for n, fid in enumerate(ids):
         last = max(i for i in range(500) if i % len(ids) == n)

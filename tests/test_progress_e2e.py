@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import progress, users
+from dashboard import queries
+from pipeline.ledger import progress, users
 from e2e_helpers import make_fixture_db, running_app
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -51,7 +52,7 @@ def test_staff_marks_a_deadline_submitted(tmp_path, monkeypatch):
         finally:
             browser.close()
 
-    state = progress.current_state(progress.default_progress_path(tracker), tracker).set_index("fact_id")
+    state = queries.progress_state(tracker, progress.default_progress_path(tracker)).set_index("fact_id")
     assert state.loc["f-0530", "status"] == "已提交"
     assert state.loc["f-0530", "owner"] == "李四"
     assert state.loc["f-0530", "updated_by"] == "张三"

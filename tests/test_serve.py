@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import progress, users
-from dashboard.store import default_progress_path
+from pipeline.ledger import progress, users
 from dashboard.serve import ROUTE_COOKIE, Cluster, nginx_binary
+from pipeline.ledger.store import default_progress_path
 from e2e_helpers import free_port, make_fixture_db
 
 ROOT = Path(__file__).resolve().parents[1]

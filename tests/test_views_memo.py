@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import progress
 from dashboard.views import _shared as ui
+from pipeline.ledger import progress
 from e2e_helpers import AS_OF, delete_facts, make_fixture_db
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")

@@ -1,6 +1,6 @@
 """The staff's correction tools, shared by the 文档 and 待复核 pages: confirm, reject, edit, undo a
 fact, add a missed one, and for everyone the mark of a corrected fact with its original one click
-away. Every write goes to dashboard/corrections.py; the next run reads the corrected index."""
+away. Every write goes to pipeline/ledger/corrections.py; the next run reads the corrected index."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +8,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import corrections, queries
+from dashboard import queries
 from dashboard.views import _shared as ui
+from pipeline.ledger import corrections
 
 PRECISION_LABELS = {"day": "日", "month": "月", "quarter": "季度", "year": "年"}
 RECURRENCE_LABELS = {"yearly": "每年", "half-yearly": "每半年", "quarterly": "每季度", "monthly": "每月"}

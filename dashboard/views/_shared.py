@@ -40,7 +40,7 @@ def as_of() -> dt.date:
 def statuses() -> pd.DataFrame | None:
     """Progress statuses when the progress tracker (issue 4) is installed; None otherwise."""
     try:
-        from dashboard import progress
+        from pipeline.ledger import progress
     except ImportError:
         return None
     try:

@@ -56,3 +56,4 @@ st.markdown(
 st.caption(f"地址里的 {page.netloc} 必须是日历软件能访问到的地址：localhost 只在运行本应用的电脑上有效，"
            "团队使用时请用服务器的地址打开本页再复制（并设置环境变量 TRACKER_APP_URL，事项中的链接才会指向服务器）。"
            "云端日历（如 Outlook 网页版）需要能从互联网访问该地址。")
+st.page_link("views/reminders.py", label="在工作群里接收截止提醒（群聊提醒）", icon=":material/forum:")

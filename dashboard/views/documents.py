@@ -10,10 +10,11 @@ import html
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, corrections, queries
+from dashboard import auth, queries
 from dashboard.views import _corrections as corr
 from dashboard.views import _shared as ui
 from dashboard.reasons import label_zh
+from pipeline.ledger import corrections
 
 db = ui.db()
 staff = auth.signed_in_staff()

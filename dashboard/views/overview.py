@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, corrections, queries
+from dashboard import auth, queries
 from dashboard.views import _shared as ui
+from pipeline.ledger import corrections
 
 db, as_of = ui.db(), ui.as_of()
 statuses = ui.statuses()

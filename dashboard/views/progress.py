@@ -1,7 +1,7 @@
 """进度跟踪: staff record what was done about each fact; members see the same tables read-only.
 
 Facts come read-only from the pipeline's database; everything staff enter goes to progress.duckdb
-through dashboard.progress, so a rebuild of the facts never touches it. Entries whose fact vanished
+through pipeline.ledger.progress, so a rebuild of the facts never touches it. Entries whose fact vanished
 in a rebuild are listed for staff to relink or close.
 """
 from __future__ import annotations
@@ -13,8 +13,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, progress, queries
+from dashboard import auth, queries
 from dashboard.views import _shared as ui
+from pipeline.ledger import progress
 
 KIND_LABELS = {"deadline": "截止事项", "relative": "相对期限", "target": "量化目标", "milestone": "里程碑"}
 LABELS = {
@@ -261,7 +262,7 @@ if message := st.session_state.pop("progress_flash", None):
     st.success(message)
 staff = auth.sign_in_panel()
 
-STATE = progress.current_state(PROGRESS_DB, TRACKER_DB)
+STATE = queries.progress_state(TRACKER_DB, PROGRESS_DB)
 orphans = STATE[STATE["orphaned"] & ~STATE["closed"].astype(bool)]
 
 # One section at a time (as on the 部门 page): each reads only what it shows.

@@ -9,9 +9,10 @@ import zipfile
 
 import streamlit as st
 
-from dashboard import auth, corrections, queries
+from dashboard import auth, queries
 from dashboard.views import _corrections as corr
 from dashboard.views import _shared as ui
+from pipeline.ledger import corrections
 
 db = ui.db()
 

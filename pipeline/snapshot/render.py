@@ -32,8 +32,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard import corrections
 from pipeline import load
+from pipeline.ledger import corrections
 from pipeline.recurring import next_rule_date
 
 HERE = Path(__file__).parent
@@ -160,7 +160,7 @@ def fetch_rows(con, sql: str) -> list[dict]:
 
 def load_facts(db_path: Path) -> tuple[list[dict], list[dict], dict]:
     """(one row a goal for the sections, every fact for the change manifest, run information), with
-    the staff's corrections applied as the app applies them (dashboard/corrections.py)."""
+    the staff's corrections applied as the app applies them (pipeline/ledger/corrections.py)."""
     corrected = not corrections.overlay(corrections.store_path(db_path)).rows.empty
     with (corrections.corrected_database(db_path, load.sql_files()[1:]) if corrected else read_only(db_path)) as con:
         goals = fetch_rows(con, "SELECT * FROM snapshot_facts ORDER BY due_date, source_file, line, char_start, id")

@@ -17,7 +17,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from dashboard import store
+from pipeline.ledger import store
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = 300.0

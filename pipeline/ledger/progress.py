@@ -4,7 +4,8 @@ progress.duckdb holds one append-only table, `progress_log`; the current state i
 (the `progress_current` view, `current_state()`). Entries are linked to facts by the facts' stable
 ids and carry a snapshot of the fact, so an entry whose fact vanished after a rebuild is still
 shown (as orphaned) until staff relink or close it. Nothing is ever updated or deleted.
-Connections to the store: dashboard/store.py.
+Connections to the store: store.py. Which ids the facts hold now is the reader's to say (the app asks
+its handle on the corrected facts: dashboard/queries.py progress_state).
 """
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ import tempfile
 import uuid
 from pathlib import Path
 
-import duckdb
+from typing import Callable, Iterable
+
 import pandas as pd
 
-from dashboard import queries
-from dashboard.store import connect as _connect
-from dashboard.store import default_progress_path  # noqa: F401 (pages and tests find it here)
+from pipeline.ledger.store import connect as _connect
+from pipeline.ledger.store import default_progress_path  # noqa: F401 (pages and tests find it here)
 
 DEADLINE_STATUSES = ("待办", "进行中", "已提交", "不适用")
 MILESTONE_STATUSES = ("待办", "进行中", "已完成", "不适用")
@@ -131,22 +132,15 @@ def _read(progress_db: Path, query: str, params=()) -> pd.DataFrame | None:
         return con.execute(query, params).df()
 
 
-def _fact_ids(tracker_db: Path, ids) -> set[str] | None:
-    """Which of these ids the facts database holds now; None when it cannot be read (then nothing
-    counts as orphaned). Asks about the recorded ids only, through the app's cached read-only
-    handle on the file (a rebuilt file is picked up by its identity)."""
-    try:
-        return queries.existing_fact_ids(Path(tracker_db), ids)
-    except (queries.DatabaseMissing, duckdb.Error):
-        return None
-
-
-def current_state(progress_db: Path, tracker_db: Path | None = None) -> pd.DataFrame:
-    """One row per fact id ever recorded, with the latest value of each field."""
+def current_state(progress_db: Path,
+                  existing_ids: Callable[[Iterable[str]], set[str] | None] | None = None) -> pd.DataFrame:
+    """One row per fact id ever recorded, with the latest value of each field. existing_ids tells
+    which of the recorded ids the facts hold now (None from it, or no existing_ids: nothing counts
+    as orphaned)."""
     state = _read(progress_db, "SELECT * FROM progress_current ORDER BY fact_id")
     if state is None:
         return pd.DataFrame({column: pd.Series(dtype=object) for column in STATE_COLUMNS})
-    known = _fact_ids(tracker_db, state["fact_id"]) if tracker_db is not None else None
+    known = existing_ids(state["fact_id"]) if existing_ids is not None else None
     state["orphaned"] = False if known is None else ~state["fact_id"].isin(known)
     return state[STATE_COLUMNS]
 

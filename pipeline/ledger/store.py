@@ -1,6 +1,6 @@
 """The app's own store: progress.duckdb beside the facts database, a file the pipeline never
-rebuilds. It holds what people add to the facts: the progress log (dashboard/progress.py), the
-corrections log (dashboard/corrections.py) and staff accounts (dashboard/users.py).
+rebuilds. It holds what people add to the facts: the progress log (progress.py), the corrections
+log (corrections.py) and staff accounts (users.py), all in this package.
 
 DuckDB lets only one process hold a read-write connection, so every write opens the file for
 just one transaction and every read uses a short read-only connection; both retry briefly while

@@ -9,7 +9,7 @@ updated or deleted; the current state of each fact is a fold over its entries (s
 Every entry keeps the fact's place (file, line, span, quote), so a rebuild keeps the correction:
 matched by the fact's stable id, and when the text moved or changed (a changed bulletin gives its
 facts new ids), by the file and the quote. A correction that matches no fact is an orphan, listed
-on the review page, never dropped. The handle on the facts database (dashboard/db.py) applies
+on the review page, never dropped. The app's handle on the facts database (dashboard/db.py) applies
 them in SQL (apply()) before it builds the app's index, so every page reads corrected rows.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard import store
+from pipeline.ledger import store
 
 EDITABLE = ("kind", "due_date", "due_precision", "due_from", "recurrence", "recurrence_rule", "value", "value_max",
             "unit", "comparator", "metric", "agencies")
