@@ -207,5 +207,6 @@ def failures(store_db: Path, name: str | None = None) -> list[dict]:
         return []
     where, params = ("WHERE name = ?", [name]) if name else ("", [])
     with store.connect(path, read_only=True) as con:
-        frame = con.execute(f"SELECT * FROM sign_in_failures {where} ORDER BY failed_at DESC", params).df()
-    return frame.to_dict("records")
+        cursor = con.execute(f"SELECT * FROM sign_in_failures {where} ORDER BY failed_at DESC", params)
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]
