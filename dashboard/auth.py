@@ -178,14 +178,15 @@ def sign_in_panel(collapsed: bool = False) -> str | None:
     name = signed_in_staff()
     _cookie_request()
     if name:
-        left, middle, right = st.columns([6, 1, 1], vertical_alignment="center")
+        left, right = st.columns([5, 2], vertical_alignment="center")
         left.success(f"已登录为员工：{name}（可编辑）")
-        if st.session_state.get(SESSION_KEY):  # an account (the shared password has none to change)
-            with middle.popover("修改密码", width="stretch"):
-                _password_form(name)
-        if right.button("退出登录", key="staff_sign_out", width="stretch"):
-            sign_out()
-            st.rerun()
+        with right.container(horizontal=True, horizontal_alignment="right"):  # one row on phones too
+            if st.session_state.get(SESSION_KEY):  # an account (the shared password has none to change)
+                with st.popover("修改密码"):
+                    _password_form(name)
+            if st.button("退出登录", key="staff_sign_out"):
+                sign_out()
+                st.rerun()
         return name
     if st.session_state.pop("staff_session_ended", False):
         st.warning(ENDED)
