@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from dashboard import auth
+from dashboard.serve import Cluster, nginx_binary
 from pipeline.ledger import corrections, sessions, users
-from e2e_helpers import CHROMIUM, ROOT, grid_cells, launch_chromium, make_fixture_db, running_app, settle
+from e2e_helpers import CHROMIUM, ROOT, free_port, grid_cells, launch_chromium, make_fixture_db, running_app, settle
 
 sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium")
@@ -193,10 +194,13 @@ def test_the_cookie_endpoint(app, tracker):
     assert sessions.by_id(store_db, session_id) is None  # signing out ends the session, not only the cookie
 
 
-def test_five_wrong_passwords_on_one_process_lock_the_account_on_another(tmp_path, browser):
+def test_two_app_processes_on_one_store(tmp_path, browser):
+    """Five wrong passwords on one process lock the account on the other; a session started on one is
+    signed in on the other (cookies are per host, not per port), and signing out there ends it here."""
     tracker = make_fixture_db(tmp_path / "tracker.duckdb")
     store_db = corrections.store_path(tracker)
     users.add(store_db, "钱七", PASSWORD)
+    users.add(store_db, "孙八", PASSWORD)
     with running_app(tracker) as one, running_app(tracker) as other:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = visit(context, f"{one}/review", "待复核")
@@ -206,8 +210,50 @@ def test_five_wrong_passwords_on_one_process_lock_the_account_on_another(tmp_pat
         elsewhere = visit(browser.new_context(), f"{other}/review", "待复核")
         sign_in(elsewhere, "钱七")  # the right password, on the other process
         assert elsewhere.get_by_text("该账号已暂时锁定").count() == 1 and signed_in_as(elsewhere) is None
+
+        sign_in(page, "孙八")
+        wait_for_cookie(context)
+        there = visit(context, f"{other}/progress", "进度")
+        assert signed_in_as(there) == "孙八"
+        there.get_by_role("button", name="退出登录").click()
+        settle(there)
+        page.locator('[data-testid="stRadio"]').get_by_text("更正记录", exact=True).click()
+        settle(page)
+        assert signed_in_as(page) is None and page.get_by_text(auth.ENDED).count() == 1
         context.close()
     failed = users.failures(store_db, "钱七")
     assert [f["locked"] for f in failed] == [True] + [False] * users.MAX_FAILURES  # newest first
     assert {f["client"] for f in failed} == {"localhost"}  # Streamlit saw a browser on this machine
-    assert users.accounts(store_db)[0]["locked_until"] is not None  # and it outlives both processes
+    locked = {a["name"]: a["locked_until"] for a in users.accounts(store_db)}
+    assert locked["钱七"] is not None and locked["孙八"] is None  # and it outlives both processes
+
+
+def _nginx() -> bool:
+    try:
+        return bool(nginx_binary())
+    except SystemExit:
+        return False
+
+
+@pytest.mark.skipif(not _nginx(), reason="needs nginx (make setup installs it)")
+def test_behind_make_serves_nginx(tmp_path, browser, monkeypatch):
+    """Through nginx, a failure records the address nginx saw, and a TLS proxy in front that says so
+    (X-Forwarded-Proto) makes the cookie Secure."""
+    tracker = make_fixture_db(tmp_path / "tracker.duckdb")
+    store_db = corrections.store_path(tracker)
+    users.add(store_db, "周九", PASSWORD)
+    monkeypatch.setenv("TRACKER_DB", str(tracker))
+    port = free_port()
+    with Cluster(1, port, "127.0.0.1", run_dir=tmp_path / "serve"):
+        url = f"http://127.0.0.1:{port}"
+        context = browser.new_context()
+        page = visit(context, f"{url}/review", "待复核")
+        sign_in(page, "周九", "wrong-password")
+        assert users.failures(store_db, "周九")[0]["client"] == "127.0.0.1"
+        sign_in(page, "周九")
+        assert signed_in_as(page) == "周九" and not wait_for_cookie(context)["secure"]
+        _, code = sessions.start(store_db, "周九")
+        status, cookies = _post(f"{url}{auth.COOKIE_ENDPOINT}", code.encode(),
+                                {"Origin": url, "X-Forwarded-Proto": "https"})
+        assert status == 204 and "secure" in cookies[0].lower()
+        context.close()
