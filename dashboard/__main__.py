@@ -1,7 +1,8 @@
-"""`python -m dashboard users add | remove | passwd | list`: staff accounts as an administrator runs
-them. add and passwd ask for the password twice; remove and passwd end the account's open sessions;
-list shows when each account was made, its last sign-in and until when it is locked. The accounts
-live in the app's store beside the database ($TRACKER_DB, else data/tracker.duckdb; or --db)."""
+"""`python -m dashboard users add | remove | passwd | list | failures`: staff accounts as an administrator
+runs them. add and passwd ask for the password twice; remove and passwd end the account's open sessions;
+list shows when each account was made, its last sign-in and until when it is locked; failures the
+latest failed sign-ins. The accounts live in the app's store beside the database ($TRACKER_DB, else
+data/tracker.duckdb; or --db)."""
 from __future__ import annotations
 
 import argparse
@@ -29,6 +30,14 @@ def _ask_twice(name: str) -> str | None:
     return password
 
 
+def _failures(store_db: Path, name: str | None, limit: int = 50) -> str:
+    rows = users.failures(store_db, name)[:limit]
+    if not rows:
+        return "（没有失败的登录）"
+    return "\n".join(f"{_local(f['failed_at'])}  {f['name']}  {f['client'] or '—'}" + ("  （锁定期间）" if f["locked"] else "")
+                     for f in rows)
+
+
 def _listing(store_db: Path) -> str:
     rows = [("账号", "创建时间", "最近登录", "锁定至")] + [
         (a["name"], _local(a["created_at"]), _local(a["last_sign_in_at"]), _local(a["locked_until"]))
@@ -50,11 +59,16 @@ def main(argv: list[str] | None = None) -> int:
                         ).add_argument("name")
     accounts.add_parser("remove", help="delete an account (ends its sessions)").add_argument("name")
     accounts.add_parser("list", help="the accounts: created, last sign-in, locked until (local time)")
+    accounts.add_parser("failures", help="the latest 50 failed sign-ins: time, name as typed, client address"
+                        ).add_argument("name", nargs="?")
     args = parser.parse_args(argv)
 
     store_db = store.default_progress_path(args.db or db_path())
     if args.action == "list":
         print(_listing(store_db))
+        return 0
+    if args.action == "failures":
+        print(_failures(store_db, args.name))
         return 0
     name = args.name.strip()
     try:

@@ -123,6 +123,11 @@ def test_add_passwd_remove_and_list_from_the_command_line(tmp_path, monkeypatch,
     assert header.split() == ["账号", "创建时间", "最近登录", "锁定至"]
     assert row.split()[0] == "王五" and len(row.split()) == 7  # name, then three dates with their times
 
+    assert run("failures", "王五") == 0
+    failed = capsys.readouterr().out.strip().splitlines()
+    assert len(failed) == users.MAX_FAILURES and all(line.split()[2:] == ["王五", "—"] for line in failed)
+    assert run("failures") == 0 and "没有失败的登录" not in capsys.readouterr().out
+
     session_id, _ = sessions.start(accounts_db, "王五")
     assert run("remove", "王五") == 0 and users.names(accounts_db) == []
     assert sessions.by_id(accounts_db, session_id) is None
