@@ -22,7 +22,8 @@ $(DB):
 build: setup
 	$(PY) -m pipeline build --input seeds --db $(DB)
 
-# streamlit run dashboard/app.py, on PORT (default 8501), with TCP_NODELAY (see dashboard/serve.py)
+# streamlit run dashboard/asgi.py (the app and its session-cookie endpoint), on PORT (default 8501), with
+# TCP_NODELAY (see dashboard/serve.py)
 run: setup $(DB)
 	$(PY) -m dashboard.serve --processes 1 $(if $(PORT),--port $(PORT))
 

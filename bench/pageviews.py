@@ -45,15 +45,17 @@ def free_port(start: int = 8811, stop: int = 8839) -> int:
 
 
 def start_app(db: Path, port: int, cwd: Path = ROOT, extra: list[str] = (), log: Path | None = None) -> subprocess.Popen:
-    """`streamlit run dashboard/app.py` as make run starts it (dashboard/serve.py's launcher of cwd's
-    code; the project's .streamlit/config.toml read from cwd), headless on `port`, reading `db`;
-    returns once the server answers its health check."""
+    """The app as make run starts it (dashboard/serve.py's launcher and app script of cwd's code; the
+    project's .streamlit/config.toml read from cwd), headless on `port`, reading `db`; returns once
+    the server answers its health check."""
     sys.path.insert(0, str(cwd))
+    from dashboard import serve
     from dashboard.serve import STREAMLIT_NODELAY, wait_healthy
 
     env = dict(os.environ, TRACKER_DB=str(db))
     out = open(log, "ab") if log else subprocess.DEVNULL
-    app = subprocess.Popen([sys.executable, "-c", STREAMLIT_NODELAY, "run", "dashboard/app.py", "--server.headless", "true",
+    app = subprocess.Popen([sys.executable, "-c", STREAMLIT_NODELAY, "run", getattr(serve, "APP", "dashboard/app.py"),
+                            "--server.headless", "true",
                             "--server.port", str(port), "--server.address", "127.0.0.1", *extra],
                            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     wait_healthy(port, app)

@@ -31,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUTE_COOKIE = "tracker_route"
+APP = "dashboard/asgi.py"  # the app with its session-cookie endpoint (Streamlit's st.App)
 
 NGINX_CONF = """\
 {user}worker_processes 1;
@@ -51,6 +52,8 @@ http {{
     map $cookie_{cookie} $route {{ "" $request_id; default $cookie_{cookie}; }}
     map $cookie_{cookie} $route_cookie {{ "" "{cookie}=$request_id; Path=/; HttpOnly; SameSite=Lax"; default ""; }}
     map $http_upgrade $connection_upgrade {{ default upgrade; "" close; }}
+    # https when a TLS proxy in front says so: the session cookie is then Secure (dashboard/asgi.py)
+    map $http_x_forwarded_proto $forwarded_proto {{ "" $scheme; default $http_x_forwarded_proto; }}
 
     upstream tracker_app {{
         hash $route consistent;
@@ -65,6 +68,7 @@ http {{
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $forwarded_proto;
             proxy_read_timeout 1d;
             proxy_send_timeout 1d;
             proxy_buffering off;
@@ -121,7 +125,7 @@ def start_app(port: int, env: dict, log: Path) -> subprocess.Popen:
     """One app process as `make run` starts it (see STREAMLIT_NODELAY), on 127.0.0.1:port only (reached
     through nginx)."""
     return subprocess.Popen(
-        [sys.executable, "-c", STREAMLIT_NODELAY, "run", "dashboard/app.py", "--server.headless", "true",
+        [sys.executable, "-c", STREAMLIT_NODELAY, "run", APP, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
         cwd=ROOT, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -224,7 +228,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.processes <= 1:  # make run: this process becomes the app
         os.chdir(ROOT)
-        os.execv(sys.executable, [sys.executable, "-c", STREAMLIT_NODELAY, "run", "dashboard/app.py",
+        os.execv(sys.executable, [sys.executable, "-c", STREAMLIT_NODELAY, "run", APP,
                                   "--server.port", str(args.port)])
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))

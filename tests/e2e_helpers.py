@@ -157,12 +157,13 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_app(db_path: Path, timeout: float = 30.0):
-    """Start `streamlit run dashboard/app.py` on a free port against db_path; yield its base URL."""
+    """Start the app as `make run` does (`streamlit run dashboard/asgi.py`: app.py and its session-cookie
+    endpoint) on a free port against db_path; yield its base URL."""
     port = free_port()
     env = dict(os.environ, TRACKER_DB=str(db_path), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", "dashboard/asgi.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

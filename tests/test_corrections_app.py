@@ -3,6 +3,7 @@ next run everywhere; accounts (wrong password, unknown user, lockout, sign-out, 
 member, not signed in, reaches no write path on any page."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import dashboard.__main__ as cli
 from dashboard import auth, queries
-from pipeline.ledger import corrections, users
+from pipeline.ledger import corrections, store, users
 from e2e_helpers import AS_OF, make_fixture_db
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
@@ -27,7 +28,6 @@ def tracker(tmp_path, monkeypatch):
     monkeypatch.setenv("TRACKER_DB", str(db))
     monkeypatch.delenv(auth.ENV_VAR, raising=False)
     users.add(corrections.store_path(db), "张三", PASSWORD)
-    monkeypatch.setattr(users, "_failures", type(users._failures)(users._failures.default_factory))
     return db
 
 
@@ -130,17 +130,18 @@ def test_add_a_missed_fact_on_the_documents_page(tracker):
 
 
 def test_wrong_password_unknown_user_and_lockout(tracker, monkeypatch):
-    now = [1000.0]
-    monkeypatch.setattr(users, "_clock", lambda: now[0])
+    now = [store.now()]
+    monkeypatch.setattr(store, "now", lambda: now[0])
     at = sign_in(page("review"), "张三", PASSWORD + "x")
     assert [e.value for e in at.error] == [auth.WRONG] and "staff_name" not in at.session_state
     at = sign_in(page("review"), "不存在的人", PASSWORD)
     assert [e.value for e in at.error] == [auth.WRONG]
     for _ in range(users.MAX_FAILURES - 1):  # the wrong sign-in above was the first
+        now[0] += dt.timedelta(seconds=1)
         assert not users.verify(corrections.store_path(tracker), "张三", "wrong-password")
     at = sign_in(page("review"), "张三", PASSWORD)  # the right password, but locked
     assert "锁定" in at.error[0].value and "staff_name" not in at.session_state
-    now[0] += users.LOCKOUT_SECONDS + 1
+    now[0] += users.LOCKOUT + dt.timedelta(seconds=1)
     at = sign_in(page("review"), "张三", PASSWORD)
     assert "已登录为员工：张三（可编辑）" in successes(at)
     click(at, "退出登录")
@@ -158,11 +159,11 @@ def test_users_add_asks_twice_and_stores_only_a_hash(tmp_path, monkeypatch, caps
     answers = iter(["long-enough-1", "long-enough-1", "long-enough-2", "typo"])
     monkeypatch.setattr(cli.getpass, "getpass", lambda prompt="": next(answers))
     assert cli.main(["--db", str(db), "users", "add", "王五"]) == 0
-    assert cli.main(["--db", str(db), "users", "add", "王五"]) == 1  # the two entries differ: nothing saved
-    store = corrections.store_path(db)
-    assert users.names(store) == ["王五"] and users.verify(store, "王五", "long-enough-1")
-    assert b"long-enough-1" not in store.read_bytes()
-    with users.store.connect(store, read_only=True) as con:
+    assert cli.main(["--db", str(db), "users", "add", "赵六"]) == 1  # the two entries differ: nothing saved
+    accounts_db = corrections.store_path(db)
+    assert users.names(accounts_db) == ["王五"] and users.verify(accounts_db, "王五", "long-enough-1")
+    assert b"long-enough-1" not in accounts_db.read_bytes()
+    with store.connect(accounts_db, read_only=True) as con:
         assert con.execute("SELECT password_hash FROM accounts").fetchone()[0].startswith("$argon2id$")
 
 

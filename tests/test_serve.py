@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.ledger import progress, users
 from dashboard.serve import ROUTE_COOKIE, Cluster, nginx_binary
+from pipeline.ledger import progress, users
 from pipeline.ledger.store import default_progress_path
 from e2e_helpers import free_port, make_fixture_db
 

@@ -17,10 +17,10 @@ from dashboard.reasons import label_zh
 from pipeline.ledger import corrections
 
 db = ui.db()
-staff = auth.signed_in_staff()
 
 st.title("文档")
 corr.show_flash()
+staff = auth.sign_in_panel(collapsed=True)  # in place: a fact opened by its link stays open
 
 # Files the latest build rejected: everyone sees them here (the sidebar warns and links here).
 rejected = queries.ingest_errors(db)
@@ -41,7 +41,9 @@ if not rejected.empty:
                          column_config={"source_file": "文件", "reason_zh": "原因",
                                         "reason": st.column_config.TextColumn("原始说明（英文）", width="large")})
 
-# A link from another view: select its document and article once, then leave the widgets free.
+# A link from another view: select its document and article once, then leave the widgets free; again
+# when the widgets were forgotten (Streamlit drops a page's widget state when another page runs), so
+# coming back to the link (the browser's back button) shows its fact, not the first bulletin.
 params = st.query_params
 target = queries.fact(db, params["fact"]) if "fact" in params else None
 wanted = (target["doc_id"], int(target["line"])) if target else None
@@ -64,7 +66,8 @@ if docs.empty:
     st.stop()
 
 link_key = tuple(params.items())
-if wanted and st.session_state.get("documents_link") != link_key and wanted[0] in set(docs["doc_id"]):
+if (wanted and (st.session_state.get("documents_link") != link_key or "doc_pick" not in st.session_state)
+        and wanted[0] in set(docs["doc_id"])):
     st.session_state["documents_link"] = link_key
     st.session_state["doc_pick"] = wanted[0]
     arts = queries.articles(db, wanted[0])
@@ -140,5 +143,5 @@ with facts_column:
 if staff:
     with st.expander("添加漏抽的事实", icon=":material/add:"):
         corr.add_fact_form(doc_id, doc["source_file"], queries.article_lines(db, doc_id, start, end), staff)
-else:
-    st.caption("员工登录（“待复核”或“进度”页）后可在此确认、驳回、修改事实或添加漏抽的事实。")
+elif auth.editing_enabled():
+    st.caption("员工登录（本页上方“员工登录”）后可在此确认、驳回、修改事实或添加漏抽的事实。")

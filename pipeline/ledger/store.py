@@ -1,6 +1,7 @@
 """The app's own store: progress.duckdb beside the facts database, a file the pipeline never
 rebuilds. It holds what people add to the facts: the progress log (progress.py), the corrections
-log (corrections.py) and staff accounts (users.py), all in this package.
+log (corrections.py), staff accounts with their failed sign-ins (users.py) and the staff's sign-in
+sessions (sessions.py), all in this package.
 
 DuckDB lets only one process hold a read-write connection, so every write opens the file for
 just one transaction and every read uses a short read-only connection; both retry briefly while
@@ -9,6 +10,7 @@ another process or thread holds the file.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import random
 import time
@@ -17,6 +19,11 @@ from pathlib import Path
 import duckdb
 
 LOCK_WAIT_SECONDS = 20.0
+
+
+def now() -> dt.datetime:
+    """The time the ledger records (UTC, without a zone: as DuckDB's TIMESTAMP holds it); tests move it."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def default_progress_path(tracker_db: Path) -> Path:
