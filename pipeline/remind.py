@@ -272,15 +272,10 @@ def run(db_path: Path, as_of: dt.date, urls: list[str], resend: bool = False, ou
 
 def main(args) -> int:
     """`python -m pipeline remind`: exit 0 sent (or nothing due), 1 a channel failed, 2 a usage error."""
-    db_path = Path(args.db)
-    if not db_path.is_file():
-        print(f"error: database not found: {db_path} (run `python -m pipeline build` first)", file=sys.stderr)
+    given = render.database_and_as_of(args)
+    if given is None:
         return 2
-    try:
-        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
-    except ValueError:
-        print(f"error: --as-of must be YYYY-MM-DD, got {args.as_of!r}", file=sys.stderr)
-        return 2
+    db_path, as_of = given
     try:
         urls, source = configured_urls(args.notify)
     except NotifySettingsError as error:

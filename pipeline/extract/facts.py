@@ -374,11 +374,10 @@ _APPLY_ONLY = re.compile(r"[^，。；]{0,8}?(?:申请|申报|报名)(?:材料|�
 _ACTIVITY = re.compile(r"活动$|活动[，,。]")
 _PUBLISHED_THING = re.compile(r"[^，。；]{0,10}?(?:发布|印发|公布|出台|下发)的")
 _ACT_OF = re.compile(r"(?:%s)[^，。；]{0,30}的" % "|".join(tables.CONDITION_ACTS))
-_ACT_THEN_CONDITION = re.compile(r"(?:%s)[^，。；]{0,30}的[，,]" % "|".join(tables.CONDITION_ACTS))
+_ACT_THEN_CONDITION = re.compile(_ACT_OF.pattern + "[，,]")
 _SELF_REFERENCE = re.compile(tables.SELF_REFERENCE + r"[^，。；]{0,6}$")
 _CHANGE_BASE = re.compile(r"(?:由|从)[^，。；到至]{0,6}$")
 _PROHIBITION = re.compile(r"不得(?:超过|少于|低于|高于|多于|大于|小于|达到)?$")
-_SLOGAN = re.compile(r"而(?:努力|不懈|团结)?奋斗")
 _SUBMIT_STRICT = re.compile(r"报送|函送|提交|上报|申报|申请|备案|报告")
 # A closing call (为…而努力奋斗！, 为…作出新的贡献！) names ideals, not goals to track.
 _CLOSING = re.compile(r"而(?:努力|不懈|团结|继续)?奋斗|作出(?:新的|更大的?)*贡献")
@@ -587,8 +586,8 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
             weak = first and (d.role != "carried" or (_BULLET.match(text) and clause.start <= 2))
             cue = _MILESTONE_WORD if weak else _MILESTONE_CUE
             if (len(core) < 4 or not cue.search(core) or _PAST.match(core) or _CONDITION.match(core)
-                    or _REPORTED.search(core) or _SLOGAN.search(text, body.start, _sentence_span(text, body.start).end)):
-                continue  # …而努力奋斗！: a closing slogan, not a goal
+                    or _REPORTED.search(core)):
+                continue
             explicit = first and d.role != "carried"
             quote = Span(d.start, body.end) if explicit and body.start - d.end <= 2 else Span(body.start, body.end)
             quote = _trim(text, quote)
@@ -722,7 +721,7 @@ def _completions(line: Line, dates: tuple[DateExpr, ...], ctx: ArticleContext) -
     for clause in spans(text, CLAUSE_END):
         body = clause.text(text)
         cue = _COMPLETION.search(body)
-        if (not cue or find_quantities(body) or _SLOGAN.search(text, clause.start, _sentence_span(text, clause.start).end) or any(clause.start < d.end and d.start < clause.end for d in dates)
+        if (not cue or find_quantities(body) or any(clause.start < d.end and d.start < clause.end for d in dates)
                 or _PAST.search(body) or _REPORTED.search(body) or _CONDITION.match(body)):
             continue
         quote = _quote_span(text, clause.start, clause.end)

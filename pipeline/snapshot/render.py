@@ -767,19 +767,28 @@ def render_pdf(db_path: Path, as_of: dt.date, manifest_path: Path | None = None)
     return pdf_of(context)
 
 
+def database_and_as_of(args) -> tuple[Path, dt.date] | None:
+    """--db and --as-of as the commands that read a build take them (snapshot, remind); None after saying
+    why on stderr."""
+    db_path = Path(args.db)
+    if not db_path.is_file():
+        print(f"error: database not found: {db_path} (run `python -m pipeline build` first)", file=sys.stderr)
+        return None
+    try:
+        return db_path, dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+    except ValueError:
+        print(f"error: --as-of must be YYYY-MM-DD, got {args.as_of!r}", file=sys.stderr)
+        return None
+
+
 def main(args) -> int:
     """`python -m pipeline snapshot`: write the week's PDF, record it in the manifest, then mail it when
     asked (--mail-to / --mail; pipeline/snapshot/mail.py): exit 1 when the mail failed, the PDF kept."""
     started = time.perf_counter()
-    db_path = Path(args.db)
-    if not db_path.is_file():
-        print(f"error: database not found: {db_path} (run `python -m pipeline build` first)", file=sys.stderr)
+    given = database_and_as_of(args)
+    if given is None:
         return 2
-    try:
-        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
-    except ValueError:
-        print(f"error: --as-of must be YYYY-MM-DD, got {args.as_of!r}", file=sys.stderr)
-        return 2
+    db_path, as_of = given
     out = Path(args.out) if args.out else default_out(db_path, as_of)
     manifest_path = out.with_name("manifest.json")
     try:
