@@ -7,6 +7,7 @@ and an article's plan period or first goal date reaches the paragraphs with no d
 """
 from __future__ import annotations
 
+import bisect
 import copy
 import datetime as dt
 import functools
@@ -21,7 +22,7 @@ from pipeline.patterns import tables
 from pipeline.read import Line
 
 SENTENCE_END = re.compile(r"[。；;！？!?]")
-CLAUSE_END = re.compile(r"[，,：。；;！？!?]|(?<!\d):(?!\d)")  # 8:30 is a time of day, not a clause break
+CLAUSE_END = re.compile(r"[，,：。；;！？!?]|(?<!\d):|:(?!\d)")  # 8:30 is a time of day, not a clause break
 QUOTE_MAX = 120
 QUOTE_MIN = 10
 
@@ -909,17 +910,28 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
 
 # --- quotes and metrics ------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
+def _breaks(text: str, sentences: bool) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Where a line's clause (or sentence) delimiters start and end, found once per line: every rule asks
+    for the clause or sentence around some position, many times a line."""
+    found = list((SENTENCE_END if sentences else CLAUSE_END).finditer(text))
+    return tuple(m.start() for m in found), tuple(m.end() for m in found)
+
+
+def _span_around(text: str, pos: int, sentences: bool) -> Span:
+    """From the end of the last delimiter before pos to the start of the first at or after it."""
+    starts, ends = _breaks(text, sentences)
+    before = bisect.bisect_right(starts, pos - 1)  # delimiters that start before pos end at or before it
+    after = bisect.bisect_left(starts, pos)
+    return Span(ends[before - 1] if before else 0, starts[after] if after < len(starts) else len(text))
+
+
 def _clause_start(text: str, pos: int) -> int:
-    m = None
-    for m in CLAUSE_END.finditer(text, 0, pos):
-        pass
-    return m.end() if m else 0
+    return _span_around(text, pos, False).start
 
 
 def _clause_of(text: str, pos: int) -> Span:
-    start = _clause_start(text, pos)
-    m = CLAUSE_END.search(text, pos)
-    return Span(start, m.start() if m else len(text))
+    return _span_around(text, pos, False)
 
 
 def _quote_span(text: str, start: int, end: int) -> Span:
@@ -942,9 +954,7 @@ def _quote_span(text: str, start: int, end: int) -> Span:
 
 
 def _sentence_span(text: str, pos: int) -> Span:
-    starts = [m.end() for m in SENTENCE_END.finditer(text, 0, pos)]
-    m = SENTENCE_END.search(text, pos)
-    return Span(starts[-1] if starts else 0, m.start() if m else len(text))
+    return _span_around(text, pos, True)
 
 
 def _quantity_quote(text: str, q: Quantity) -> Span:
