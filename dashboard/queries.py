@@ -87,10 +87,16 @@ _ROW_COLUMNS = """
 _ORDER = "ORDER BY fi.due_date NULLS LAST, fi.recurrence_rule NULLS LAST, fi.source_file, fi.line, fi.char_start, fi.id"
 
 
+# a parameter list of agencies with every agency that counts under one of them (views_app.sql's
+# agency_scope: 工业和信息化部 -> its 科技司, 办公厅 ...); takes the list twice
+_SCOPED = "list_concat(?::VARCHAR[], (SELECT coalesce(list(agency), []) FROM agency_scope WHERE list_contains(?::VARCHAR[], scope)))"
+
+
 def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids=None,
-             heads_only: bool = True, deadlines: bool = False) -> tuple[str, str, list]:
+             heads_only: bool = True, deadlines: bool = False, since: dt.date | None = None) -> tuple[str, str, list]:
     """The index table to scan (as `fi`), WHERE conditions on its rows (every value a parameter) and
     their parameters. deadlines: only the goals of the deadline pages (deadline_index's rows).
+    since: only goals due on or after that day, or undated (what is still coming).
 
     Filters only, no joins before the LIMIT, so a scan in stored (display) order stops at the first
     N rows. One agency's goals are read from agency_index, one bulletin's facts from
@@ -105,9 +111,9 @@ def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids
         table = "agency_deadline_index" if deadlines else "agency_index"
         where.append("fi.agency = ?")
         params.append(str(agencies[0]))
-    elif agencies:
-        where.append("list_has_any(fi.goal_agencies, ?::VARCHAR[])")
-        params.append(list(agencies))
+    elif agencies:  # these agencies and every body under them (agency_scope, as agency_index holds them)
+        where.append(f"list_has_any(fi.goal_agencies, {_SCOPED})")
+        params += [list(agencies)] * 2
     if kinds:
         where.append("list_contains(?::VARCHAR[], fi.kind)")
         params.append(list(kinds))
@@ -124,6 +130,9 @@ def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids
     if years:
         where.append("(fi.due_date IS NULL OR year(fi.due_date) BETWEEN ? AND ?)")
         params += [int(years[0]), int(years[1])]
+    if since is not None:
+        where.append("(fi.due_date IS NULL OR fi.due_date >= ?::DATE)")
+        params.append(since)
     if text:
         where.append("(contains(fi.quote, ?) OR contains(coalesce(fi.metric, ''), ?))")
         params += [text, text]
@@ -146,10 +155,11 @@ def _finish(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 
 def fact_rows(path: Path, kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids=None,
-              heads_only: bool = True, limit: int | None = DISPLAY_LIMIT) -> pd.DataFrame:
+              heads_only: bool = True, limit: int | None = DISPLAY_LIMIT, since: dt.date | None = None) -> pd.DataFrame:
     """Facts matching the filters, by due date: one row per goal (heads_only) with every agency
-    the goal's places name, or every fact with its own. At most `limit` rows (None: all)."""
-    table, where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only)
+    the goal's places name, or every fact with its own. At most `limit` rows (None: all); since:
+    only those due on or after that day (or undated)."""
+    table, where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only, since=since)
     agencies_column = "goal_agencies" if heads_only else "agencies"
     # the first rows in display order: as stored, but for one bulletin's (a few hundred at most)
     first = f" {_ORDER}" if table == "document_fact_index" and limit is not None else ""
@@ -172,15 +182,15 @@ def _count_filters(agencies, kinds, prefix: str) -> tuple[list[str], list]:
 
 
 def fact_count(path: Path, kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids=None,
-               heads_only: bool = True) -> int:
+               heads_only: bool = True, since: dt.date | None = None) -> int:
     """How many facts (goals, with heads_only) match the filters."""
-    if heads_only and not (doc_ids or years or text or ids is not None) and len(agencies or ()) <= 1:
+    if heads_only and not (doc_ids or years or text or ids is not None or since) and len(agencies or ()) <= 1:
         # what the count tables hold: goals by kind, or by agency and kind
         where, params = _count_filters(agencies, kinds, "")
         table = "agency_kind_counts" if agencies else "kind_counts"
         return int(read_row(path, f"SELECT coalesce(sum(n), 0) AS n FROM {table} WHERE {' AND '.join(where)}", params,
                             prepared=True)["n"])
-    table, where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only)
+    table, where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only, since=since)
     return read_row(path, f"SELECT count(*) AS n FROM {table} fi WHERE {where}", params, prepared=True)["n"]
 
 
@@ -407,6 +417,52 @@ def deadline_count(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = N
                         prepared=True)["n"])
 
 
+def timeline_items(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None, upcoming: bool = True,
+                   kinds=None, agencies=None, doc_ids=None, text=None, years=None,
+                   limit: int | None = DISPLAY_LIMIT) -> pd.DataFrame:
+    """What a timeline draws, by `due` (undated last): the goals (targets, milestones) by due date and
+    the deadlines at the date in effect at as_of (a recurring rule's next date), as the deadline
+    lists count them. upcoming: only what is due from as_of on (and open, for deadlines) or undated;
+    else everything. years: (first, last) due year. At most `limit` rows (None: all)."""
+    chosen = list(kinds or KIND_LABELS)
+    goal_kinds = [k for k in chosen if k not in DEADLINE_KINDS]
+    deadline_kinds = [k for k in chosen if k in DEADLINE_KINDS]
+    parts = []
+    if goal_kinds:
+        goals = fact_rows(path, kinds=goal_kinds, agencies=agencies, doc_ids=doc_ids, text=text, years=years,
+                          limit=limit, since=as_of if upcoming else None)
+        parts.append(goals.assign(due=goals["due_date"], state="", status=""))
+    if deadline_kinds:
+        deadlines = deadline_rows(path, as_of, statuses, agencies=agencies, doc_ids=doc_ids, kinds=deadline_kinds,
+                                  text=text, scope="open" if upcoming else "all", limit=None if years else limit)
+        if years:  # the year the deadline falls due in (a recurring one: its next date)
+            deadlines = deadlines[[d is None or years[0] <= d.year <= years[1] for d in deadlines["due"]]]
+        parts.append(deadlines[list(parts[0].columns)] if parts else deadlines)
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    order = frame.assign(_undated=frame["due"].isna(), _due=frame["due"].map(lambda d: d or dt.date.max))
+    order = order.sort_values(["_undated", "_due", "source_file", "line", "char_start", "id"], kind="stable")
+    return frame.loc[order.index[:limit]].reset_index(drop=True)
+
+
+def timeline_count(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None, upcoming: bool = True,
+                   kinds=None, agencies=None, doc_ids=None, text=None, years=None) -> int:
+    """How many rows timeline_items would give without a limit."""
+    chosen = list(kinds or KIND_LABELS)
+    goal_kinds = [k for k in chosen if k not in DEADLINE_KINDS]
+    deadline_kinds = [k for k in chosen if k in DEADLINE_KINDS]
+    total = 0
+    if goal_kinds:
+        total += fact_count(path, kinds=goal_kinds, agencies=agencies, doc_ids=doc_ids, text=text, years=years,
+                            since=as_of if upcoming else None)
+    if deadline_kinds and years:
+        total += len(timeline_items(path, as_of, statuses, upcoming, deadline_kinds, agencies, doc_ids, text, years,
+                                    limit=None))
+    elif deadline_kinds:
+        total += deadline_count(path, as_of, statuses, agencies=agencies, doc_ids=doc_ids, kinds=deadline_kinds,
+                                text=text, scope="open" if upcoming else "all")
+    return total
+
+
 def due_counts(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None) -> dict:
     """The overview's numbers: open deadlines due within 7/30/90 days, overdue, milestones this year."""
     ctx = _context(path, as_of, statuses)
@@ -446,16 +502,13 @@ def facts_by_agency(path: Path, limit: int = 20) -> pd.DataFrame:
     return frame
 
 
-def plan_periods(path: Path, article_ids=None, agency: str | None = None, limit: int = 200) -> pd.DataFrame:
+def plan_periods(path: Path, article_ids=None, limit: int = 200) -> pd.DataFrame:
     """Articles whose titles state a plan period (行动方案（2024—2026年）), for timeline bars; only
-    these articles, or this agency's, when given."""
+    these articles when given."""
     where, params = ["TRUE"], []
     if article_ids is not None:
         where.append("list_contains(?::VARCHAR[], article_id)")
         params.append(sorted({str(i) for i in article_ids if isinstance(i, str)}))
-    if agency:
-        where.append("list_contains(agencies, ?)")
-        params.append(agency)
     frame = read(path, f"""
         SELECT *, array_to_string(agencies, '、') AS agencies_text FROM plan_periods
         WHERE {' AND '.join(where)} LIMIT ?""", params + [limit], prepared=True)
@@ -505,10 +558,11 @@ def _agency_deadlines_sql(ctx: dict) -> tuple[str, list]:
 
 def agencies_ranked(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None) -> pd.DataFrame:
     """Agencies by open deadlines (due on or after as_of, not closed), then by overdue and all goals;
-    with their level, targets, milestones and bulletins."""
+    with their level, the body they belong to (parent), targets, milestones and bulletins. A
+    ministry's numbers include its departments' (agency_scope)."""
     cte, params = _agency_deadlines_sql(_context(path, as_of, statuses))
     return read(path, f"""{cte}
-        SELECT t.agency, t.level, coalesce(p.open_deadlines, 0)::INT AS open_deadlines,
+        SELECT t.agency, t.level, t.parent, coalesce(p.open_deadlines, 0)::INT AS open_deadlines,
                coalesce(p.overdue, 0)::INT AS overdue, t.goals::INT AS goals, t.targets::INT AS targets,
                t.milestones::INT AS milestones, t.documents::INT AS documents
         FROM agency_totals t LEFT JOIN per p USING (agency)

@@ -230,7 +230,7 @@ def run_build(input_dir: Path, db_path: Path, full: bool = False, progress: bool
         if pool:
             pool.shutdown(wait=True, cancel_futures=True)
     if write_feeds:
-        summary.feeds = feeds.write_after_build(db_path)  # subscribed calendars follow every build
+        summary.feeds = feeds.refresh(db_path)  # subscribed calendars follow every build
     summary.seconds = time.perf_counter() - started
     return summary
 

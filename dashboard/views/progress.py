@@ -15,6 +15,7 @@ import streamlit as st
 
 from dashboard import auth, progress, queries
 from dashboard.views import _shared as ui
+from pipeline import feeds
 
 KIND_LABELS = {"deadline": "截止事项", "relative": "相对期限", "target": "量化目标", "milestone": "里程碑"}
 LABELS = {
@@ -65,7 +66,9 @@ def fact_label(row: pd.Series) -> str:
 
 
 def flash(message: str) -> None:
-    """Show a message after the rerun that redraws the tables with the new entry."""
+    """After a write: the calendar feeds carry the new status at once (not at the next build), and
+    the message shows after the rerun that redraws the tables with the new entry."""
+    feeds.refresh(TRACKER_DB)
     st.session_state["progress_flash"] = message
     st.rerun()
 
@@ -163,8 +166,7 @@ def status_tab(staff: str | None, kinds: list[str], key: str, statuses: tuple[st
     """Deadlines and milestones alike: a status, an owner and a note per item."""
     frame = tab_facts(kinds, key)
     st.caption(f"{len(frame)} 项；状态：{' / '.join(statuses)}。{note}")
-    show_table(frame, ["due_date", "status", "owner", "note", "quote", "出处",
-                       "updated_at", "updated_by"])
+    show_table(frame, ["quote", "出处", "due_date", "status", "owner", "note", "updated_at", "updated_by"])
     if staff and len(frame):
         row = pick_fact(frame, key)
         if row is not None:
@@ -175,8 +177,8 @@ def target_tab(staff: str | None) -> None:
     frame = tab_facts(["target"], "target")
     frame["completion"] = (frame["actual_value"].astype(float) / frame["value"].where(frame["value"] > 0)).clip(0, 1)
     st.caption(f"{len(frame)} 项；完成度 = 最新实际值 ÷ 目标值。")
-    show_table(frame, ["due_date", "value", "unit", "actual_value", "completion", "observed_on", "actual_source",
-                       "quote", "出处", "updated_at", "updated_by"])
+    show_table(frame, ["quote", "出处", "due_date", "value", "unit", "actual_value", "completion", "observed_on",
+                       "actual_source", "updated_at", "updated_by"])
     if staff and len(frame):
         row = pick_fact(frame, "target")
         if row is not None:

@@ -795,7 +795,9 @@ def main(args) -> int:
         print(f"warning: {context['chart_problem']}", file=sys.stderr)
     print(f"wrote {out} in {time.perf_counter() - started:.1f} s{note}")
     if getattr(args, "mail_to", None) or getattr(args, "mail", False):
+        from pipeline.feeds import app_url, feeds_dir
         from pipeline.snapshot.mail import mail_from_args
 
-        return mail_from_args(args, out, context)
+        # the links where the app was last served (make run / make serve record it with the feeds)
+        return mail_from_args(args, out, context, link_base=app_url(feeds_dir(db_path)))
     return 0
