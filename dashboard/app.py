@@ -47,6 +47,22 @@ for name, title, icon in (("progress", "进度", ":material/task_alt:"), ("uploa
     if (PAGES / f"{name}.py").exists():
         pages.append(st.Page(f"views/{name}.py", title=title, icon=icon, url_path=name))
 page = st.navigation(pages)
+# Less empty space above each page (the first screen should hold the answer); on a phone a smaller
+# title and margins, and lists as cards instead of grids (ui.fact_table draws both: desk_* and phone_*).
+st.html("""<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding: 3rem .8rem 2rem; }
+  [data-testid="stMain"] h1 { font-size: 1.9rem; }
+  [class*="st-key-desk_"] { display: none; }
+}
+@media (min-width: 641px) { [class*="st-key-phone_"] { display: none; } }
+.fact-card { border-bottom: 1px solid #e6e6e6; padding: .55rem 0; line-height: 1.6; }
+.fact-meta { color: #666; font-size: .85rem; }
+.fact-quote { margin: .15rem 0; }
+.fact-card a { font-size: .85rem; overflow-wrap: anywhere; }
+.fact-more { color: #666; font-size: .85rem; padding: .5rem 0; }
+</style>""")
 
 db = queries.db_path()
 with st.sidebar:

@@ -35,9 +35,9 @@ upcoming = ui.memo(queries.deadline_rows, db, as_of, statuses, scope="open", lim
 if upcoming.empty:
     st.info("基准日期之后没有待办的截止事项。")
 else:
-    st.dataframe(
-        ui.with_links(upcoming), hide_index=True, width="stretch",
-        column_order=["due", "state", "quote", "agencies_text", "出处"],
+    ui.fact_table(
+        upcoming, "upcoming", ["due", "state", "agencies_text"], hide_index=True, width="stretch",
+        column_order=["quote", "出处", "due", "state", "agencies_text"],
         column_config={"due": "截止日期", "state": "剩余", "quote": ui.QUOTE_COLUMN,
                        "agencies_text": st.column_config.TextColumn("部门", width=160), "出处": ui.LINK_COLUMN})
     st.page_link("views/deadlines.py", label="全部截止事项", icon=":material/alarm:")
@@ -84,8 +84,8 @@ if chosen:
     if due_year is not None:  # the year filter keeps undated rows; this bar counts dated ones only
         rows = rows[rows["due_date"].map(lambda d: d is not None and d.year == due_year)]
     st.subheader(title)
-    st.dataframe(ui.with_links(rows), hide_index=True, width="stretch",
-                 column_order=["due_date", "metric", "quote", "agencies_text", "出处"],
+    ui.fact_table(rows, "chosen", ["due_date", "kind_label", "agencies_text"], hide_index=True, width="stretch",
+                 column_order=["quote", "出处", "due_date", "metric", "agencies_text"],
                  column_config={"due_date": "到期", "metric": "事项", "quote": ui.QUOTE_COLUMN,
                                 "agencies_text": st.column_config.TextColumn("部门", width=160),
                                 "出处": ui.LINK_COLUMN})

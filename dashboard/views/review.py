@@ -97,7 +97,7 @@ else:
                "<文件名>.facts.jsonl），放进评测目录后即可用 `python -m pipeline evaluate --gold 目录` 给抽取程序打分。")
     reviewed = sorted({c.place.get("source_file") for c in state.values() if c.place.get("source_file")})
     files = {row.source_file: row.title for row in queries.documents(db, limit=None).itertuples()}
-    chosen = st.multiselect("简报", list(files), default=[f for f in reviewed if f in files],
+    chosen = st.multiselect("简报", list(files), default=[f for f in reviewed if f in files], select_all=False,
                             format_func=lambda f: f"{files[f]} · {f}", key="export_files")
     if chosen:
         exported = corrections.export_jsonl(queries.corrected_facts(db, chosen))
