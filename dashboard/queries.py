@@ -6,6 +6,7 @@ Filters, order and LIMIT are in SQL, never a million rows in pandas (see dashboa
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import pandas as pd
 
 from dashboard.db import (  # noqa: F401 (pages, tests and bench/ use them here)
     BUILD_COMMAND, DatabaseMissing, close_all, data_version, db_path, forget_results, read, read_row, warm_up)
+from dashboard.reasons import candidate_label
+from pipeline import evaluate as EVALUATE
 from pipeline import recurring
 
 CLOSED_STATUSES = frozenset({"已提交", "不适用"})
@@ -775,52 +778,126 @@ def _has_candidates(path: Path) -> bool:
                                   AND table_name = 'candidates'""")["n"])
 
 
-REVIEW_REASONS = {"new": "本次构建新增", "context": "日期由上下文推断", "candidate": "未采纳的日期片段"}
+BASIS_LABELS = {"context": "日期由上下文推断", "explicit": "日期写在原句中"}
+REVIEW_REASONS = {**BASIS_LABELS, "candidate": "未采纳的日期片段"}  # what the queue's reason filter offers
 
 
-def _review_sql(path: Path, dismissed: list[str]) -> tuple[str, list]:
-    """The review queue as SQL: facts not yet reviewed that are new in the latest build or whose date
-    comes from context (the less certain rule), and the extractor's rejected candidates near dates
-    (a date span, or a number on a line with one) staff have not dismissed."""
-    parts = ["""SELECT f.id, f.doc_id, f.source_file, f.line, f.char_start, f.char_end, f.quote, f.kind, f.due_date,
-                       CASE WHEN f.doc_id IN (SELECT doc_id FROM new_docs) THEN 'new' ELSE 'context' END AS why,
-                       NULL::VARCHAR AS candidate_reason
-                FROM facts f
-                WHERE (f.doc_id IN (SELECT doc_id FROM new_docs) OR f.due_basis = 'context')
-                  AND f.id NOT IN (SELECT fact_id FROM correction_targets WHERE fact_id IS NOT NULL)"""]
-    params: list = []
-    if _has_candidates(path):
-        parts.append("""SELECT 'candidate:' || c.source_file || ':' || c.line || ':' || c.char_start || ':' || c.char_end,
-                               d.doc_id, c.source_file, c.line, c.char_start, c.char_end, c.quote, NULL, NULL::DATE,
-                               'candidate', c.reason
-                        FROM tracker.main.candidates c LEFT JOIN documents d ON d.source_file = c.source_file
-                        WHERE c.decision = 'rejected'
-                          AND (c.span_kind = 'date' OR EXISTS (
-                              SELECT 1 FROM tracker.main.candidates n WHERE n.span_kind = 'date'
-                              AND n.source_file = c.source_file AND n.line = c.line))
-                          AND NOT list_contains(?::VARCHAR[], 'candidate:' || c.source_file || ':' || c.line || ':'
-                                                || c.char_start || ':' || c.char_end)""")
-        params.append(dismissed)
-    sql = f"""WITH new_docs AS (SELECT doc_id FROM documents
-                               WHERE ingested_at >= (SELECT arg_max(started_at, finished_at) FROM runs)),
+def family_precision(table: Path = EVALUATE.PRECISION_FILE) -> dict[str, float]:
+    """Each rule family's (kind/due_basis) precision measured on eval/ (`python -m pipeline evaluate
+    --write-precision`): how often a fact of that family was right. {} when never measured."""
+    try:
+        families = json.loads(Path(table).read_text(encoding="utf-8"))["families"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {name: float(row["precision"]) for name, row in families.items()}
+
+
+def _review_sql(path: Path, dismissed: list[str], doc_ids=None, kinds=None, reasons=None, agencies=None,
+                text=None) -> tuple[str, list]:
+    """The review queue as SQL (a CTE `queue`): every fact no staff member has reviewed yet
+    (confirmed, edited, rejected or added: correction_targets), whenever it was built, so a rebuild
+    or an upload never drops one; and the extractor's rejected candidates near dates (a date span,
+    or a number on a line with one) staff have not dismissed. Each row carries its group (the
+    article, else the bulletin) and its doubt: the measured precision of its rule family (1.0 when
+    unmeasured; NULL for a candidate). Filters: bulletins, kinds (facts), reasons (context,
+    explicit, candidate), agencies (and those under them), a text in the quote."""
+    families = family_precision()
+    facts_where, facts_params = ["f.id NOT IN (SELECT fact_id FROM correction_targets WHERE fact_id IS NOT NULL)"], []
+    if doc_ids:
+        facts_where.append("list_contains(?::VARCHAR[], f.doc_id)")
+        facts_params.append(list(doc_ids))
+    if kinds:
+        facts_where.append("list_contains(?::VARCHAR[], f.kind)")
+        facts_params.append(list(kinds))
+    if reasons:
+        facts_where.append("list_contains(?::VARCHAR[], coalesce(f.due_basis, 'explicit'))")
+        facts_params.append([r for r in reasons if r in BASIS_LABELS])
+    if agencies:
+        facts_where.append(f"list_has_any(f.agencies, {_SCOPED})")
+        facts_params += [list(agencies)] * 2
+    if text:
+        facts_where.append("contains(f.quote, ?)")
+        facts_params.append(text)
+    parts = [f"""SELECT f.id, f.doc_id, f.source_file, f.line, f.char_start, f.char_end, f.quote, f.kind, f.due_date,
+                        coalesce(f.due_basis, 'explicit') AS due_basis, NULL::VARCHAR AS candidate_reason,
+                        coalesce(f.article_id, f.doc_id) AS group_id, coalesce(fam.precision, 1.0) AS doubt
+                 FROM facts f LEFT JOIN fam ON fam.family = f.kind || '/' || coalesce(f.due_basis, 'explicit')
+                 WHERE {' AND '.join(facts_where)}"""]
+    params: list = [list(families), list(families.values())] + facts_params
+    wants_candidates = not (kinds or agencies) and (not reasons or "candidate" in reasons)
+    if wants_candidates and _has_candidates(path):
+        where, extra = ["TRUE"], []
+        if doc_ids:
+            where.append("list_contains(?::VARCHAR[], d.doc_id)")
+            extra.append(list(doc_ids))
+        if text:
+            where.append("contains(c.quote, ?)")
+            extra.append(text)
+        parts.append(f"""SELECT 'candidate:' || c.source_file || ':' || c.line || ':' || c.char_start || ':' || c.char_end,
+                                d.doc_id, c.source_file, c.line, c.char_start, c.char_end, c.quote, NULL, NULL::DATE,
+                                'candidate', c.reason, coalesce(l.article_id, d.doc_id), NULL::DOUBLE
+                         FROM tracker.main.candidates c LEFT JOIN documents d ON d.source_file = c.source_file
+                         LEFT JOIN lines l ON l.source_file = c.source_file AND l.line = c.line
+                         WHERE c.decision = 'rejected' AND {' AND '.join(where)}
+                           AND (c.span_kind = 'date' OR EXISTS (
+                               SELECT 1 FROM tracker.main.candidates n WHERE n.span_kind = 'date'
+                               AND n.source_file = c.source_file AND n.line = c.line))
+                           AND NOT list_contains(?::VARCHAR[], 'candidate:' || c.source_file || ':' || c.line || ':'
+                                                 || c.char_start || ':' || c.char_end)""")
+        params += extra + [dismissed]
+    sql = f"""WITH fam AS (SELECT unnest(?::VARCHAR[]) AS family, unnest(?::DOUBLE[]) AS precision),
               queue AS ({' UNION ALL '.join(parts)})"""
     return sql, params
 
 
-def review_queue(path: Path, as_of: dt.date, dismissed=(), limit: int = DISPLAY_LIMIT) -> pd.DataFrame:
-    """What staff should check, most urgent first: due soonest from as_of on, then the past ones
-    (most recent first: a wrong date there makes a deadline look overdue), then undated facts, then
-    candidates. dismissed: keys of the candidates staff dismissed (dashboard/corrections.py)."""
-    sql, params = _review_sql(path, sorted(dismissed))
-    frame = _dates(read(path, f"""{sql} SELECT * FROM queue
-                                  ORDER BY why = 'candidate', due_date IS NULL, due_date < ?::DATE,
-                                           abs(datediff('day', ?::DATE, due_date)), source_file, line, char_start
-                                  LIMIT ?""", params + [as_of, as_of, int(limit)]), "due_date")
-    frame["why_label"] = frame["why"].map(REVIEW_REASONS)
-    frame["kind_label"] = [KIND_LABELS.get(k, "") if isinstance(k, str) else "" for k in frame["kind"]]
+# most doubtful first: the least reliable rule family, a date from context before one in the sentence
+_DOUBT_ORDER = "doubt NULLS LAST, due_basis <> 'context', line, char_start"
+
+
+def review_count(path: Path, dismissed=(), **filters) -> int:
+    """How many items the review queue holds (with these filters: see _review_sql)."""
+    sql, params = _review_sql(path, sorted(dismissed), **filters)
+    return int(read_row(path, f"{sql} SELECT count(*) AS n FROM queue", params)["n"])
+
+
+def review_articles(path: Path, dismissed=(), limit: int = 10, offset: int = 0, **filters) -> pd.DataFrame:
+    """The review queue by article (or bulletin, for text outside any article), most doubtful first:
+    the article whose least reliable fact has the lowest measured precision, then the one with more
+    dates from context, more items, and by place. Columns: group_id, doc_id, source_file, first_line,
+    title, document_title, facts, candidates, context (facts dated from context), doubt, and
+    `articles`, how many groups the queue holds in all."""
+    sql, params = _review_sql(path, sorted(dismissed), **filters)
+    return read(path, f"""{sql},
+        grouped AS (SELECT group_id, any_value(doc_id) AS doc_id, any_value(source_file) AS source_file,
+                           min(line) AS first_line, count(id) FILTER (WHERE kind IS NOT NULL) AS facts,
+                           count(id) FILTER (WHERE kind IS NULL) AS candidates,
+                           count(id) FILTER (WHERE due_basis = 'context') AS context, min(doubt) AS doubt
+                    FROM queue GROUP BY group_id)
+        SELECT g.*, coalesce(a.title, d.title, g.source_file) AS title, coalesce(d.title, g.source_file) AS document_title,
+               count(*) OVER () AS articles
+        FROM grouped g LEFT JOIN articles a ON a.article_id = g.group_id LEFT JOIN documents d ON d.doc_id = g.doc_id
+        ORDER BY g.doubt NULLS LAST, g.context DESC, g.facts + g.candidates DESC, g.source_file, g.first_line
+        LIMIT ? OFFSET ?""", params + [int(limit), int(offset)])
+
+
+def review_items(path: Path, group_ids, dismissed=(), **filters) -> pd.DataFrame:
+    """The queue's items of these articles (group_id), most doubtful first within each, with
+    kind_label, why_label (what makes it doubtful) and document_title (for its 出处)."""
+    sql, params = _review_sql(path, sorted(dismissed), **filters)
+    frame = _dates(read(path, f"""{sql}
+        SELECT q.*, coalesce(d.title, q.source_file) AS document_title FROM queue q
+        LEFT JOIN documents d ON d.doc_id = q.doc_id
+        WHERE list_contains(?::VARCHAR[], q.group_id) ORDER BY q.group_id, {_DOUBT_ORDER}""",
+                       params + [[str(g) for g in group_ids]]), "due_date")
+    frame["kind_label"] = [KIND_LABELS.get(k, "未采纳的片段") if isinstance(k, str) else "未采纳的片段"
+                           for k in frame["kind"]]
+    frame["why_label"] = [_why(kind, basis, doubt, reason) for kind, basis, doubt, reason in
+                          zip(frame["kind"], frame["due_basis"], frame["doubt"], frame["candidate_reason"])]
     return frame
 
 
-def review_count(path: Path, dismissed=()) -> int:
-    sql, params = _review_sql(path, sorted(dismissed))
-    return int(read_row(path, f"{sql} SELECT count(*) AS n FROM queue", params)["n"])
+def _why(kind, basis, doubt, candidate_reason) -> str:
+    if not isinstance(kind, str):
+        return f"未采纳：{candidate_label(candidate_reason)}"
+    measured = f"，同类评测准确率 {doubt:.0%}" if doubt is not None and doubt == doubt and doubt < 1 else ""
+    return BASIS_LABELS.get(basis, "") + measured

@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--show-misses", default=0, type=int, help="misses and extras to list per set")
     evaluate.add_argument("--corrected", action="store_true",
                           help="with --db: score the facts as the app shows them, staff corrections applied")
+    evaluate.add_argument("--write-precision", action="store_true",
+                          help="write each rule family's precision to eval/precision.json (the review queue reads it)")
 
     args = parser.parse_args(argv)
     if args.command == "explain":
@@ -60,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.corrected and args.db is None:
             print("error: --corrected needs --db (the database staff corrected)", file=sys.stderr)
             return 2
-        return evaluate_main(args.gold, args.db, args.show_misses, args.corrected)
+        return evaluate_main(args.gold, args.db, args.show_misses, args.corrected, args.write_precision)
     if args.command == "build":
         from pipeline.build import run_build
 

@@ -168,8 +168,8 @@ def with_links(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _with_links(frame: pd.DataFrame) -> pd.DataFrame:
-    links = [f"{fact_url(i)}#第{line}行 · {title}" for i, title, line in
-             zip(frame["id"].tolist(), frame["document_title"].tolist(), frame["line"].tolist())]
+    links = [f"{url}#第{line}行 · {title}" for url, title, line in
+             zip(_urls(frame), frame["document_title"].tolist(), frame["line"].tolist())]
     if "correction" in frame:
         links = [link.replace("#", "#✎已更正 · ", 1) if mark in ("edited", "added") else link
                  for link, mark in zip(links, frame["correction"].tolist())]
@@ -177,6 +177,14 @@ def _with_links(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # 原文 and 出处 lead every list (on a phone lists are cards: fact_table)
+def _urls(frame: pd.DataFrame) -> list[str]:
+    """Where each row's 出处 leads: its `url` when the frame has one (a candidate span, which is no
+    fact, opens its line), else the fact marked in its article."""
+    if "url" in frame:
+        return frame["url"].tolist()
+    return [fact_url(i) for i in frame["id"].tolist()]
+
+
 LINK_COLUMN = st.column_config.LinkColumn("出处", display_text=r"#(.+)$", width=230,
                                           help="点击打开原文所在文章（新标签页），事实高亮显示")
 QUOTE_COLUMN = st.column_config.TextColumn("原文", width="large", help="抽取出事实的原句；完整原文见出处")
@@ -199,13 +207,14 @@ def fact_table(rows: pd.DataFrame, name: str, card_meta: list[str], **grid):
 
 def cards_html(rows: pd.DataFrame, card_meta) -> str:
     cards = []
-    for row in rows.head(PHONE_CARDS).to_dict("records"):
+    shown = rows.head(PHONE_CARDS)
+    for row, url in zip(shown.to_dict("records"), _urls(shown)):
         meta = " · ".join(html.escape(str(_display_value(row.get(c)))) for c in card_meta
                           if _display_value(row.get(c)) not in ("", None))
         mark = "✎已更正 · " if row.get("correction") in ("edited", "added") else ""
         cards.append(f'<div class="fact-card"><div class="fact-meta">{meta}</div>'
                      f'<div class="fact-quote">{html.escape(str(row["quote"]))}</div>'
-                     f'<a href="{fact_url(row["id"])}" target="_self">{mark}第{row["line"]}行 · '
+                     f'<a href="{html.escape(url)}" target="_self">{mark}第{row["line"]}行 · '
                      f'{html.escape(str(row["document_title"]))}</a></div>')
     more = len(rows) - PHONE_CARDS
     tail = f'<div class="fact-more">另有 {more} 项：请用筛选缩小范围，或下载全部。</div>' if more > 0 else ""
