@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import sys
 from pathlib import Path
 
@@ -70,7 +72,7 @@ with st.sidebar:
     st.session_state["as_of"] = st.date_input(
         "基准日期", value=st.session_state.get("as_of", dt.date.today()),
         help="倒计时、逾期和进度都按这一天计算；可选其他日期提前规划。")
-    st.caption(f"数据库：{db.name}", help=f"文件：{db.resolve()}（可用环境变量 TRACKER_DB 指定）")
+    st.caption(f"数据库：{db.name}", help="可用环境变量 TRACKER_DB 指定")  # never its path on the server
     try:
         info = queries.build_info(db)
     except queries.DatabaseMissing:
@@ -86,9 +88,15 @@ with st.sidebar:
                          query_params={"rejected": "1"})
 
 if info is None:
-    st.error(f"找不到数据库 `{db}`（或文件无法读取）。请先在项目根目录运行下面的命令构建数据库，然后刷新本页：")
+    st.error(f"找不到数据库 {db.name}（或文件无法读取）。请先在项目根目录运行下面的命令构建数据库，然后刷新本页：")
     st.code(queries.BUILD_COMMAND, language="bash")
     st.caption("也可以设置环境变量 TRACKER_DB 指向已有的数据库文件。")
     st.stop()
 
-page.run()
+try:
+    page.run()
+except Exception:  # a fault in a page: visitors read a Chinese apology, never an exception's text or a path
+    logging.getLogger("tracker").exception("page %s failed", page.url_path)
+    st.error("这个页面暂时出错了，请稍后刷新重试。问题已记入服务器日志。", icon=":material/error:")
+    if os.environ.get("TRACKER_SHOW_ERRORS"):  # tests/conftest.py: the tests see the exception itself
+        raise

@@ -6,6 +6,7 @@ import collections
 import datetime as dt
 import functools
 import html
+import logging
 import re
 import threading
 import weakref
@@ -46,8 +47,9 @@ def statuses() -> pd.DataFrame | None:
         return None
     try:
         return progress.current_state(progress.default_progress_path(db()))
-    except Exception as exc:  # a broken progress store must not take the dashboard down
-        st.caption(f"进度记录暂时无法读取：{exc}")
+    except Exception:  # a broken progress store must not take the dashboard down (nor show its error)
+        logging.getLogger("tracker").exception("progress store unreadable")
+        st.caption("进度记录暂时无法读取，下面的数字未计入员工记录的状态。")
         return None
 
 
@@ -244,14 +246,13 @@ def highlight(text: str, spans: list[tuple[int, int, str]], focus: tuple[int, in
 
 def fact_card(fact: dict, link: bool = True) -> None:
     """A fact with everything needed to check it: the quote marked in its line, document, line."""
-    due = fact.get("due") or fact.get("due_date")
-    metric = fact.get("metric")
-    metric = "" if metric is None or (isinstance(metric, float) and pd.isna(metric)) else str(metric)
+    due = _display_value(fact.get("due")) or _display_value(fact.get("due_date"))  # a row's missing values are NaN
+    metric = str(_display_value(fact.get("metric")))
     st.markdown(f"**{fact['kind_label']}**" + (f" · {html.escape(metric)}" if metric else ""))
     meta = [f"截止/到期：{due}" if due else None,
-            f"目标值：{format_value(fact)}" if fact.get("value") is not None and not pd.isna(fact["value"]) else None,
-            f"周期：{fact['recurrence_rule']}" if fact.get("recurrence_rule") else None,
-            f"部门：{fact['agencies_text']}" if fact.get("agencies_text") else None]
+            f"目标值：{format_value(fact)}" if _display_value(fact.get("value")) != "" else None,
+            f"周期：{fact['recurrence_rule']}" if _display_value(fact.get("recurrence_rule")) else None,
+            f"部门：{fact['agencies_text']}" if _display_value(fact.get("agencies_text")) else None]
     st.caption(" ｜ ".join(m for m in meta if m))
     lines = queries.article_lines(db(), fact["doc_id"], int(fact["line"]), int(fact["line"]))
     text = lines.iloc[0]["text"] if len(lines) else fact["quote"]

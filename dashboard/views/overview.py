@@ -2,6 +2,8 @@
 count opens its list (and every row there its quote, bulletin and line)."""
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from dashboard import auth, corrections, queries
@@ -97,8 +99,9 @@ if st.button("生成本周简报PDF", help="按基准日期生成 PDF 简报（�
         st.session_state["weekly_pdf"] = (as_of, render_pdf(db, as_of))
     except ImportError:
         st.error("简报生成模块尚未安装（pipeline.snapshot.render），暂时无法生成 PDF。")
-    except Exception as exc:  # the renderer is another module; show its failure instead of crashing the page
-        st.error(f"生成 PDF 失败：{exc}")
+    except Exception:  # the renderer is another module: say it failed in words, its error to the log
+        logging.getLogger("tracker").exception("weekly PDF failed")
+        st.error("生成 PDF 失败，问题已记入服务器日志。请稍后重试或联系管理员。")
 if st.session_state.get("weekly_pdf"):
     pdf_date, pdf = st.session_state["weekly_pdf"]
     st.download_button("下载简报PDF", pdf, file_name=f"简报-{pdf_date}.pdf", mime="application/pdf")
