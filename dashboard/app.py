@@ -57,6 +57,12 @@ st.html("""<style>
   [data-testid="stMainBlockContainer"] { padding: 3rem .8rem 2rem; }
   [data-testid="stMain"] h1 { font-size: 1.9rem; }
   [class*="st-key-desk_"] { display: none; }
+  /* counts three to a row instead of one a screen */
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
+    flex-flow: row wrap; gap: .4rem 1rem; }
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) > [data-testid="stColumn"] {
+    flex: 1 1 28% !important; min-width: 28% !important; width: auto !important; }
+  [data-testid="stMetricValue"] { font-size: 1.6rem; }
 }
 @media (min-width: 641px) { [class*="st-key-phone_"] { display: none; } }
 .fact-card { border-bottom: 1px solid #e6e6e6; padding: .55rem 0; line-height: 1.6; }
@@ -64,6 +70,11 @@ st.html("""<style>
 .fact-quote { margin: .15rem 0; }
 .fact-card a { font-size: .85rem; overflow-wrap: anywhere; }
 .fact-more { color: #666; font-size: .85rem; padding: .5rem 0; }
+/* the file uploader's own words are English (Drag and drop, Browse files, 200MB per file): the upload
+   page says what it takes in Chinese, and its button reads 选择文件 */
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-has-shortcut]::after { content: "选择文件"; }
 </style>""")
 
 db = queries.db_path()

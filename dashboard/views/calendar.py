@@ -27,12 +27,13 @@ written = dt.datetime.fromisoformat(index["written_at"]).astimezone()
 st.caption(f"订阅一次，之后每次构建（最近一次 {written:%Y-%m-%d %H:%M}）的新事项、改动和进度都会自动出现在您的日历中。"
            "每项提前 7 天和 1 天提醒；已提交的事项标为【已提交】，不再提醒；周期性事项（如每年2月底前）按规则重复。")
 if index.get("database_key") != feeds.database_key(ui.db()):
-    st.warning(f"这些日历来自数据库 {index.get('database')}，而不是本应用正在读取的 {ui.db().name}。"
+    other = index.get("database") + ("（另一位置的同名文件）" if index.get("database") == ui.db().name else "")
+    st.warning(f"这些日历来自数据库 {other}，而不是本应用正在读取的 {ui.db().name}。"
                "日历只为项目默认数据库（data/tracker.duckdb）发布到这里。")
 linked_to = index.get("app_url") or feeds.DEFAULT_APP_URL
 if linked_to.rstrip("/") != opened_at:
-    st.warning(f"日历事项中的链接指向 {linked_to}，而您是从 {opened_at} 打开本页的：订阅后点开事项可能打不开。"
-               f"请把环境变量 TRACKER_APP_URL 设为 {opened_at} 后重新启动应用（make run 和 make serve "
+    st.warning(f"日历事项中的链接指向 `{linked_to}`，而您是从 `{opened_at}` 打开本页的：订阅后点开事项可能打不开。"
+               f"请把环境变量 TRACKER_APP_URL 设为 `{opened_at}` 后重新启动应用（make run 和 make serve "
                "会自动设为它们提供服务的地址），日历会随之重写。", icon=":material/link_off:")
 
 every, *by_agency = index["feeds"]

@@ -98,7 +98,16 @@ def show_table(frame: pd.DataFrame, columns: list[str]) -> None:
     if "completion" in columns:
         config["completion"] = st.column_config.ProgressColumn(LABELS["completion"], min_value=0.0, max_value=1.0,
                                                                format="percent")
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    if "出处" not in columns:
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+        return
+    name = "progress_" + str(st.session_state.get("progress_section", "deadline"))
+    with st.container(key=f"desk_{name}"):  # a grid on a desk, cards on a phone (as ui.fact_table)
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    with st.container(key=f"phone_{name}"):
+        meta = [c for c in ("due_date", "status", "owner", "note", "actual_value", "observed_on") if c in columns]
+        st.html(ui.cards_html(frame.rename(columns={"fact_id": "id"}).assign(
+            status=frame["status"].fillna("待办") if "status" in frame else ""), meta))
 
 
 DRAFTS = "progress_drafts"  # plain session state, not widget keys: it outlives a section not drawn
