@@ -207,7 +207,19 @@ def fact_table(rows: pd.DataFrame, name: str, card_meta: list[str], **grid):
     return table
 
 
+def grid_and_cards(grid_rows: pd.DataFrame, cards: str, name: str, **grid):
+    """fact_table's two views when both are made already (a memo()ed page part): the grid's rows
+    with their 出处 (with_links) and the cards' HTML (cards_html)."""
+    with st.container(key=f"desk_{name}"):
+        table = st.dataframe(grid_rows, **grid)
+    with st.container(key=f"phone_{name}"):
+        st.html(cards)
+    return table
+
+
 def cards_html(rows: pd.DataFrame, card_meta) -> str:
+    if rows.empty:
+        return '<div class="fact-more">没有事项。</div>'
     cards = []
     shown = rows.head(PHONE_CARDS)
     for row, url in zip(shown.to_dict("records"), _urls(shown)):
@@ -220,7 +232,7 @@ def cards_html(rows: pd.DataFrame, card_meta) -> str:
                      f'{html.escape(str(row["document_title"]))}</a></div>')
     more = len(rows) - PHONE_CARDS
     tail = f'<div class="fact-more">另有 {more} 项：请用筛选缩小范围，或下载全部。</div>' if more > 0 else ""
-    return "".join(cards) + tail or '<div class="fact-more">没有事项。</div>'
+    return "".join(cards) + tail
 
 
 def source_label(row) -> str:
@@ -368,7 +380,6 @@ def short_title(title: str, width: int = 22) -> str:
     return _short(text, width)
 
 
-@memoized
 def timeline_rows(items: pd.DataFrame) -> list[dict]:
     """The dated items of queries.timeline_items grouped into one row per article (a plan, notice or
     news item: what a member reads), soonest first: {article_id, title, document_title, first, last,
@@ -392,6 +403,32 @@ def timeline_list(rows: list[dict]) -> pd.DataFrame:
     return pd.concat([row["items"] for row in rows], ignore_index=True) if rows else pd.DataFrame()
 
 
+@memoized
+def timeline_view(path: Path, as_of_date: dt.date, statuses_now: pd.DataFrame | None, upcoming: bool,
+                  filters: dict, page: int = 1, rows_per_page: int | None = None) -> dict:
+    """Everything a timeline shows, made once per database version and inputs and shared (hashing
+    the chart's rows to look each part up would cost more than the chart): {"rows": articles in all,
+    "pages", "first": each page's first due date, "figure", "grid" (the listed items with 出处),
+    "cards" (the same on a phone), "listed": how many, "total": items matching, "shown": items read,
+    "undated" (grid rows), "undated_cards"}. page: 1-based, of rows_per_page articles (None: all)."""
+    items = queries.timeline_items(path, as_of_date, statuses_now, upcoming, **filters)
+    rows = timeline_rows(items)
+    size = rows_per_page or max(1, len(rows))
+    pages = max(1, -(-len(rows) // size))
+    page = min(max(1, page), pages)
+    shown = rows[(page - 1) * size:page * size]
+    periods = queries.plan_periods(path, article_ids=[str(row["article_id"]) for row in shown])
+    listed = timeline_list(shown)
+    undated = items[items["due"].isna()].reset_index(drop=True)
+    return {"rows": len(rows), "pages": pages, "first": [rows[i * size]["first"] for i in range(pages)] if rows else [],
+            "figure": timeline_figure(shown, periods, as_of_date, upcoming) if shown else None,
+            "grid": _with_links(listed) if len(listed) else None, "cards": cards_html(listed, TIMELINE_CARD),
+            "listed": len(listed), "shown": len(items),
+            "total": queries.timeline_count(path, as_of_date, statuses_now, upcoming, **filters),
+            "undated": _with_links(undated) if len(undated) else None,
+            "undated_cards": cards_html(undated, ["kind_label", "recurrence_rule"])}
+
+
 # the table under a timeline: what it says and where it stands first (a phone shows two columns)
 TIMELINE_COLUMNS = ["quote", "出处", "due", "state", "kind_label", "article_title"]
 TIMELINE_CARD = ["due", "state", "kind_label", "article_title"]
@@ -402,7 +439,6 @@ TIMELINE_COLUMN_CONFIG = {"quote": QUOTE_COLUMN, "出处": LINK_COLUMN, "due": "
 MARKERS = {"截止事项": "diamond", "相对期限": "diamond", "里程碑": "circle", "目标": "square"}
 
 
-@memoized
 def timeline_figure(rows: list[dict], periods: pd.DataFrame, as_of_date: dt.date, upcoming: bool) -> go.Figure:
     """One row per article (timeline_rows): its label above it (readable at a phone's width), a grey
     bar over its plan period (or from its date to its last goal), and a mark on each due date:

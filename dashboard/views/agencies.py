@@ -55,13 +55,11 @@ elif section == "目标":
                                 "quote": ui.QUOTE_COLUMN, "出处": ui.LINK_COLUMN})
 elif section == "时间线":
     upcoming = not st.toggle("包括已过期的事项", key="agency_timeline_past")
-    rows = ui.timeline_rows(ui.memo(queries.timeline_items, db, as_of, statuses, upcoming, agencies=[agency]))
-    if rows:
-        periods = ui.memo(queries.plan_periods, db, article_ids=[str(row["article_id"]) for row in rows])
-        st.plotly_chart(ui.timeline_figure(rows, periods, as_of, upcoming), width="stretch", key="agency_timeline",
-                        config=ui.PLOT_CONFIG)
-        ui.fact_table(ui.timeline_list(rows), "agency_timeline", ui.TIMELINE_CARD, hide_index=True, width="stretch",
-                      column_order=ui.TIMELINE_COLUMNS, column_config=ui.TIMELINE_COLUMN_CONFIG)
+    view = ui.timeline_view(db, as_of, statuses, upcoming, {"agencies": [agency]})  # shared: read, never change
+    if view["rows"]:
+        st.plotly_chart(view["figure"], width="stretch", key="agency_timeline", config=ui.PLOT_CONFIG)
+        ui.grid_and_cards(view["grid"], view["cards"], "agency_timeline", hide_index=True, width="stretch",
+                          column_order=ui.TIMELINE_COLUMNS, column_config=ui.TIMELINE_COLUMN_CONFIG)
     else:
         st.info("该部门在基准日期之后没有带日期的事项。" if upcoming else "该部门没有带日期的事项。")
 elif section == "文档":

@@ -18,32 +18,26 @@ st.caption(f"基准日期 {as_of} 起到期的事项，每行一篇文章：◆ 
            "点按标记看原文，事项逐条列在图下。")
 filters = ui.fact_filters(queries.filter_options(db), "timeline")
 upcoming = not st.toggle("包括已过期的事项", key="timeline_past", help="打开后显示基准日期之前到期的事项")
-items = ui.memo(queries.timeline_items, db, as_of, statuses, upcoming, **filters)  # shared: read, never change
-total = queries.timeline_count(db, as_of, statuses, upcoming, **filters)
-rows = ui.timeline_rows(items)
+view = ui.timeline_view(db, as_of, statuses, upcoming, filters, st.session_state.get("timeline_page") or 1,
+                        ROWS_PER_PAGE)  # shared: read, never change
 
-if not rows:
+if not view["rows"]:
     st.info("筛选条件下没有带日期的事项。" if not upcoming else "基准日期之后没有带日期的事项；打开“包括已过期的事项”查看以前的。")
 else:
-    if total > len(items):
-        st.caption(ui.shown_caption(len(items), total))
-    pages = -(-len(rows) // ROWS_PER_PAGE)
-    page = min(st.session_state.get("timeline_page") or 1, pages)  # its selector is under the chart
-    shown = rows[(page - 1) * ROWS_PER_PAGE:page * ROWS_PER_PAGE]
-    periods = ui.memo(queries.plan_periods, db, article_ids=[str(row["article_id"]) for row in shown])
-    st.plotly_chart(ui.timeline_figure(shown, periods, as_of, upcoming), width="stretch", config=ui.PLOT_CONFIG)
-    if pages > 1:
-        st.selectbox(f"共 {len(rows)} 篇文章，每页 {ROWS_PER_PAGE} 篇", range(1, pages + 1), key="timeline_page",
-                     format_func=lambda n: f"第 {n} / {pages} 页（{rows[(n - 1) * ROWS_PER_PAGE]['first']} 起）")
-    listed = ui.timeline_list(shown)
-    st.subheader(f"图中的事项（{len(listed)}）")
-    ui.fact_table(listed, "timeline", ui.TIMELINE_CARD, hide_index=True, width="stretch",
-                  column_order=ui.TIMELINE_COLUMNS, column_config=ui.TIMELINE_COLUMN_CONFIG)
+    if view["total"] > view["shown"]:
+        st.caption(ui.shown_caption(view["shown"], view["total"]))
+    st.plotly_chart(view["figure"], width="stretch", config=ui.PLOT_CONFIG)
+    pages = view["pages"]
+    if pages > 1:  # under the chart; the view above read its value from the session
+        st.selectbox(f"共 {view['rows']} 篇文章，每页 {ROWS_PER_PAGE} 篇", range(1, pages + 1), key="timeline_page",
+                     format_func=lambda n: f"第 {n} / {pages} 页（{view['first'][n - 1]} 起）")
+    st.subheader(f"图中的事项（{view['listed']}）")
+    ui.grid_and_cards(view["grid"], view["cards"], "timeline", hide_index=True, width="stretch",
+                      column_order=ui.TIMELINE_COLUMNS, column_config=ui.TIMELINE_COLUMN_CONFIG)
 
-undated = items[items["due"].isna()]
-if len(undated):
-    with st.expander(f"没有具体日期的事项（{len(undated)} 项，周期性、相对期限或只写明起始）"):
-        ui.fact_table(undated, "undated", ["kind_label", "recurrence_rule"], hide_index=True, width="stretch",
-                     column_order=["quote", "出处", "kind_label", "recurrence_rule"],
-                     column_config={"kind_label": "类型", "recurrence_rule": "周期", "quote": ui.QUOTE_COLUMN,
-                                    "出处": ui.LINK_COLUMN})
+if view["undated"] is not None:
+    with st.expander(f"没有具体日期的事项（{len(view['undated'])} 项，周期性、相对期限或只写明起始）"):
+        ui.grid_and_cards(view["undated"], view["undated_cards"], "undated", hide_index=True, width="stretch",
+                          column_order=["quote", "出处", "kind_label", "recurrence_rule"],
+                          column_config={"kind_label": "类型", "recurrence_rule": "周期", "quote": ui.QUOTE_COLUMN,
+                                         "出处": ui.LINK_COLUMN})
