@@ -77,42 +77,59 @@ def review_one(item: dict) -> None:
                            staff, key=f"add_{item['id']}", line=int(item["line"]), quote=item["quote"])
 
 
-if section == "queue":
-    filters = queue_filters()
-    page = st.session_state.get("queue_page") or 1  # its selector is under the articles
-    articles = queries.review_articles(db, dismissed, limit=ARTICLES_PER_PAGE,
+@ui.memoized
+def queue_view(path, dismissed: list[str], filters: dict, page: int) -> dict:
+    """One page of the queue, made once per database and corrections version (a confirmation makes a
+    new one) and inputs: {"left", "count" (articles in all), "articles": [{article, items (by id),
+    facts (their rows, for 确认其余), labels, grid (its rows with 出处), cards}]}."""
+    articles = queries.review_articles(path, dismissed, limit=ARTICLES_PER_PAGE,
                                        offset=(page - 1) * ARTICLES_PER_PAGE, **filters)
     if articles.empty:
+        return {"left": 0, "count": 0, "articles": []}
+    items = queries.review_items(path, articles["group_id"], dismissed, **filters)
+    parts = []
+    for article in articles.to_dict("records"):
+        mine = items[items["group_id"] == article["group_id"]].reset_index(drop=True)
+        records = mine.to_dict("records")
+        mine = mine.assign(url=[ui.fact_url(r["id"]) if isinstance(r["kind"], str)
+                                else f"{ui.DOCUMENTS_URL}?doc={r['doc_id']}&line={r['line']}" for r in records])
+        parts.append({"article": article, "items": {r["id"]: r for r in records},
+                      "facts": [r for r in records if isinstance(r["kind"], str)],
+                      "labels": {r["id"]: f"第{r['line']}行｜{r['kind_label']}｜{r['quote'][:30]}" for r in records},
+                      "grid": ui.with_links(mine), "cards": ui.cards_html(mine, ["kind_label", "why_label", "due_date"])})
+    return {"left": queries.review_count(path, dismissed, **filters), "count": int(articles.iloc[0]["articles"]),
+            "articles": parts}
+
+
+if section == "queue":
+    filters = queue_filters()
+    view = queue_view(db, dismissed, filters, st.session_state.get("queue_page") or 1)  # its selector: below
+    if not view["articles"]:
         st.success("没有待复核的事项。" if not any(filters.values()) else "筛选条件下没有待复核的事项。")
         st.stop()
-    left = queries.review_count(db, dismissed, **filters)
-    count = int(articles.iloc[0]["articles"])
-    st.caption(f"还有 {left} 项未复核，分属 {count} 篇文章。每条事实都在这里，直到员工确认、修改或驳回它（重新构建或上传不会移除）。"
+    count = view["count"]
+    st.caption(f"还有 {view['left']} 项未复核，分属 {count} 篇文章。每条事实都在这里，直到员工确认、修改或驳回它（重新构建或上传不会移除）。"
                "最可疑的文章在前：其中的事实属于在评测数据上准确率较低的规则（日期由上下文推断的尤其如此）；"
                "每篇文章内也是最可疑的在前，最后是抽取程序未采纳的日期片段。读过全文后可一次确认其余各条。")
-    items = queries.review_items(db, articles["group_id"], dismissed, **filters)
-    for position, article in enumerate(articles.to_dict("records")):
-        mine = items[items["group_id"] == article["group_id"]]
-        facts = mine[mine["kind"].map(lambda k: isinstance(k, str))]
+    for position, part in enumerate(view["articles"]):
+        article, facts = part["article"], part["facts"]
         summary = f"{len(facts)} 条事实" + (f"，其中 {article['context']} 条日期由上下文推断" if article["context"] else "") \
             + (f"；{article['candidates']} 个未采纳的片段" if article["candidates"] else "")
         with st.expander(f"{article['title']}（{summary}）", expanded=position == 0):
             st.caption(f"{article['document_title']} · {article['source_file']} 第{article['first_line']}行起")
             st.page_link("views/documents.py", label="在文档中阅读全文", icon=":material/description:",
                          query_params={"doc": str(article["doc_id"]), "line": str(int(article["first_line"]))})
-            mine = mine.assign(url=[ui.fact_url(r["id"]) if isinstance(r["kind"], str)
-                                    else f"{ui.DOCUMENTS_URL}?doc={r['doc_id']}&line={r['line']}" for r in mine.to_dict("records")])
-            ui.fact_table(mine.reset_index(drop=True), f"queue_{position}", ["kind_label", "why_label", "due_date"],
-                          hide_index=True, width="stretch", column_order=ITEM_COLUMNS, column_config=ITEM_CONFIG)
-            labels = {r["id"]: f"第{r['line']}行｜{r['kind_label']}｜{r['quote'][:30]}" for r in mine.to_dict("records")}
+            ui.grid_and_cards(part["grid"], part["cards"], f"queue_{position}", hide_index=True, width="stretch",
+                              column_order=ITEM_COLUMNS, column_config=ITEM_CONFIG)
+            labels = part["labels"]
             picked = st.selectbox("复核其中一项", list(labels), index=None, format_func=labels.get,
                                   key=f"queue_pick_{article['group_id']}", placeholder="选择事项：确认、驳回或修改")
             if picked is not None:
-                review_one(mine[mine["id"] == picked].iloc[0].to_dict())
-            if len(facts) and st.button(f"读过全文，确认其余 {len(facts)} 条事实", key=f"confirm_rest_{article['group_id']}",
-                                        icon=":material/done_all:", help="为本文其余每条未复核的事实记一条“确认”（各自可撤销）"):
-                done = corrections.confirm_all(corr.store(), [(queries.correction_key(db, r["id"]), r)
-                                                              for r in facts.to_dict("records")], staff)
+                review_one(dict(part["items"][picked]))
+            if facts and st.button(f"读过全文，确认其余 {len(facts)} 条事实", key=f"confirm_rest_{article['group_id']}",
+                                   icon=":material/done_all:", help="为本文其余每条未复核的事实记一条“确认”（各自可撤销）"):
+                done = corrections.confirm_all(corr.store(), [(queries.correction_key(db, r["id"]), r) for r in facts],
+                                               staff)
                 corr.flash(f"已确认 {done} 条事实：{article['title']}")
     pages = -(-count // ARTICLES_PER_PAGE)
     if pages > 1:
