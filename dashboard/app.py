@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import sys
 from pathlib import Path
 
@@ -48,6 +50,33 @@ for name, title, icon in (("progress", "进度", ":material/task_alt:"), ("uploa
     if (PAGES / f"{name}.py").exists():
         pages.append(st.Page(f"views/{name}.py", title=title, icon=icon, url_path=name))
 page = st.navigation(pages)
+# Less empty space above each page (the first screen should hold the answer); on a phone a smaller
+# title and margins, and lists as cards instead of grids (ui.fact_table draws both: desk_* and phone_*).
+st.html("""<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding: 3rem .8rem 2rem; }
+  [data-testid="stMain"] h1 { font-size: 1.9rem; }
+  [class*="st-key-desk_"] { display: none; }
+  /* counts three to a row instead of one a screen */
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
+    flex-flow: row wrap; gap: .4rem 1rem; }
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) > [data-testid="stColumn"] {
+    flex: 1 1 28% !important; min-width: 28% !important; width: auto !important; }
+  [data-testid="stMetricValue"] { font-size: 1.6rem; }
+}
+@media (min-width: 641px) { [class*="st-key-phone_"] { display: none; } }
+.fact-card { border-bottom: 1px solid #e6e6e6; padding: .55rem 0; line-height: 1.6; }
+.fact-meta { color: #666; font-size: .85rem; }
+.fact-quote { margin: .15rem 0; }
+.fact-card a { font-size: .85rem; overflow-wrap: anywhere; }
+.fact-more { color: #666; font-size: .85rem; padding: .5rem 0; }
+/* the file uploader's own words are English (Drag and drop, Browse files, 200MB per file): the upload
+   page says what it takes in Chinese, and its button reads 选择文件 */
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-has-shortcut]::after { content: "选择文件"; }
+</style>""")
 
 db = queries.db_path()
 with st.sidebar:
@@ -55,7 +84,7 @@ with st.sidebar:
     st.session_state["as_of"] = st.date_input(
         "基准日期", value=st.session_state.get("as_of", dt.date.today()),
         help="倒计时、逾期和进度都按这一天计算；可选其他日期提前规划。")
-    st.caption(f"数据库：{db.name}", help=f"文件：{db.resolve()}（可用环境变量 TRACKER_DB 指定）")
+    st.caption(f"数据库：{db.name}", help="可用环境变量 TRACKER_DB 指定")  # never its path on the server
     try:
         info = queries.build_info(db)
     except queries.DatabaseMissing:
@@ -71,9 +100,15 @@ with st.sidebar:
                          query_params={"rejected": "1"})
 
 if info is None:
-    st.error(f"找不到数据库 `{db}`（或文件无法读取）。请先在项目根目录运行下面的命令构建数据库，然后刷新本页：")
+    st.error(f"找不到数据库 {db.name}（或文件无法读取）。请先在项目根目录运行下面的命令构建数据库，然后刷新本页：")
     st.code(queries.BUILD_COMMAND, language="bash")
     st.caption("也可以设置环境变量 TRACKER_DB 指向已有的数据库文件。")
     st.stop()
 
-page.run()
+try:
+    page.run()
+except Exception:  # a fault in a page: visitors read a Chinese apology, never an exception's text or a path
+    logging.getLogger("tracker").exception("page %s failed", page.url_path)
+    st.error("这个页面暂时出错了，请稍后刷新重试。问题已记入服务器日志。", icon=":material/error:")
+    if os.environ.get("TRACKER_SHOW_ERRORS"):  # tests/conftest.py: the tests see the exception itself
+        raise

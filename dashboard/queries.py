@@ -6,6 +6,7 @@ Filters, order and LIMIT are in SQL, never a million rows in pandas (see dashboa
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import pandas as pd
 
 from dashboard.db import (  # noqa: F401 (pages, tests and bench/ use them here)
     BUILD_COMMAND, DatabaseMissing, close_all, data_version, db_path, forget_results, read, read_row, warm_up)
+from dashboard.reasons import candidate_label
+from pipeline import evaluate as EVALUATE
 from pipeline import recurring, remind
 from pipeline.ledger import progress, reminders
 
@@ -89,10 +92,16 @@ _ROW_COLUMNS = """
 _ORDER = "ORDER BY fi.due_date NULLS LAST, fi.recurrence_rule NULLS LAST, fi.source_file, fi.line, fi.char_start, fi.id"
 
 
+# a parameter list of agencies with every agency that counts under one of them (views_app.sql's
+# agency_scope: 工业和信息化部 -> its 科技司, 办公厅 ...); takes the list twice
+_SCOPED = "list_concat(?::VARCHAR[], (SELECT coalesce(list(agency), []) FROM agency_scope WHERE list_contains(?::VARCHAR[], scope)))"
+
+
 def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids=None,
-             heads_only: bool = True, deadlines: bool = False) -> tuple[str, str, list]:
+             heads_only: bool = True, deadlines: bool = False, since: dt.date | None = None) -> tuple[str, str, list]:
     """The index table to scan (as `fi`), WHERE conditions on its rows (every value a parameter) and
     their parameters. deadlines: only the goals of the deadline pages (deadline_index's rows).
+    since: only goals due on or after that day, or undated (what is still coming).
 
     Filters only, no joins before the LIMIT, so a scan in stored (display) order stops at the first
     N rows. One agency's goals are read from agency_index, one bulletin's facts from
@@ -107,9 +116,9 @@ def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids
         table = "agency_deadline_index" if deadlines else "agency_index"
         where.append("fi.agency = ?")
         params.append(str(agencies[0]))
-    elif agencies:
-        where.append("list_has_any(fi.goal_agencies, ?::VARCHAR[])")
-        params.append(list(agencies))
+    elif agencies:  # these agencies and every body under them (agency_scope, as agency_index holds them)
+        where.append(f"list_has_any(fi.goal_agencies, {_SCOPED})")
+        params += [list(agencies)] * 2
     if kinds:
         where.append("list_contains(?::VARCHAR[], fi.kind)")
         params.append(list(kinds))
@@ -126,6 +135,9 @@ def _filters(kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids
     if years:
         where.append("(fi.due_date IS NULL OR year(fi.due_date) BETWEEN ? AND ?)")
         params += [int(years[0]), int(years[1])]
+    if since is not None:
+        where.append("(fi.due_date IS NULL OR fi.due_date >= ?::DATE)")
+        params.append(since)
     if text:
         where.append("(contains(fi.quote, ?) OR contains(coalesce(fi.metric, ''), ?))")
         params += [text, text]
@@ -148,10 +160,11 @@ def _finish(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 
 def fact_rows(path: Path, kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids=None,
-              heads_only: bool = True, limit: int | None = DISPLAY_LIMIT) -> pd.DataFrame:
+              heads_only: bool = True, limit: int | None = DISPLAY_LIMIT, since: dt.date | None = None) -> pd.DataFrame:
     """Facts matching the filters, by due date: one row per goal (heads_only) with every agency
-    the goal's places name, or every fact with its own. At most `limit` rows (None: all)."""
-    table, where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only)
+    the goal's places name, or every fact with its own. At most `limit` rows (None: all); since:
+    only those due on or after that day (or undated)."""
+    table, where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only, since=since)
     agencies_column = "goal_agencies" if heads_only else "agencies"
     # the first rows in display order: as stored, but for one bulletin's (a few hundred at most)
     first = f" {_ORDER}" if table == "document_fact_index" and limit is not None else ""
@@ -174,15 +187,15 @@ def _count_filters(agencies, kinds, prefix: str) -> tuple[list[str], list]:
 
 
 def fact_count(path: Path, kinds=None, agencies=None, doc_ids=None, years=None, text=None, ids=None,
-               heads_only: bool = True) -> int:
+               heads_only: bool = True, since: dt.date | None = None) -> int:
     """How many facts (goals, with heads_only) match the filters."""
-    if heads_only and not (doc_ids or years or text or ids is not None) and len(agencies or ()) <= 1:
+    if heads_only and not (doc_ids or years or text or ids is not None or since) and len(agencies or ()) <= 1:
         # what the count tables hold: goals by kind, or by agency and kind
         where, params = _count_filters(agencies, kinds, "")
         table = "agency_kind_counts" if agencies else "kind_counts"
         return int(read_row(path, f"SELECT coalesce(sum(n), 0) AS n FROM {table} WHERE {' AND '.join(where)}", params,
                             prepared=True)["n"])
-    table, where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only)
+    table, where, params = _filters(kinds, agencies, doc_ids, years, text, ids, heads_only, since=since)
     return read_row(path, f"SELECT count(*) AS n FROM {table} fi WHERE {where}", params, prepared=True)["n"]
 
 
@@ -421,6 +434,52 @@ def deadline_count(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = N
                         prepared=True)["n"])
 
 
+def timeline_items(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None, upcoming: bool = True,
+                   kinds=None, agencies=None, doc_ids=None, text=None, years=None,
+                   limit: int | None = DISPLAY_LIMIT) -> pd.DataFrame:
+    """What a timeline draws, by `due` (undated last): the goals (targets, milestones) by due date and
+    the deadlines at the date in effect at as_of (a recurring rule's next date), as the deadline
+    lists count them. upcoming: only what is due from as_of on (and open, for deadlines) or undated;
+    else everything. years: (first, last) due year. At most `limit` rows (None: all)."""
+    chosen = list(kinds or KIND_LABELS)
+    goal_kinds = [k for k in chosen if k not in DEADLINE_KINDS]
+    deadline_kinds = [k for k in chosen if k in DEADLINE_KINDS]
+    parts = []
+    if goal_kinds:
+        goals = fact_rows(path, kinds=goal_kinds, agencies=agencies, doc_ids=doc_ids, text=text, years=years,
+                          limit=limit, since=as_of if upcoming else None)
+        parts.append(goals.assign(due=goals["due_date"], state="", status=""))
+    if deadline_kinds:
+        deadlines = deadline_rows(path, as_of, statuses, agencies=agencies, doc_ids=doc_ids, kinds=deadline_kinds,
+                                  text=text, scope="open" if upcoming else "all", limit=None if years else limit)
+        if years:  # the year the deadline falls due in (a recurring one: its next date)
+            deadlines = deadlines[[d is None or years[0] <= d.year <= years[1] for d in deadlines["due"]]]
+        parts.append(deadlines[list(parts[0].columns)] if parts else deadlines)
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    order = frame.assign(_undated=frame["due"].isna(), _due=frame["due"].map(lambda d: d or dt.date.max))
+    order = order.sort_values(["_undated", "_due", "source_file", "line", "char_start", "id"], kind="stable")
+    return frame.loc[order.index[:limit]].reset_index(drop=True)
+
+
+def timeline_count(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None, upcoming: bool = True,
+                   kinds=None, agencies=None, doc_ids=None, text=None, years=None) -> int:
+    """How many rows timeline_items would give without a limit."""
+    chosen = list(kinds or KIND_LABELS)
+    goal_kinds = [k for k in chosen if k not in DEADLINE_KINDS]
+    deadline_kinds = [k for k in chosen if k in DEADLINE_KINDS]
+    total = 0
+    if goal_kinds:
+        total += fact_count(path, kinds=goal_kinds, agencies=agencies, doc_ids=doc_ids, text=text, years=years,
+                            since=as_of if upcoming else None)
+    if deadline_kinds and years:
+        total += len(timeline_items(path, as_of, statuses, upcoming, deadline_kinds, agencies, doc_ids, text, years,
+                                    limit=None))
+    elif deadline_kinds:
+        total += deadline_count(path, as_of, statuses, agencies=agencies, doc_ids=doc_ids, kinds=deadline_kinds,
+                                text=text, scope="open" if upcoming else "all")
+    return total
+
+
 def due_counts(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None) -> dict:
     """The overview's numbers: open deadlines due within 7/30/90 days, overdue, milestones this year."""
     ctx = _context(path, as_of, statuses)
@@ -460,16 +519,13 @@ def facts_by_agency(path: Path, limit: int = 20) -> pd.DataFrame:
     return frame
 
 
-def plan_periods(path: Path, article_ids=None, agency: str | None = None, limit: int = 200) -> pd.DataFrame:
+def plan_periods(path: Path, article_ids=None, limit: int = 200) -> pd.DataFrame:
     """Articles whose titles state a plan period (行动方案（2024—2026年）), for timeline bars; only
-    these articles, or this agency's, when given."""
+    these articles when given."""
     where, params = ["TRUE"], []
     if article_ids is not None:
         where.append("list_contains(?::VARCHAR[], article_id)")
         params.append(sorted({str(i) for i in article_ids if isinstance(i, str)}))
-    if agency:
-        where.append("list_contains(agencies, ?)")
-        params.append(agency)
     frame = read(path, f"""
         SELECT *, array_to_string(agencies, '、') AS agencies_text FROM plan_periods
         WHERE {' AND '.join(where)} LIMIT ?""", params + [limit], prepared=True)
@@ -519,10 +575,11 @@ def _agency_deadlines_sql(ctx: dict) -> tuple[str, list]:
 
 def agencies_ranked(path: Path, as_of: dt.date, statuses: pd.DataFrame | None = None) -> pd.DataFrame:
     """Agencies by open deadlines (due on or after as_of, not closed), then by overdue and all goals;
-    with their level, targets, milestones and bulletins."""
+    with their level, the body they belong to (parent), targets, milestones and bulletins. A
+    ministry's numbers include its departments' (agency_scope)."""
     cte, params = _agency_deadlines_sql(_context(path, as_of, statuses))
     return read(path, f"""{cte}
-        SELECT t.agency, t.level, coalesce(p.open_deadlines, 0)::INT AS open_deadlines,
+        SELECT t.agency, t.level, t.parent, coalesce(p.open_deadlines, 0)::INT AS open_deadlines,
                coalesce(p.overdue, 0)::INT AS overdue, t.goals::INT AS goals, t.targets::INT AS targets,
                t.milestones::INT AS milestones, t.documents::INT AS documents
         FROM agency_totals t LEFT JOIN per p USING (agency)
@@ -735,55 +792,129 @@ def _has_candidates(path: Path) -> bool:
                                   AND table_name = 'candidates'""")["n"])
 
 
-REVIEW_REASONS = {"new": "本次构建新增", "context": "日期由上下文推断", "candidate": "未采纳的日期片段"}
+BASIS_LABELS = {"context": "日期由上下文推断", "explicit": "日期写在原句中"}
+REVIEW_REASONS = {**BASIS_LABELS, "candidate": "未采纳的日期片段"}  # what the queue's reason filter offers
 
 
-def _review_sql(path: Path, dismissed: list[str]) -> tuple[str, list]:
-    """The review queue as SQL: facts not yet reviewed that are new in the latest build or whose date
-    comes from context (the less certain rule), and the extractor's rejected candidates near dates
-    (a date span, or a number on a line with one) staff have not dismissed."""
-    parts = ["""SELECT f.id, f.doc_id, f.source_file, f.line, f.char_start, f.char_end, f.quote, f.kind, f.due_date,
-                       CASE WHEN f.doc_id IN (SELECT doc_id FROM new_docs) THEN 'new' ELSE 'context' END AS why,
-                       NULL::VARCHAR AS candidate_reason
-                FROM facts f
-                WHERE (f.doc_id IN (SELECT doc_id FROM new_docs) OR f.due_basis = 'context')
-                  AND f.id NOT IN (SELECT fact_id FROM correction_targets WHERE fact_id IS NOT NULL)"""]
-    params: list = []
-    if _has_candidates(path):
-        parts.append("""SELECT 'candidate:' || c.source_file || ':' || c.line || ':' || c.char_start || ':' || c.char_end,
-                               d.doc_id, c.source_file, c.line, c.char_start, c.char_end, c.quote, NULL, NULL::DATE,
-                               'candidate', c.reason
-                        FROM tracker.main.candidates c LEFT JOIN documents d ON d.source_file = c.source_file
-                        WHERE c.decision = 'rejected'
-                          AND (c.span_kind = 'date' OR EXISTS (
-                              SELECT 1 FROM tracker.main.candidates n WHERE n.span_kind = 'date'
-                              AND n.source_file = c.source_file AND n.line = c.line))
-                          AND NOT list_contains(?::VARCHAR[], 'candidate:' || c.source_file || ':' || c.line || ':'
-                                                || c.char_start || ':' || c.char_end)""")
-        params.append(dismissed)
-    sql = f"""WITH new_docs AS (SELECT doc_id FROM documents
-                               WHERE ingested_at >= (SELECT arg_max(started_at, finished_at) FROM runs)),
+def family_precision(table: Path = EVALUATE.PRECISION_FILE) -> dict[str, float]:
+    """Each rule family's (kind/due_basis) precision measured on eval/ (`python -m pipeline evaluate
+    --write-precision`): how often a fact of that family was right. {} when never measured."""
+    try:
+        families = json.loads(Path(table).read_text(encoding="utf-8"))["families"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {name: float(row["precision"]) for name, row in families.items()}
+
+
+def _review_sql(path: Path, dismissed: list[str], doc_ids=None, kinds=None, reasons=None, agencies=None,
+                text=None) -> tuple[str, list]:
+    """The review queue as SQL (a CTE `queue`): every fact no staff member has reviewed yet
+    (confirmed, edited, rejected or added: correction_targets), whenever it was built, so a rebuild
+    or an upload never drops one; and the extractor's rejected candidates near dates (a date span,
+    or a number on a line with one) staff have not dismissed. Each row carries its group (the
+    article, else the bulletin) and its doubt: the measured precision of its rule family (1.0 when
+    unmeasured; NULL for a candidate). Filters: bulletins, kinds (facts), reasons (context,
+    explicit, candidate), agencies (and those under them), a text in the quote."""
+    families = family_precision()
+    facts_where, facts_params = ["f.id NOT IN (SELECT fact_id FROM correction_targets WHERE fact_id IS NOT NULL)"], []
+    if doc_ids:
+        facts_where.append("list_contains(?::VARCHAR[], f.doc_id)")
+        facts_params.append(list(doc_ids))
+    if kinds:
+        facts_where.append("list_contains(?::VARCHAR[], f.kind)")
+        facts_params.append(list(kinds))
+    if reasons:
+        facts_where.append("list_contains(?::VARCHAR[], coalesce(f.due_basis, 'explicit'))")
+        facts_params.append([r for r in reasons if r in BASIS_LABELS])
+    if agencies:
+        facts_where.append(f"list_has_any(f.agencies, {_SCOPED})")
+        facts_params += [list(agencies)] * 2
+    if text:
+        facts_where.append("contains(f.quote, ?)")
+        facts_params.append(text)
+    parts = [f"""SELECT f.id, f.doc_id, f.source_file, f.line, f.char_start, f.char_end, f.quote, f.kind, f.due_date,
+                        coalesce(f.due_basis, 'explicit') AS due_basis, NULL::VARCHAR AS candidate_reason,
+                        coalesce(f.article_id, f.doc_id) AS group_id, coalesce(fam.precision, 1.0) AS doubt
+                 FROM facts f LEFT JOIN fam ON fam.family = f.kind || '/' || coalesce(f.due_basis, 'explicit')
+                 WHERE {' AND '.join(facts_where)}"""]
+    params: list = [list(families), list(families.values())] + facts_params
+    wants_candidates = not (kinds or agencies) and (not reasons or "candidate" in reasons)
+    if wants_candidates and _has_candidates(path):
+        where, extra = ["TRUE"], []
+        if doc_ids:
+            where.append("list_contains(?::VARCHAR[], d.doc_id)")
+            extra.append(list(doc_ids))
+        if text:
+            where.append("contains(c.quote, ?)")
+            extra.append(text)
+        parts.append(f"""SELECT 'candidate:' || c.source_file || ':' || c.line || ':' || c.char_start || ':' || c.char_end,
+                                d.doc_id, c.source_file, c.line, c.char_start, c.char_end, c.quote, NULL, NULL::DATE,
+                                'candidate', c.reason, coalesce(l.article_id, d.doc_id), NULL::DOUBLE
+                         FROM tracker.main.candidates c LEFT JOIN documents d ON d.source_file = c.source_file
+                         LEFT JOIN lines l ON l.source_file = c.source_file AND l.line = c.line
+                         WHERE c.decision = 'rejected' AND {' AND '.join(where)}
+                           AND (c.span_kind = 'date' OR EXISTS (
+                               SELECT 1 FROM tracker.main.candidates n WHERE n.span_kind = 'date'
+                               AND n.source_file = c.source_file AND n.line = c.line))
+                           AND NOT list_contains(?::VARCHAR[], 'candidate:' || c.source_file || ':' || c.line || ':'
+                                                 || c.char_start || ':' || c.char_end)""")
+        params += extra + [dismissed]
+    sql = f"""WITH fam AS (SELECT unnest(?::VARCHAR[]) AS family, unnest(?::DOUBLE[]) AS precision),
               queue AS ({' UNION ALL '.join(parts)})"""
     return sql, params
 
 
-def review_queue(path: Path, as_of: dt.date, dismissed=(), limit: int = DISPLAY_LIMIT) -> pd.DataFrame:
-    """What staff should check, most urgent first: due soonest from as_of on, then the past ones
-    (most recent first: a wrong date there makes a deadline look overdue), then undated facts, then
-    candidates. dismissed: keys of the candidates staff dismissed (pipeline/ledger/corrections.py)."""
-    sql, params = _review_sql(path, sorted(dismissed))
-    frame = _dates(read(path, f"""{sql} SELECT * FROM queue
-                                  ORDER BY why = 'candidate', due_date IS NULL, due_date < ?::DATE,
-                                           abs(datediff('day', ?::DATE, due_date)), source_file, line, char_start
-                                  LIMIT ?""", params + [as_of, as_of, int(limit)]), "due_date")
-    frame["why_label"] = frame["why"].map(REVIEW_REASONS)
-    frame["kind_label"] = [KIND_LABELS.get(k, "") if isinstance(k, str) else "" for k in frame["kind"]]
+# most doubtful first: the least reliable rule family, a date from context before one in the sentence
+_DOUBT_ORDER = "doubt NULLS LAST, due_basis <> 'context', line, char_start"
+
+
+def review_count(path: Path, dismissed=(), **filters) -> int:
+    """How many items the review queue holds (with these filters: see _review_sql)."""
+    sql, params = _review_sql(path, sorted(dismissed), **filters)
+    return int(read_row(path, f"{sql} SELECT count(*) AS n FROM queue", params)["n"])
+
+
+def review_articles(path: Path, dismissed=(), limit: int = 10, offset: int = 0, **filters) -> pd.DataFrame:
+    """The review queue by article (or bulletin, for text outside any article), most doubtful first:
+    the article whose least reliable fact has the lowest measured precision, then the one with more
+    dates from context, more items, and by place. Columns: group_id, doc_id, source_file, first_line,
+    title, document_title, facts, candidates, context (facts dated from context), doubt, and
+    `articles`, how many groups the queue holds in all."""
+    sql, params = _review_sql(path, sorted(dismissed), **filters)
+    return read(path, f"""{sql},
+        grouped AS (SELECT group_id, any_value(doc_id) AS doc_id, any_value(source_file) AS source_file,
+                           min(line) AS first_line, count(id) FILTER (WHERE kind IS NOT NULL) AS facts,
+                           count(id) FILTER (WHERE kind IS NULL) AS candidates,
+                           count(id) FILTER (WHERE due_basis = 'context') AS context, min(doubt) AS doubt
+                    FROM queue GROUP BY group_id)
+        SELECT g.*, coalesce(a.title, d.title, g.source_file) AS title, coalesce(d.title, g.source_file) AS document_title,
+               count(*) OVER () AS articles
+        FROM grouped g LEFT JOIN articles a ON a.article_id = g.group_id LEFT JOIN documents d ON d.doc_id = g.doc_id
+        ORDER BY g.doubt NULLS LAST, g.context DESC, g.facts + g.candidates DESC, g.source_file, g.first_line
+        LIMIT ? OFFSET ?""", params + [int(limit), int(offset)])
+
+
+def review_items(path: Path, group_ids, dismissed=(), **filters) -> pd.DataFrame:
+    """The queue's items of these articles (group_id), most doubtful first within each, with
+    kind_label, why_label (what makes it doubtful) and document_title (for its 出处)."""
+    sql, params = _review_sql(path, sorted(dismissed), **filters)
+    frame = _dates(read(path, f"""{sql}
+        SELECT q.*, coalesce(d.title, q.source_file) AS document_title FROM queue q
+        LEFT JOIN documents d ON d.doc_id = q.doc_id
+        WHERE list_contains(?::VARCHAR[], q.group_id) ORDER BY q.group_id, {_DOUBT_ORDER}""",
+                       params + [[str(g) for g in group_ids]]), "due_date")
+    frame["kind_label"] = [KIND_LABELS.get(k, "未采纳的片段") if isinstance(k, str) else "未采纳的片段"
+                           for k in frame["kind"]]
+    frame["why_label"] = [_why(kind, basis, doubt, reason) for kind, basis, doubt, reason in
+                          zip(frame["kind"], frame["due_basis"], frame["doubt"], frame["candidate_reason"])]
     return frame
 
 
-def review_count(path: Path, dismissed=()) -> int:
-    sql, params = _review_sql(path, sorted(dismissed))
-    return int(read_row(path, f"{sql} SELECT count(*) AS n FROM queue", params)["n"])
+def _why(kind, basis, doubt, candidate_reason) -> str:
+    if not isinstance(kind, str):
+        return f"未采纳：{candidate_label(candidate_reason)}"
+    measured = f"，同类评测准确率 {doubt:.0%}" if doubt is not None and doubt == doubt and doubt < 1 else ""
+    return BASIS_LABELS.get(basis, "") + measured
 
 
 # ---- group-chat reminders (pipeline/remind.py) ------------------------------------------------

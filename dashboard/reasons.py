@@ -1,4 +1,4 @@
-"""Why the build rejected a file, in Chinese. The pipeline's reasons are English (they are also logged
+"""Why the build rejected a file, and why the extractor rejected a span, in Chinese. The pipeline's reasons are English (they are also logged
 and stored in ingest_errors); staff read them in Chinese first, with the original kept beside it."""
 from __future__ import annotations
 
@@ -36,3 +36,18 @@ def reason_zh(reason: str) -> str:
     """The reason in Chinese, with the pipeline's own words kept for the log."""
     label = label_zh(reason)
     return f"{label}（{reason}）" if label else reason
+
+
+# the extractor's reason codes for a span that gave no fact (pipeline/extract/candidates.py; README)
+CANDIDATE_REASONS_ZH = {
+    "heading": "在文章标题中", "in_title": "在引用的文件名或规划期中", "past_statistic": "过去的统计数据",
+    "before_issue": "早于发文日期", "money_rule": "补贴、奖励、罚款或价格", "threshold": "适用范围的门槛",
+    "ordinal_or_structure": "序数或结构（第二批、若干）", "article_word": "“一个”“一家”之类",
+    "duration_no_limit": "不设期限的时长", "plain_date": "没有期限或目标词的日期", "frequency_only": "只有频次，没有任务",
+    "news_no_forecast": "新闻陈述现状", "no_goal_cue": "没有目标词", "no_goal_clause": "所在分句没有目标或任务",
+}
+
+
+def candidate_label(code) -> str:
+    """A candidate's reason code in Chinese (an unknown code as it is)."""
+    return CANDIDATE_REASONS_ZH.get(code, str(code or "其他"))

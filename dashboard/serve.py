@@ -220,12 +220,26 @@ class Cluster:
         self.close()
 
 
+def serve_at(port: int) -> str:
+    """Give the app's links the address it is served on (TRACKER_APP_URL, unless set: the calendar
+    events, the weekly mail and builds started from the app link there) and rewrite the calendar
+    feeds when their links pointed elsewhere. Returns the address."""
+    os.environ.setdefault("TRACKER_APP_URL", f"http://localhost:{port}")
+    db = Path(os.environ.get("TRACKER_DB") or ROOT / "data" / "tracker.duckdb")
+    if db.exists():
+        from pipeline import feeds
+
+        feeds.refresh(db)  # nothing is written when the links and deadlines are those of the feeds
+    return os.environ["TRACKER_APP_URL"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2, help="app processes (default: one a core)")
     parser.add_argument("--port", type=int, default=8501, help="nginx's port; the apps take the ports after it")
     parser.add_argument("--address", default="0.0.0.0", help="nginx's address (default: every interface)")
     args = parser.parse_args()
+    print(f"应用地址（日历和邮件中的链接）：{serve_at(args.port)}", flush=True)
     if args.processes <= 1:  # make run: this process becomes the app
         os.chdir(ROOT)
         os.execv(sys.executable, [sys.executable, "-c", STREAMLIT_NODELAY, "run", APP,

@@ -62,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     precision.add_argument("--db", type=Path, help="draw from this build (else: report eval/precision/*.tsv)")
     precision.add_argument("--n", default=40, type=int, help="facts per kind (default 40)")
     precision.add_argument("--out", default=None, type=Path, help="folder for the samples (default eval/precision)")
+    evaluate.add_argument("--write-precision", action="store_true",
+                          help="write each rule family's precision to eval/precision.json (the review queue reads it)")
 
     args = parser.parse_args(argv)
     if args.command == "explain":
@@ -92,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
                 out.write("\n".join(rows) + "\n")
             print("\n".join(rows))
             return 0
-        return evaluate_main(args.gold, args.db, args.show_misses, args.corrected, args.raise_floors)
+        return evaluate_main(args.gold, args.db, args.show_misses, args.corrected, args.raise_floors,
+                             args.write_precision)
     if args.command == "precision":
         from pipeline.evaluate import PRECISION_DIR, judged_precision, sample_facts, write_sample
 

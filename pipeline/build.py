@@ -23,6 +23,7 @@ from pipeline import feeds, load
 from pipeline.extract.candidates import Candidate, article_candidates
 from pipeline.extract.facts import ArticleContext, extract_article
 from pipeline.extract.structure import document_reading
+from pipeline.labels import bulletin_title
 from pipeline.model import Article, Fact
 from pipeline.read import Document, IngestError, Line, discover, normalize_line, read_document, split_lines
 from pipeline.resolve import resolve_article, resolve_facts
@@ -38,7 +39,7 @@ def rules_version() -> str:
     a change re-extracts everything."""
     digest = hashlib.sha1()
     for path in sorted(list((PACKAGE / "extract").glob("*.py")) + list((PACKAGE / "patterns").glob("*.*"))
-                       + [PACKAGE / name for name in ("segment.py", "resolve.py", "read.py", "formats.py")]
+                       + [PACKAGE / name for name in ("segment.py", "resolve.py", "read.py", "formats.py", "labels.py")]
                        + [PACKAGE / "sql" / "schema.sql"]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -99,7 +100,8 @@ def process_document(doc: Document, version: str) -> Extracted:
     for article in articles:
         for number in range(article.start_line, article.end_line + 1):
             line_article[number] = article.article_id
-    title = next((line.text.strip() for line in doc.lines if line.text.strip()), doc.source_file)
+    title = bulletin_title([line.text for line in doc.lines], articles[0].start_line if articles else None,
+                           doc.source_file)
     n = len(doc.lines)
     rows = {
         "documents": [dict(doc_id=doc.doc_id, source_file=doc.source_file, content_hash=doc.content_hash,
@@ -211,6 +213,7 @@ def run_build(input_dir: Path, db_path: Path, full: bool = False, progress: bool
                 if not out.attach_previous():
                     raise RuntimeError(f"{db_path} became unreadable during the build; run again")
                 summary.reused = out.copy_documents(sorted(set(reuse.values())))["documents"]
+            out.unique_titles()
             summary.documents, summary.facts = out.count("documents"), out.count("facts")
             for name in DOC_TABLES + ("agencies",):
                 out.done(name)
@@ -232,7 +235,7 @@ def run_build(input_dir: Path, db_path: Path, full: bool = False, progress: bool
         if pool:
             pool.shutdown(wait=True, cancel_futures=True)
     if write_feeds:
-        summary.feeds = feeds.write_after_build(db_path)  # subscribed calendars follow every build
+        summary.feeds = feeds.refresh(db_path)  # subscribed calendars follow every build
     summary.seconds = time.perf_counter() - started
     return summary
 

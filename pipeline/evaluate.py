@@ -73,7 +73,8 @@ def load_gold(folder: Path) -> list[dict]:
 def load_predictions(db: Path, files: set[str], corrected: bool = False) -> list[dict]:
     """The database's facts of these files; `corrected`: as the app shows them, staff corrections applied
     (a document staff reviewed and exported is then scored against what they made of it)."""
-    columns = ["source_file", "line", "kind", "due_date", "due_precision", "due_from", "recurrence", "value", "unit"]
+    columns = ["source_file", "line", "kind", "due_date", "due_precision", "due_from", "recurrence", "value", "unit",
+               "due_basis"]
     query = f"SELECT {', '.join(columns)} FROM facts"
     if corrected:
         from pipeline.ledger.corrections import corrected_database
@@ -116,6 +117,7 @@ class Evaluation:
     misses: list[tuple]
     extras: list[tuple]
     dated: Score  # deadlines and milestones with the kind ignored: is the date found on the right line
+    by_family: dict[str, tuple[int, int]]  # family (kind/due_basis) -> (facts predicted, of them right)
 
 
 def _score(required: set, optional: set, predicted: set) -> Score:
@@ -129,7 +131,16 @@ def evaluate(gold: list[dict], predicted: list[dict]) -> Evaluation:
         if key is not None:
             (optional if fact.get("unsure") else required).add(key)
     optional -= required
-    predicted_keys = {key for key in map(predicted_key, predicted) if key is not None}
+    families: dict[tuple, str] = {}  # a predicted key -> the family of the first fact with it
+    for fact in predicted:
+        key = predicted_key(fact)
+        if key is not None:
+            families.setdefault(key, family(fact))
+    predicted_keys = set(families)
+    by_family: dict[str, tuple[int, int]] = {}
+    for key, name in families.items():
+        found, right = by_family.get(name, (0, 0))
+        by_family[name] = (found + 1, right + (key in required or key in optional))
     by_kind = {kind: _score({k for k in required if k[0] == kind}, {k for k in optional if k[0] == kind},
                             {k for k in predicted_keys if k[0] == kind}) for kind in KINDS}
     scored = lambda keys: {k for k in keys if k[0] in SCORED_KINDS}  # noqa: E731
@@ -140,7 +151,30 @@ def evaluate(gold: list[dict], predicted: list[dict]) -> Evaluation:
     by_document = {doc: _score({k for k in scored(required) if k[1] == doc}, {k for k in scored(optional) if k[1] == doc},
                                {k for k in scored(predicted_keys) if k[1] == doc}) for doc in documents}
     return Evaluation(by_kind, overall, by_document, sorted(required - predicted_keys),
-                      sorted(predicted_keys - required - optional), dated)
+                      sorted(predicted_keys - required - optional), dated, dict(sorted(by_family.items())))
+
+
+def family(fact: dict) -> str:
+    """A rule family, as the review queue weighs doubt: the kind and how the date was found
+    (explicit in the clause, or carried from context: a goal paragraph, a plan period)."""
+    return f"{fact['kind']}/{fact.get('due_basis') or 'explicit'}"
+
+
+PRECISION_FILE = EVAL_DIR / "precision.json"
+
+
+def family_precision(results: dict[str, Evaluation]) -> dict:
+    """Each family's precision over every set (facts predicted, of them right): what the review
+    queue reads (eval/precision.json) to put the least reliable rules' facts first."""
+    pooled: dict[str, list[int]] = {}
+    for result in results.values():
+        for name, (found, right) in result.by_family.items():
+            pooled.setdefault(name, [0, 0])
+            pooled[name][0] += found
+            pooled[name][1] += right
+    return {"sets": sorted(results),
+            "families": {name: {"facts": found, "right": right, "precision": round(right / found, 3)}
+                         for name, (found, right) in sorted(pooled.items())}}
 
 
 def eval_sets(root: Path = EVAL_DIR) -> list[Path]:
@@ -242,7 +276,7 @@ def first_look(folder: Path, kinds: dict[str, str], default_kind: str = "") -> l
 
 
 def main(gold: Path | None, db: Path | None, show_misses: int, corrected: bool = False,
-         raise_to_now: bool = False) -> int:
+         raise_to_now: bool = False, write_precision: bool = False) -> int:
     sets = eval_sets(gold or EVAL_DIR)
     if not sets:
         print(f"error: no evaluation set (a folder with gold/ and docs/) under {gold or EVAL_DIR}")
@@ -262,6 +296,11 @@ def main(gold: Path | None, db: Path | None, show_misses: int, corrected: bool =
             return 2
         raise_floors(results)
         print(f"floors raised: {FLOORS}")
+    if write_precision:
+        table = family_precision(results)
+        PRECISION_FILE.write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {PRECISION_FILE.name}: " + ", ".join(f"{name} {row['precision']:.3f}"
+                                                          for name, row in table["families"].items()))
     return 0
 
 

@@ -16,7 +16,9 @@ never replaces the feeds staff subscribed to; TRACKER_FEEDS names another folder
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
@@ -37,6 +39,7 @@ SERVED_URL_PATH = "app/static/calendar"  # where the app serves SERVED_DIR
 DEFAULT_APP_URL = "http://localhost:8501"
 ALL_FEED = "all.ics"
 INDEX = "index.json"
+LOCK = ".write.lock"  # hidden: never served as a feed
 REMINDER_DAYS = (7, 1)
 TITLE_CHARS = 40  # a calendar cell shows a line or two
 DONE_STATUSES = {"已提交", "已完成", "不适用"}  # statuses that close a deadline (as in the weekly PDF)
@@ -45,9 +48,13 @@ LOCK_WAIT_SECONDS = 5.0
 REFRESH = dt.timedelta(hours=6)  # how often a client should fetch again (REFRESH-INTERVAL, X-PUBLISHED-TTL)
 
 
-def app_url() -> str:
-    """The address staff open the app at, for the links in events (TRACKER_APP_URL)."""
-    return (os.environ.get("TRACKER_APP_URL") or DEFAULT_APP_URL).rstrip("/")
+def app_url(out_dir: Path | None = None) -> str:
+    """The address staff open the app at, for the links in events and mails: TRACKER_APP_URL (which
+    `make run` and `make serve` set to the address they serve on when it is unset), else the address
+    the feeds in out_dir were last written with (so a build or mail started by cron, without the
+    variable, keeps the links where the app was served), else http://localhost:8501."""
+    recorded = (read_index(out_dir) or {}).get("app_url") if out_dir is not None else None
+    return (os.environ.get("TRACKER_APP_URL") or recorded or DEFAULT_APP_URL).rstrip("/")
 
 
 def fact_link(fact_id: str, base: str | None = None) -> str:
@@ -148,27 +155,34 @@ def _first_date(row: dict) -> dt.date | None:
     return next_rule_date(row["recurrence"], row["recurrence_rule"], start)
 
 
+# The deadline goals of the app's lists (views_app.sql: one row per goal, its head), each with every
+# agency whose feed holds it: the agencies its places name and the bodies they belong to (agency_scope),
+# as the app's 部门 page, filters and counts group them.
+DEADLINES_SQL = """
+    WITH heads AS (
+        SELECT id, due_date, recurrence, recurrence_rule, metric, quote, document_title, article_title, source_file,
+               line, coalesce(article_issued_on, document_issued_on) AS issued_on, goal_agencies
+        FROM app_facts WHERE is_head AND kind IN ('deadline', 'relative')),
+    scoped AS (
+        SELECT n.id, list(DISTINCT coalesce(s.scope, n.named) ORDER BY coalesce(s.scope, n.named)) AS feed_agencies
+        FROM (SELECT id, unnest(goal_agencies) AS named FROM heads) n LEFT JOIN agency_scope s ON s.agency = n.named
+        GROUP BY n.id)
+    SELECT h.* EXCLUDE (goal_agencies), array_to_string(h.goal_agencies, '、') AS agencies, s.feed_agencies
+    FROM heads h LEFT JOIN scoped s USING (id)
+    ORDER BY h.due_date NULLS LAST, h.source_file, h.line, h.id"""
+
+
 def deadline_facts(db_path: Path) -> list[dict]:
     """Every deadline goal with a date or a dated rule, with its agencies (a department under its
-    ministry too, so 工业和信息化部's feed holds 科技司's deadlines) and its staff status."""
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        cursor = con.execute("""
-            WITH feed_agencies AS (
-                SELECT fact_id, list(DISTINCT name ORDER BY name) AS feed_agencies
-                FROM (SELECT fa.fact_id, ag.name FROM fact_agencies fa JOIN agencies ag USING (agency_id)
-                      UNION SELECT fa.fact_id, ag.parent FROM fact_agencies fa JOIN agencies ag USING (agency_id)
-                      WHERE ag.parent IS NOT NULL)
-                GROUP BY fact_id)
-            SELECT fd.id, fd.due_date, fd.recurrence, fd.recurrence_rule, fd.metric, fd.quote,
-                   fd.document_title, fd.article_title, fd.source_file, fd.line,
-                   coalesce(a.issued_on, d.issued_on) AS issued_on,
-                   array_to_string(fd.agencies, '、') AS agencies, fa.feed_agencies
-            FROM fact_details fd
-            LEFT JOIN articles a ON a.article_id = fd.article_id
-            LEFT JOIN documents d ON d.doc_id = fd.doc_id
-            LEFT JOIN feed_agencies fa ON fa.fact_id = fd.id
-            WHERE fd.kind = 'deadline' AND (fd.is_group_head OR fd.group_id IS NULL)  -- a goal once
-            ORDER BY fd.due_date NULLS LAST, fd.source_file, fd.line, fd.id""")
+    ministry too, so 工业和信息化部's feed holds 科技司's deadlines) and its staff status.
+
+    The file is attached read-only to an in-memory database that holds this checkout's app views
+    (views_app.sql), so the goals and the agency hierarchy are the app's, whichever code built the file."""
+    with contextlib.closing(duckdb.connect(":memory:")) as con:
+        con.execute(f"ATTACH '{str(Path(db_path)).replace(chr(39), chr(39) * 2)}' AS tracker (READ_ONLY)")
+        con.execute("SET search_path = 'memory.main,tracker.main'")
+        con.execute((ROOT / "pipeline" / "sql" / "views_app.sql").read_text(encoding="utf-8"))
+        cursor = con.execute(DEADLINES_SQL)
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row)) for row in cursor.fetchall()]
     statuses = staff_statuses(Path(db_path).with_name("progress.duckdb"))
@@ -216,14 +230,20 @@ def write_feeds(db_path: Path, out_dir: Path | None = None, now: dt.datetime | N
     deadline now is rewritten empty rather than left stale or deleted: a calendar subscribed to it
     empties instead of failing."""
     out_dir = Path(out_dir or feeds_dir(db_path))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / LOCK, "w") as lock:  # a build and the app (a status saved) may write at once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _write_feeds(db_path, out_dir, now)
+
+
+def _write_feeds(db_path: Path, out_dir: Path, now: dt.datetime | None) -> Path:
     facts = deadline_facts(db_path)
-    base = app_url()
+    base = app_url(out_dir)
     code = b"".join(Path(module.__file__).read_bytes() for module in (sys.modules[__name__], recurring))
     fingerprint = hashlib.sha256(code + json.dumps([base, facts], default=str, ensure_ascii=False).encode()).hexdigest()
     previous = read_index(out_dir)
     if previous and previous.get("fingerprint") == fingerprint and (out_dir / ALL_FEED).exists():
         return out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
     stamp = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
     events = {fact["id"]: event(fact, stamp, base).to_ical() for fact in facts}  # each serialized once
 
@@ -244,8 +264,9 @@ def write_feeds(db_path: Path, out_dir: Path | None = None, now: dt.datetime | N
     for old in out_dir.glob("agency-*.ics"):
         if old.name not in current:
             _write(old, calendar("政策截止事项（已无事项）", []).to_ical())
-    index = {"database": str(Path(db_path).resolve()), "written_at": stamp.isoformat(), "fingerprint": fingerprint,
-             "feeds": feeds}
+    # served to anyone: the database by name and a key, never its path on the server
+    index = {"database": Path(db_path).name, "database_key": database_key(db_path), "app_url": base,
+             "written_at": stamp.isoformat(), "fingerprint": fingerprint, "feeds": feeds}
     _write(out_dir / INDEX, json.dumps(index, ensure_ascii=False, indent=1).encode("utf-8"))
     return out_dir
 
@@ -257,9 +278,16 @@ def _with_events(cal: icalendar.Calendar, events) -> bytes:
     return head + b"".join(events) + b"END:VCALENDAR" + end
 
 
-def write_after_build(db_path: Path) -> Path | None:
-    """The build's last step: the feeds, or a warning on stderr (the database is already in place,
-    and a feed that could not be written must not fail the build that made it)."""
+def database_key(db_path: Path) -> str:
+    """Which database feeds come from, without naming where it lies on the server (index.json is
+    served to anyone): a hash of its full path."""
+    return hashlib.sha256(str(Path(db_path).resolve()).encode()).hexdigest()[:16]
+
+
+def refresh(db_path: Path) -> Path | None:
+    """The feeds after a build, a staff status saved in the app, or a new app address: written, or
+    a warning on stderr (the database is already in place, and a feed that could not be written must
+    not fail the build or the save that changed it)."""
     try:
         return write_feeds(db_path)
     except Exception as error:

@@ -323,6 +323,14 @@ class DatabaseWriter:
         theirs = set(self._columns.get((True, name), ()))
         return ", ".join(f'"{c}"' for c in self._columns.get((False, name), ()) if c in theirs)
 
+    def unique_titles(self) -> None:
+        """Two files with one title (two issues whose masthead gives no issue number or date) are told
+        apart by their file names, in every list and 出处 that names a bulletin."""
+        changed = self.con.execute("""
+            UPDATE documents SET title = title || '（' || source_file || '）'
+            WHERE title IN (SELECT title FROM documents GROUP BY title HAVING count(*) > 1)""").fetchone()[0]
+        self.rows_changed = self.rows_changed or bool(changed)
+
     def done(self, name: str) -> None:
         """Every row of `name` is written (raises here when the caller asked to fail after it)."""
         if name == self.fail_after:

@@ -1,12 +1,17 @@
 """Shared fixtures: the seeds built once per test session into a temporary database."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from pipeline.build import run_build
+
+# A page that fails shows visitors a Chinese apology (dashboard/app.py); under test it raises as well,
+# so AppTest's exceptions and the browser tests still catch it (the apps the tests start inherit this).
+os.environ.setdefault("TRACKER_SHOW_ERRORS", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

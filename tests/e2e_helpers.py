@@ -247,3 +247,14 @@ def grid_cells(page, index: int = 0) -> list[str]:
 def metrics(page) -> dict[str, str]:
     texts = page.locator('[data-testid="stMetric"]:visible').all_inner_texts()
     return {label.strip(): value.strip() for label, _, value in (t.partition("\n") for t in texts)}
+
+
+def type_keyword(page, text: str) -> None:
+    """Type into the 关键词 filter (in the 筛选 expander above a list, opened first when closed) and run it."""
+    box = page.get_by_label("关键词")
+    if not box.is_visible():
+        page.locator('[data-testid="stExpander"] summary').filter(has_text="筛选").first.click()
+        box.wait_for(state="visible", timeout=10_000)
+    box.fill(text)
+    box.press("Enter")
+    settle(page)

@@ -167,3 +167,30 @@ def test_incremental_rebuild_reuses_unchanged_and_drops_removed(input_copy, tmp_
     (input_copy / "copy.txt").write_bytes((input_copy / "000_99cf775f10c83dd8.txt").read_bytes())
     fourth = run_build(input_copy, db, workers=1)
     assert fourth.documents == 4 and any("same content" in reason for _, reason in fourth.error_list)
+
+
+def test_bulletins_are_labelled_by_their_masthead_title_and_issue(seed_db):
+    """Not the first line (a slogan in two of the seeds, the publisher's name in another), and never
+    one label for two files."""
+    with duckdb.connect(str(seed_db), read_only=True) as con:
+        titles = dict(con.execute("SELECT source_file, title FROM documents").fetchall())
+    assert titles["000_99cf775f10c83dd8.txt"] == "智慧城市产业网简报 2026年5月6日"
+    assert titles["001_a6d99f30f310d834.txt"] == "智慧城市产业网简报 2026年6月3日"
+    assert titles["002_d93f11f449eae9cb.txt"] == "大数据发展动态 第51期"
+    assert titles["003_0324ae380340b6c7.txt"] == "中国重型机械工业协会 政策汇编 总第23期"
+    assert not any("为数字创新领导者" in title for title in titles.values())
+    assert len(set(titles.values())) == len(titles)
+
+
+def test_two_files_with_one_title_are_told_apart_by_name(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, day in (("a.txt", "5月30日"), ("b.txt", "6月30日")):
+        (folder / name).write_text(f"关于报送材料的通知\n请于2026年{day}前报送。\n", encoding="utf-8")
+    (folder / "c.txt").write_text("关于开展评估的通知\n请于2026年7月30日前报送。\n", encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    run_build(folder, db, full=True)
+    with duckdb.connect(str(db), read_only=True) as con:
+        titles = dict(con.execute("SELECT source_file, title FROM documents").fetchall())
+    assert titles == {"a.txt": "关于报送材料的通知（a.txt）", "b.txt": "关于报送材料的通知（b.txt）",
+                      "c.txt": "关于开展评估的通知"}

@@ -89,30 +89,64 @@ def test_an_added_fact_gets_a_stable_id_and_shows_everywhere(db):
     assert queries.original_fact(db, new_id) is None
 
 
+def queue_ids(db: Path, dismissed=(), **filters) -> list[str]:
+    """Every item of the review queue, article by article as the page lists them."""
+    articles = queries.review_articles(db, dismissed, limit=10_000, **filters)
+    items = queries.review_items(db, articles["group_id"], dismissed, **filters)
+    order = {group: n for n, group in enumerate(articles["group_id"])}
+    return list(items.assign(_at=items["group_id"].map(order)).sort_values("_at", kind="stable")["id"])
+
+
 def test_confirm_takes_a_fact_off_the_review_queue_without_changing_it(db):
-    queue = queries.review_queue(db, AS_OF)
-    assert "f-0430" in set(queue["id"]) and queries.review_count(db) == len(queue) == 10
+    queue = queue_ids(db)
+    assert "f-0430" in queue and queries.review_count(db) == len(queue) == 10
     before = queries.fact(db, "f-0430")
     handle = handles._handles[str(db.resolve())]
     corrections.confirm(store_of(db), "f-0430", before, "张三")
-    assert "f-0430" not in set(queries.review_queue(db, AS_OF)["id"]) and queries.review_count(db) == 9
+    assert "f-0430" not in queue_ids(db) and queries.review_count(db) == 9
     after = queries.fact(db, "f-0430")
     assert after["correction"] == "confirmed" and after["due_date"] == before["due_date"]
     assert handles._handles[str(db.resolve())] is handle  # the index is not remade for a confirmation
 
 
-def test_the_queue_is_most_urgent_first_and_holds_new_or_less_certain_facts(db):
-    queue = queries.review_queue(db, AS_OF)  # 2026-05-20; the fixture's bulletins are all new in its build
-    assert list(queue["id"])[:3] == ["f-0525", "f-0530", "f-0801"]  # due soonest from the as-of date
-    assert list(queue["id"])[-3:] == ["f-0430", "f-yearly", "f-rel"]  # then past due, then undated
-    assert set(queue["why"]) == {"new"}
+def test_the_queue_holds_every_unreviewed_fact_by_article_most_doubtful_first(db, monkeypatch):
+    """Not "new in this build": every fact no one reviewed, whenever it was built; by article, the
+    article with the least reliable rule family first, and within it the most doubtful first."""
+    monkeypatch.setattr(queries, "family_precision", lambda: {"relative/explicit": 0.8, "milestone/context": 0.7,
+                                                               "milestone/explicit": 0.95, "deadline/explicit": 1.0})
+    articles = queries.review_articles(db, limit=10)
+    assert list(articles["group_id"]) == ["a000000000000000-2", "b000000000000000-1", "a000000000000000-1"]
+    assert queue_ids(db)[:2] == ["f-rel", "f-300a"]  # relative (0.8) before an unmeasured target family
 
-    def nothing_new_but_a_date_from_context(con):
+    def old_bulletins_and_a_date_from_context(con):
         con.execute("UPDATE documents SET ingested_at = TIMESTAMP '2026-01-01 00:00:00'")  # kept from a build before
         con.execute("UPDATE facts SET due_basis = 'context' WHERE id = 'f-2027'")
-    rebuild(db, nothing_new_but_a_date_from_context)
-    queue = queries.review_queue(db, AS_OF)
-    assert list(queue["id"]) == ["f-2027"] and list(queue["why"]) == ["context"]
+    rebuild(db, old_bulletins_and_a_date_from_context)
+    assert queries.review_count(db) == 10  # nothing new in this build, nothing reviewed: all of it left
+    articles = queries.review_articles(db, limit=10)
+    assert articles.iloc[0]["group_id"] == "b000000000000000-1" and articles.iloc[0]["context"] == 1
+    assert queue_ids(db)[0] == "f-2027"
+    items = queries.review_items(db, ["b000000000000000-1"]).set_index("id")
+    assert items.at["f-2027", "why_label"] == "日期由上下文推断，同类评测准确率 70%"
+
+
+def test_the_queues_filters(db):
+    assert set(queue_ids(db, kinds=["deadline"])) == {"f-0530", "f-yearly", "f-0430", "f-0525", "f-0801"}
+    assert set(queue_ids(db, doc_ids=["b000000000000000"])) == {"f-2026from", "f-2027", "f-0525", "f-0801", "f-300b"}
+    assert set(queue_ids(db, text="零碳工厂")) == {"f-2026from", "f-2027"}
+    assert queue_ids(db, reasons=["context"]) == [] and queries.review_count(db, reasons=["explicit"]) == 10
+    assert set(queue_ids(db, agencies=["国家发展和改革委员会"])) == {"f-2027"}
+    assert queries.review_count(db, kinds=["target"], doc_ids=["a000000000000000"]) == 1
+
+
+def test_confirm_the_rest_of_an_article_in_one_write(db):
+    items = queries.review_items(db, ["a000000000000000-2"])
+    assert set(items["id"]) == {"f-300a", "f-rel"}
+    done = corrections.confirm_all(store_of(db), [(queries.correction_key(db, i), row) for i, row in
+                                                  zip(items["id"], items.to_dict("records"))], "张三")
+    assert done == 2 and queries.review_count(db) == 8
+    assert "a000000000000000-2" not in set(queries.review_articles(db, limit=10)["group_id"])
+    assert {queries.fact(db, i)["correction"] for i in ("f-300a", "f-rel")} == {"confirmed"}
 
 
 def test_the_queue_lists_rejected_candidates_near_dates_when_the_build_wrote_them(db):
@@ -123,13 +157,16 @@ def test_the_queue_lists_rejected_candidates_near_dates_when_the_build_wrote_the
                     "('a000000000000000', ?, 8, 5, 10, '受理后的30日', 'date', 'rejected', NULL, NULL, 'plain_date', ''), "
                     "('a000000000000000', ?, 1, 0, 4, '智慧城市', 'quantity', 'rejected', NULL, NULL, 'no_goal_cue', '')",
                     [DOC_A, DOC_A])
-    queue = queries.review_queue(db, AS_OF)
-    candidates = queue[queue["why"] == "candidate"]
+    items = queries.review_items(db, ["a000000000000000-2"])
+    candidates = items[items["kind"].isna()]
     assert list(candidates["quote"]) == ["受理后的30日"]  # the number on a line without a date is left out
-    assert queue.iloc[-1]["why"] == "candidate"  # undated: after the dated facts
+    assert items.iloc[-1]["quote"] == "受理后的30日"  # after the article's facts
+    assert candidates.iloc[0]["why_label"] == "未采纳：没有期限或目标词的日期"
+    assert queries.review_count(db) == 11
     corrections.dismiss(store_of(db), candidates.iloc[0].to_dict(), "张三")
     dismissed = [k for k, c in corrections.state(store_of(db)).items() if c.state == "dismissed"]
-    assert "candidate" not in set(queries.review_queue(db, AS_OF, dismissed)["why"])
+    assert queries.review_count(db, dismissed) == 10
+    assert not queries.review_items(db, ["a000000000000000-2"], dismissed)["kind"].isna().any()
 
 
 def _change_line(con, source_file: str, line: int, text: str) -> None:

@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 from dashboard import queries
-from e2e_helpers import CHROMIUM, grid_cells, launch_chromium, metrics, open_page, running_app, set_as_of, settle
+from e2e_helpers import (CHROMIUM, grid_cells, launch_chromium, metrics, open_page, running_app, set_as_of, settle,
+                         type_keyword)
 from test_exports import parse_ics
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -106,9 +107,7 @@ def test_overview_counts_move_with_the_as_of_date(browser_page, seeds):
 def test_find_the_0530_deadline_follow_it_to_its_source_and_export_it(browser_page, seeds, tmp_path):
     page, _ = browser_page
     open_page(page, "截止事项")
-    page.get_by_label("关键词").fill("5月30日")
-    page.get_by_label("关键词").press("Enter")
-    settle(page)
+    type_keyword(page, "5月30日")
     cells = grid_cells(page)
     assert "2026-05-30" in cells and "剩 10 天" in cells
     assert any(cell.startswith(QUOTE_0530) for cell in cells)
@@ -172,16 +171,14 @@ def test_find_the_0530_deadline_follow_it_to_its_source_and_export_it(browser_pa
 def test_timeline_finds_the_2027_zero_carbon_factories(browser_page, seeds):
     page, _ = browser_page
     open_page(page, "时间线")
-    page.get_by_label("关键词").fill("零碳工厂")
-    page.get_by_label("关键词").press("Enter")
-    settle(page)
+    type_keyword(page, "零碳工厂")
     chart = page.locator('[data-testid="stPlotlyChart"]:visible').first
     chart.wait_for(timeout=60_000)
-    labels = chart.locator(".ytick text").all_text_contents()
+    labels = chart.locator(".annotation-text").all_text_contents()  # each row's label, above its bar
     assert any("零碳工厂" in label for label in labels), labels
-    # hovering a milestone bar shows its quote and source
-    bar = chart.locator(".barlayer .point path").first
-    bar.hover(force=True)
+    # hovering a milestone's mark shows its quote and source
+    mark = chart.locator(".scatterlayer .point").first
+    mark.hover(force=True)
     hover = chart.locator(".hoverlayer")
     page.wait_for_function("() => document.querySelector('.hoverlayer')?.textContent.includes('零碳工厂')", timeout=10_000)
     assert "第" in hover.text_content() and "行" in hover.text_content()

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import EVAL_DIR, eval_sets, evaluate, evaluate_set, load_gold, load_predictions
+from pipeline.evaluate import (EVAL_DIR, PRECISION_FILE, eval_sets, evaluate, evaluate_set, family_precision,
+                               load_gold, load_predictions)
 
 FLOORS = json.loads((EVAL_DIR / "floors.json").read_text(encoding="utf-8"))
 SHARED_SCORER = Path(__file__).resolve().parents[1].parent / "shared" / "tools" / "score.py"
@@ -63,3 +64,9 @@ def test_evaluate_matches_the_shared_scorer(tmp_path):
     score_line = next(line for line in out.splitlines() if line.startswith("score:"))
     assert score_line.startswith(f"score: f1 {ours.overall.f1:.3f} recall {ours.overall.recall:.3f} "
                                  f"precision {ours.overall.precision:.3f}")
+
+
+def test_the_review_queues_precision_table_is_measured_now(results):
+    """eval/precision.json (each rule family's precision, which orders the review queue) is what the
+    extractor scores today: after a rule change, `python -m pipeline evaluate --write-precision`."""
+    assert json.loads(PRECISION_FILE.read_text(encoding="utf-8")) == family_precision(results)

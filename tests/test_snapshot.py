@@ -222,6 +222,18 @@ def test_progress_marks_deadlines_done_and_shows_target_actuals(db, tmp_path):
     assert "零碳工厂" not in goals  # due 2027
 
 
+def test_a_store_with_accounts_but_no_progress_yet_is_nothing_recorded(db, tmp_path):
+    """The app's store holds accounts before anyone records a status: the cover says nothing was
+    recorded yet, never that the store could not be read (nor an exception's name)."""
+    from pipeline.ledger import users
+
+    users.add(db.with_name("progress.duckdb"), "张三", "long-enough-pw")
+    progress, note = render.load_progress(db)
+    assert progress == {} and note == "尚无进度记录，所有事项按“待办”处理。"
+    text = text_of(render.render_pdf(db, dt.date(2026, 5, 11)), tmp_path)
+    assert "尚无进度记录" in text and "无法读取" not in text and "Exception" not in text
+
+
 def test_without_chromium_the_pdf_says_the_chart_is_missing(db, tmp_path, monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-browser"))
     text = text_of(render.render_pdf(db, dt.date(2026, 5, 11)), tmp_path)

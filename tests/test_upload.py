@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import importlib.util
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,25 @@ def test_build_after_upload_reports_the_file_and_other_rejections(tmp_path):
     errors, facts = upload.outcome(db, "cut.pdf")
     assert errors[0].startswith("truncated PDF") and facts == 0
     assert "rejected cut.pdf: truncated PDF" in result.stderr
+
+
+def test_the_result_is_in_chinese_and_names_no_server_path(tmp_path, capsys):
+    folder, db = tmp_path / "in", tmp_path / "data" / "t.duckdb"
+    upload.store_upload(folder, "notice.pdf", bulletin_pdf())
+    (folder / "cut.pdf").write_bytes(bulletin_pdf()[:5000])
+    result = upload.build(folder, db)
+    assert str(tmp_path) in result.stdout + result.stderr  # what the build itself says ...
+    messages = upload.result_messages(db, "uploads/notice.pdf", result)
+    text = "\n".join(message for _, message in messages)
+    assert str(tmp_path) not in text and "built" not in text and "rejected" not in text  # ... never reaches the page
+    assert [level for level, _ in messages] == ["info", "success", "warning"]
+    assert "“uploads/notice.pdf”已导入，提取到 1 条事实。" in text and "cut.pdf（PDF 文件不完整（被截断））" in text
+    assert not re.search(r"[A-Za-z]{4,}", text.replace("uploads/notice.pdf", "").replace("cut.pdf", "").replace("PDF", ""))
+
+    failed = subprocess.CompletedProcess([], 1, "", f"Traceback (most recent call last):\n  File \"{tmp_path}/x.py\"")
+    (level, message), = upload.result_messages(db, "uploads/notice.pdf", failed)
+    assert level == "error" and "构建失败，原数据库保持不变" in message and "Traceback" not in message
+    assert "Traceback" in capsys.readouterr().err  # the server's log keeps it
 
 
 def test_reasons_are_shown_in_chinese_with_the_original():

@@ -25,16 +25,17 @@ shown = ui.memo(queries.deadline_rows, db, as_of, statuses, scope=scope, **filte
 total = queries.deadline_count(db, as_of, statuses, scope=scope, **filters)
 st.caption(ui.shown_caption(len(shown), total) + "同一目标在多处出现只列一次。点选一行查看原文或导出该项日历；"
            "“出处”打开原文所在文章。")
-columns = ["due", "state"] + (["status"] if (shown["status"] != "").any() else []) + ["quote", "agencies_text"]
-columns += (["sources"] if (shown["goal_size"] > 1).any() else []) + ["出处"]
-table = st.dataframe(
-    ui.with_links(shown), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-    key="deadlines_table", column_order=columns,
+# what it says and where it stands first (a phone shows two columns), then when, then the rest
+columns = ["quote", "出处", "due", "state"] + (["status"] if (shown["status"] != "").any() else []) + ["agencies_text"]
+columns += ["sources"] if (shown["goal_size"] > 1).any() else []
+table = ui.fact_table(
+    shown, "deadlines", ["due", "state", "status", "agencies_text"], hide_index=True, width="stretch",
+    on_select="rerun", selection_mode="single-row", key="deadlines_table", column_order=columns,
     column_config={
         "due": st.column_config.TextColumn("截止日期", help="周期性事项为下一次的日期"),
         "state": st.column_config.TextColumn("倒计时", help="按基准日期计算；已提交或不适用的事项不再倒计时"),
         "status": "进度", "quote": ui.QUOTE_COLUMN, "agencies_text": st.column_config.TextColumn("部门", width=160),
-        "sources": st.column_config.TextColumn("全部出处", help="同一目标在多处出现时的每一处"),
+        "sources": st.column_config.TextColumn("全部出处", width="medium", help="同一目标在多处出现时的每一处"),
         "出处": ui.LINK_COLUMN})
 
 

@@ -128,7 +128,7 @@ with facts_column:
     else:
         shown = here.assign(correction=here["correction"].map(corrections.STATES).fillna(""))
         st.dataframe(ui.for_display(shown.sort_values(["line", "char_start"])), hide_index=True, width="stretch",
-                     column_order=["line", "kind_label", "due_date", "quote", "agencies_text", "correction", "sources"],
+                     column_order=["quote", "line", "kind_label", "due_date", "agencies_text", "correction", "sources"],
                      column_config={"line": "行", "kind_label": "类型", "due_date": "到期", "correction": "复核",
                                     "quote": st.column_config.TextColumn("原文", width="medium"), "agencies_text": "部门",
                                     "sources": st.column_config.TextColumn("全部出处", help="同一目标在多处出现时的每一处")})

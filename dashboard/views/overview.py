@@ -2,6 +2,8 @@
 count opens its list (and every row there its quote, bulletin and line)."""
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from dashboard import auth, queries
@@ -36,9 +38,9 @@ upcoming = ui.memo(queries.deadline_rows, db, as_of, statuses, scope="open", lim
 if upcoming.empty:
     st.info("基准日期之后没有待办的截止事项。")
 else:
-    st.dataframe(
-        ui.with_links(upcoming), hide_index=True, width="stretch",
-        column_order=["due", "state", "quote", "agencies_text", "出处"],
+    ui.fact_table(
+        upcoming, "upcoming", ["due", "state", "agencies_text"], hide_index=True, width="stretch",
+        column_order=["quote", "出处", "due", "state", "agencies_text"],
         column_config={"due": "截止日期", "state": "剩余", "quote": ui.QUOTE_COLUMN,
                        "agencies_text": st.column_config.TextColumn("部门", width=160), "出处": ui.LINK_COLUMN})
     st.page_link("views/deadlines.py", label="全部截止事项", icon=":material/alarm:")
@@ -85,8 +87,8 @@ if chosen:
     if due_year is not None:  # the year filter keeps undated rows; this bar counts dated ones only
         rows = rows[rows["due_date"].map(lambda d: d is not None and d.year == due_year)]
     st.subheader(title)
-    st.dataframe(ui.with_links(rows), hide_index=True, width="stretch",
-                 column_order=["due_date", "metric", "quote", "agencies_text", "出处"],
+    ui.fact_table(rows, "chosen", ["due_date", "kind_label", "agencies_text"], hide_index=True, width="stretch",
+                 column_order=["quote", "出处", "due_date", "metric", "agencies_text"],
                  column_config={"due_date": "到期", "metric": "事项", "quote": ui.QUOTE_COLUMN,
                                 "agencies_text": st.column_config.TextColumn("部门", width=160),
                                 "出处": ui.LINK_COLUMN})
@@ -98,8 +100,9 @@ if st.button("生成本周简报PDF", help="按基准日期生成 PDF 简报（�
         st.session_state["weekly_pdf"] = (as_of, render_pdf(db, as_of))
     except ImportError:
         st.error("简报生成模块尚未安装（pipeline.snapshot.render），暂时无法生成 PDF。")
-    except Exception as exc:  # the renderer is another module; show its failure instead of crashing the page
-        st.error(f"生成 PDF 失败：{exc}")
+    except Exception:  # the renderer is another module: say it failed in words, its error to the log
+        logging.getLogger("tracker").exception("weekly PDF failed")
+        st.error("生成 PDF 失败，问题已记入服务器日志。请稍后重试或联系管理员。")
 if st.session_state.get("weekly_pdf"):
     pdf_date, pdf = st.session_state["weekly_pdf"]
     st.download_button("下载简报PDF", pdf, file_name=f"简报-{pdf_date}.pdf", mime="application/pdf")

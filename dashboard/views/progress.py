@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import logging
 
 import duckdb
 import pandas as pd
@@ -15,6 +16,7 @@ import streamlit as st
 
 from dashboard import auth, queries
 from dashboard.views import _shared as ui
+from pipeline import feeds
 from pipeline.ledger import progress
 
 KIND_LABELS = {"deadline": "截止事项", "relative": "相对期限", "target": "量化目标", "milestone": "里程碑"}
@@ -66,7 +68,9 @@ def fact_label(row: pd.Series) -> str:
 
 
 def flash(message: str) -> None:
-    """Show a message after the rerun that redraws the tables with the new entry."""
+    """After a write: the calendar feeds carry the new status at once (not at the next build), and
+    the message shows after the rerun that redraws the tables with the new entry."""
+    feeds.refresh(TRACKER_DB)
     st.session_state["progress_flash"] = message
     st.rerun()
 
@@ -95,13 +99,49 @@ def show_table(frame: pd.DataFrame, columns: list[str]) -> None:
     if "completion" in columns:
         config["completion"] = st.column_config.ProgressColumn(LABELS["completion"], min_value=0.0, max_value=1.0,
                                                                format="percent")
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    if "出处" not in columns:
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+        return
+    name = "progress_" + str(st.session_state.get("progress_section", "deadline"))
+    with st.container(key=f"desk_{name}"):  # a grid on a desk, cards on a phone (as ui.fact_table)
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    with st.container(key=f"phone_{name}"):
+        meta = [c for c in ("due_date", "status", "owner", "note", "actual_value", "observed_on") if c in columns]
+        st.html(ui.cards_html(frame.rename(columns={"fact_id": "id"}).assign(
+            status=frame["status"].fillna("待办") if "status" in frame else ""), meta))
+
+
+DRAFTS = "progress_drafts"  # plain session state, not widget keys: it outlives a section not drawn
+
+
+def drafted(key: str, saved):
+    """What a field shows: what staff typed and did not save yet (kept while they switch sections:
+    Streamlit forgets a widget's value once a run leaves it out), else the saved value."""
+    return st.session_state.setdefault(DRAFTS, {}).get(key, saved)
+
+
+def keep_draft(key: str) -> None:
+    """on_change of a field: remember its value as the draft."""
+    st.session_state.setdefault(DRAFTS, {})[key] = st.session_state[key]
+
+
+def drop_drafts(fid: str) -> None:
+    drafts = st.session_state.setdefault(DRAFTS, {})
+    for key in [k for k in drafts if k.endswith(f"_{fid}")]:
+        del drafts[key]
+
+
+def field(widget, label: str, key: str, saved, **kwargs):
+    """A keyed input showing its draft (see drafted) and keeping it on every change."""
+    return widget(label, value=drafted(key, saved), key=key, on_change=keep_draft, args=(key,), **kwargs)
 
 
 def pick_fact(frame: pd.DataFrame, key: str) -> pd.Series | None:
-    choice = st.selectbox("选择要更新的事项", frame["fact_id"], index=None, placeholder="输入关键词搜索…",
-                          format_func=dict(zip(frame["fact_id"], frame.apply(fact_label, axis=1))).get,
-                          key=f"pick_{key}")
+    ids = list(frame["fact_id"])
+    picked = drafted(f"pick_{key}", None)
+    choice = st.selectbox("选择要更新的事项", ids, index=ids.index(picked) if picked in ids else None,
+                          placeholder="输入关键词搜索…", format_func=dict(zip(ids, frame.apply(fact_label, axis=1))).get,
+                          key=f"pick_{key}", on_change=keep_draft, args=(f"pick_{key}",))
     return None if choice is None else frame[frame["fact_id"] == choice].iloc[0]
 
 
@@ -111,43 +151,53 @@ def changed_text(given: str, current) -> str | None:
     return given if given != text_or_blank(current) else None
 
 
+def unsaved_note(changes: dict) -> None:
+    if any(value is not None for value in changes.values()):
+        st.caption("有未保存的修改（切换页面或分区后仍会保留，点“保存”后写入记录）。")
+
+
 def status_form(row: pd.Series, staff: str, statuses: tuple[str, ...]) -> None:
+    """Status, owner and note of one item. Not an st.form: a form sends what was typed only when it
+    is submitted, so a note typed and not saved was lost on switching sections."""
     fid = row["fact_id"]
     current = text_or_blank(row["status"])
-    with st.form(f"status_form_{fid}"):
-        status = st.selectbox("状态", statuses, index=statuses.index(current) if current in statuses else None,
-                              placeholder="未设置", key=f"status_{fid}")
-        owner = st.text_input("负责人", value=text_or_blank(row["owner"]), key=f"owner_{fid}")
-        note = st.text_area("备注", value=text_or_blank(row["note"]), key=f"note_{fid}")
-        if not st.form_submit_button("保存"):
-            return
-    changes = {"status": status if status and status != current else None,
-               "owner": changed_text(owner, row["owner"]), "note": changed_text(note, row["note"])}
-    save(row, staff, changes)
+    with st.container(border=True):
+        status_key = f"status_{fid}"
+        status = drafted(status_key, current or None)
+        status = st.selectbox("状态", statuses, index=statuses.index(status) if status in statuses else None,
+                              placeholder="未设置", key=status_key, on_change=keep_draft, args=(status_key,))
+        owner = field(st.text_input, "负责人", f"owner_{fid}", text_or_blank(row["owner"]))
+        note = field(st.text_area, "备注", f"note_{fid}", text_or_blank(row["note"]))
+        changes = {"status": status if status and status != current else None,
+                   "owner": changed_text(owner, row["owner"]), "note": changed_text(note, row["note"])}
+        unsaved_note(changes)
+        if st.button("保存", key=f"save_{fid}", type="primary"):
+            save(row, staff, changes)
 
 
 def actual_form(row: pd.Series, staff: str) -> None:
+    """An actual value with its date and source, owner and note (drafts kept as in status_form)."""
     fid = row["fact_id"]
     current_value = None if pd.isna(row["actual_value"]) else float(row["actual_value"])
-    with st.form(f"actual_form_{fid}"):
+    with st.container(border=True):
         unit = text_or_blank(row["unit"])
-        actual = st.number_input(f"实际值{f'（{unit}）' if unit else ''}", value=current_value, format="%g",
-                                 key=f"actual_{fid}")
-        observed = st.date_input("观测日期", value=as_date(row["observed_on"]), key=f"observed_{fid}")
-        source = st.text_input("数据来源（文件、网址或报告名）", value=text_or_blank(row["actual_source"]),
-                               key=f"source_{fid}")
-        owner = st.text_input("负责人", value=text_or_blank(row["owner"]), key=f"t_owner_{fid}")
-        note = st.text_area("备注", value=text_or_blank(row["note"]), key=f"t_note_{fid}")
-        if not st.form_submit_button("保存"):
+        actual = field(st.number_input, f"实际值{f'（{unit}）' if unit else ''}", f"actual_{fid}", current_value,
+                       format="%g")
+        observed = field(st.date_input, "观测日期", f"observed_{fid}", as_date(row["observed_on"]))
+        source = field(st.text_input, "数据来源（文件、网址或报告名）", f"source_{fid}", text_or_blank(row["actual_source"]))
+        owner = field(st.text_input, "负责人", f"t_owner_{fid}", text_or_blank(row["owner"]))
+        note = field(st.text_area, "备注", f"t_note_{fid}", text_or_blank(row["note"]))
+        new_actual = actual is not None and (actual != current_value or observed != as_date(row["observed_on"])
+                                             or changed_text(source, row["actual_source"]) is not None)
+        changes = {"owner": changed_text(owner, row["owner"]), "note": changed_text(note, row["note"])}
+        if new_actual:
+            changes |= {"actual_value": actual, "observed_on": observed, "actual_source": source.strip()}
+        unsaved_note(changes)
+        if not st.button("保存", key=f"save_{fid}", type="primary"):
             return
-    new_actual = actual is not None and (actual != current_value or observed != as_date(row["observed_on"])
-                                         or changed_text(source, row["actual_source"]) is not None)
     if new_actual and (observed is None or not source.strip()):
         st.error("记录实际值时请同时填写观测日期和数据来源。")
         return
-    changes = {"owner": changed_text(owner, row["owner"]), "note": changed_text(note, row["note"])}
-    if new_actual:
-        changes |= {"actual_value": actual, "observed_on": observed, "actual_source": source.strip()}
     save(row, staff, changes)
 
 
@@ -157,6 +207,7 @@ def save(row: pd.Series, staff: str, changes: dict) -> None:
         st.info("没有改动。")
         return
     progress.record(PROGRESS_DB, row["fact_id"], staff, fact_snapshot=snapshot_of(row), **changes)
+    drop_drafts(row["fact_id"])
     flash(f"已保存：{fact_label(row)}")
 
 
@@ -164,8 +215,7 @@ def status_tab(staff: str | None, kinds: list[str], key: str, statuses: tuple[st
     """Deadlines and milestones alike: a status, an owner and a note per item."""
     frame = tab_facts(kinds, key)
     st.caption(f"{len(frame)} 项；状态：{' / '.join(statuses)}。{note}")
-    show_table(frame, ["due_date", "status", "owner", "note", "quote", "出处",
-                       "updated_at", "updated_by"])
+    show_table(frame, ["quote", "出处", "due_date", "status", "owner", "note", "updated_at", "updated_by"])
     if staff and len(frame):
         row = pick_fact(frame, key)
         if row is not None:
@@ -176,8 +226,8 @@ def target_tab(staff: str | None) -> None:
     frame = tab_facts(["target"], "target")
     frame["completion"] = (frame["actual_value"].astype(float) / frame["value"].where(frame["value"] > 0)).clip(0, 1)
     st.caption(f"{len(frame)} 项；完成度 = 最新实际值 ÷ 目标值。")
-    show_table(frame, ["due_date", "value", "unit", "actual_value", "completion", "observed_on", "actual_source",
-                       "quote", "出处", "updated_at", "updated_by"])
+    show_table(frame, ["quote", "出处", "due_date", "value", "unit", "actual_value", "completion", "observed_on",
+                       "actual_source", "updated_at", "updated_by"])
     if staff and len(frame):
         row = pick_fact(frame, "target")
         if row is not None:
@@ -249,7 +299,8 @@ def log_tab(staff: str | None) -> None:
         try:
             added = progress.import_csv(PROGRESS_DB, upload.getvalue())
         except (ValueError, duckdb.Error) as error:
-            st.error(f"导入失败：这不是本系统导出的进度记录文件（{type(error).__name__}）。")
+            logging.getLogger("tracker").warning("progress import refused: %s", error)
+            st.error("导入失败：这不是本系统导出的进度记录文件。")
         else:
             flash(f"导入完成：新增 {added} 条记录。")
 

@@ -1,7 +1,8 @@
-"""待复核: what staff should check, most urgent first (new facts of the latest build, facts whose
-date the extractor took from context, and the extractor's rejected candidates near dates), the
-corrections whose fact a rebuild took away (orphans), the corrections log, and the export of
-reviewed bulletins as labelled facts (the shared SPEC format) for `python -m pipeline evaluate`."""
+"""待复核: every fact not yet reviewed (and the extractor's rejected candidates near dates), by
+article, most doubtful first (rule families with the lowest precision measured on eval/, dates taken
+from context), with filters and "confirm the rest of this article"; the corrections whose fact a
+rebuild took away (orphans), the corrections log, and the export of reviewed bulletins as labelled
+facts (the shared SPEC format) for `python -m pipeline evaluate`."""
 from __future__ import annotations
 
 import io
@@ -29,41 +30,112 @@ total = queries.review_count(db, dismissed)
 SECTIONS = {"queue": f"待复核（{total}）", "orphans": "孤立的更正", "log": "更正记录", "export": "导出为评测数据"}
 section = st.radio("查看", list(SECTIONS), format_func=SECTIONS.get, horizontal=True, key="review_section",
                    label_visibility="collapsed")
+ARTICLES_PER_PAGE = 10
+ITEM_COLUMNS = ["quote", "出处", "why_label", "kind_label", "due_date"]
+ITEM_CONFIG = {"quote": ui.QUOTE_COLUMN, "出处": ui.LINK_COLUMN, "why_label": st.column_config.TextColumn("可疑之处", width="medium"),
+               "kind_label": "类型", "due_date": "到期"}
+
+
+def queue_filters() -> dict:
+    """The queue's own filters: bulletin, kind, reason, agency, words of the quote."""
+    options = queries.filter_options(db)
+    docs = options["documents"]
+    chosen = {key: st.session_state.get(f"queue_{key}") for key in ("doc", "kind", "reason", "agency", "text")}
+    active = sum(bool(v) for v in chosen.values())
+    with st.expander(f"筛选（{active} 项条件）" if active else "筛选：全部（可按文档、类型、可疑之处、部门、关键词）",
+                     expanded=bool(active), icon=":material/filter_list:"):
+        left, middle, right = st.columns(3)
+        doc_ids = left.multiselect("文档", list(docs), key="queue_doc", placeholder="全部文档", select_all=False,
+                                   format_func=lambda doc_id: docs.get(doc_id, doc_id))
+        kinds = middle.multiselect("类型", options["kinds"], key="queue_kind", placeholder="全部类型", select_all=False,
+                                   format_func=queries.KIND_LABELS.get)
+        reasons = right.multiselect("可疑之处", list(queries.REVIEW_REASONS), key="queue_reason", placeholder="全部",
+                                    select_all=False, format_func=queries.REVIEW_REASONS.get)
+        left, right = st.columns(2)
+        agencies = left.multiselect("部门", options["agencies"], key="queue_agency", placeholder="全部部门（含下属部门）",
+                                    select_all=False)
+        text = right.text_input("关键词", key="queue_text", placeholder="原文中的文字").strip()
+    return {"doc_ids": doc_ids or None, "kinds": kinds or None, "reasons": reasons or None,
+            "agencies": agencies or None, "text": text or None}
+
+
+def review_one(item: dict) -> None:
+    """The chosen item under its article: a fact's card and the correction tools, or a candidate."""
+    with st.container(border=True):
+        if isinstance(item["kind"], str):
+            fact = queries.fact(db, item["id"])
+            ui.fact_card(fact)
+            corr.correction_panel(fact, staff)
+            return
+        st.markdown(f"**未采纳的片段**：“{item['quote']}”（{item['source_file']} 第{item['line']}行；"
+                    f"原因：{item['why_label'].removeprefix('未采纳：')}）")
+        if st.button("确认不是事实", key=f"dismiss_{item['id']}"):
+            corrections.dismiss(corr.store(), item, staff)
+            corr.flash("已确认：这个片段不是事实。")
+        st.markdown("是漏抽的事实？在这一行添加：")
+        corr.add_fact_form(item["doc_id"], item["source_file"],
+                           queries.article_lines(db, item["doc_id"], int(item["line"]), int(item["line"])),
+                           staff, key=f"add_{item['id']}", line=int(item["line"]), quote=item["quote"])
+
+
+@ui.memoized
+def queue_view(path, dismissed: list[str], filters: dict, page: int) -> dict:
+    """One page of the queue, made once per database and corrections version (a confirmation makes a
+    new one) and inputs: {"left", "count" (articles in all), "articles": [{article, items (by id),
+    facts (their rows, for 确认其余), labels, grid (its rows with 出处), cards}]}."""
+    articles = queries.review_articles(path, dismissed, limit=ARTICLES_PER_PAGE,
+                                       offset=(page - 1) * ARTICLES_PER_PAGE, **filters)
+    if articles.empty:
+        return {"left": 0, "count": 0, "articles": []}
+    items = queries.review_items(path, articles["group_id"], dismissed, **filters)
+    parts = []
+    for article in articles.to_dict("records"):
+        mine = items[items["group_id"] == article["group_id"]].reset_index(drop=True)
+        records = mine.to_dict("records")
+        mine = mine.assign(url=[ui.fact_url(r["id"]) if isinstance(r["kind"], str)
+                                else f"{ui.DOCUMENTS_URL}?doc={r['doc_id']}&line={r['line']}" for r in records])
+        parts.append({"article": article, "items": {r["id"]: r for r in records},
+                      "facts": [r for r in records if isinstance(r["kind"], str)],
+                      "labels": {r["id"]: f"第{r['line']}行｜{r['kind_label']}｜{r['quote'][:30]}" for r in records},
+                      "grid": ui.with_links(mine), "cards": ui.cards_html(mine, ["kind_label", "why_label", "due_date"])})
+    return {"left": queries.review_count(path, dismissed, **filters), "count": int(articles.iloc[0]["articles"]),
+            "articles": parts}
+
 
 if section == "queue":
-    queue = queries.review_queue(db, ui.as_of(), dismissed)
-    st.caption(ui.shown_caption(len(queue), total) + " 依次为：本次构建新增的事实、日期由上下文推断的事实、"
-               "抽取程序未采纳的日期片段。最紧迫的在前：自基准日期起最先到期的，然后是已过期的（最近的在前）、无日期的和未采纳的片段。"
-               "确认、驳回或修改后即从队列移除。")
-    if queue.empty:
-        st.success("没有待复核的事项。")
+    filters = queue_filters()
+    view = queue_view(db, dismissed, filters, st.session_state.get("queue_page") or 1)  # its selector: below
+    if not view["articles"]:
+        st.success("没有待复核的事项。" if not any(filters.values()) else "筛选条件下没有待复核的事项。")
         st.stop()
-    queue["出处"] = [f"{ui.fact_url(i)}#第{n}行 · {f}" if w != "candidate" else f"documents?doc={d}&line={n}#第{n}行 · {f}"
-                   for i, n, f, d, w in zip(queue["id"], queue["line"], queue["source_file"], queue["doc_id"], queue["why"])]
-    st.dataframe(ui.for_display(queue), hide_index=True, width="stretch",
-                 column_order=["due_date", "why_label", "kind_label", "quote", "出处"],
-                 column_config={"due_date": "到期", "why_label": "原因", "kind_label": "类型", "quote": ui.QUOTE_COLUMN,
-                                "出处": ui.LINK_COLUMN})
-    labels = {r.id: f"{r.due_date or '无日期'}｜{r.why_label}｜{r.quote[:40]}" for r in queue.itertuples()}
-    picked = st.selectbox("选择要复核的事项", list(labels), index=None, format_func=labels.get, key="queue_pick",
-                          placeholder="输入关键词搜索…")
-    if picked is not None:
-        item = queue[queue["id"] == picked].iloc[0]
-        with st.container(border=True):
-            if item["why"] != "candidate":
-                fact = queries.fact(db, picked)
-                ui.fact_card(fact)
-                corr.correction_panel(fact, staff)
-            else:
-                st.markdown(f"**未采纳的片段**：“{item['quote']}”（{item['source_file']} 第{item['line']}行；"
-                            f"原因 {item['candidate_reason']}）")
-                if st.button("确认不是事实", key=f"dismiss_{picked}"):
-                    corrections.dismiss(corr.store(), item.to_dict(), staff)
-                    corr.flash("已确认：这个片段不是事实。")
-                st.markdown("是漏抽的事实？在这一行添加：")
-                corr.add_fact_form(item["doc_id"], item["source_file"],
-                                   queries.article_lines(db, item["doc_id"], int(item["line"]), int(item["line"])),
-                                   staff, key=f"add_{picked}", line=int(item["line"]), quote=item["quote"])
+    count = view["count"]
+    st.caption(f"还有 {view['left']} 项未复核，分属 {count} 篇文章。每条事实都在这里，直到员工确认、修改或驳回它（重新构建或上传不会移除）。"
+               "最可疑的文章在前：其中的事实属于在评测数据上准确率较低的规则（日期由上下文推断的尤其如此）；"
+               "每篇文章内也是最可疑的在前，最后是抽取程序未采纳的日期片段。读过全文后可一次确认其余各条。")
+    for position, part in enumerate(view["articles"]):
+        article, facts = part["article"], part["facts"]
+        summary = f"{len(facts)} 条事实" + (f"，其中 {article['context']} 条日期由上下文推断" if article["context"] else "") \
+            + (f"；{article['candidates']} 个未采纳的片段" if article["candidates"] else "")
+        with st.expander(f"{article['title']}（{summary}）", expanded=position == 0):
+            st.caption(f"{article['document_title']} · {article['source_file']} 第{article['first_line']}行起")
+            st.page_link("views/documents.py", label="在文档中阅读全文", icon=":material/description:",
+                         query_params={"doc": str(article["doc_id"]), "line": str(int(article["first_line"]))})
+            ui.grid_and_cards(part["grid"], part["cards"], f"queue_{position}", hide_index=True, width="stretch",
+                              column_order=ITEM_COLUMNS, column_config=ITEM_CONFIG)
+            labels = part["labels"]
+            picked = st.selectbox("复核其中一项", list(labels), index=None, format_func=labels.get,
+                                  key=f"queue_pick_{article['group_id']}", placeholder="选择事项：确认、驳回或修改")
+            if picked is not None:
+                review_one(dict(part["items"][picked]))
+            if facts and st.button(f"读过全文，确认其余 {len(facts)} 条事实", key=f"confirm_rest_{article['group_id']}",
+                                   icon=":material/done_all:", help="为本文其余每条未复核的事实记一条“确认”（各自可撤销）"):
+                done = corrections.confirm_all(corr.store(), [(queries.correction_key(db, r["id"]), r) for r in facts],
+                                               staff)
+                corr.flash(f"已确认 {done} 条事实：{article['title']}")
+    pages = -(-count // ARTICLES_PER_PAGE)
+    if pages > 1:
+        st.selectbox(f"共 {count} 篇文章，每页 {ARTICLES_PER_PAGE} 篇", range(1, pages + 1), key="queue_page",
+                     format_func=lambda n: f"第 {n} / {pages} 页")
 
 elif section == "orphans":
     targets = queries.correction_targets(db)
@@ -98,7 +170,7 @@ else:
                "<文件名>.facts.jsonl），放进评测目录后即可用 `python -m pipeline evaluate --gold 目录` 给抽取程序打分。")
     reviewed = sorted({c.place.get("source_file") for c in state.values() if c.place.get("source_file")})
     files = {row.source_file: row.title for row in queries.documents(db, limit=None).itertuples()}
-    chosen = st.multiselect("简报", list(files), default=[f for f in reviewed if f in files],
+    chosen = st.multiselect("简报", list(files), default=[f for f in reviewed if f in files], select_all=False,
                             format_func=lambda f: f"{files[f]} · {f}", key="export_files")
     if chosen:
         exported = corrections.export_jsonl(queries.corrected_facts(db, chosen))

@@ -24,8 +24,8 @@ st.subheader(f"事实（{len(facts)}）")
 if facts.empty:
     st.caption("没有匹配的事实。")
 else:
-    st.dataframe(ui.with_links(facts), hide_index=True, width="stretch",
-                 column_order=["kind_label", "due_date", "quote", "agencies_text", "出处"],
+    ui.fact_table(facts, "search", ["kind_label", "due_date", "agencies_text"], hide_index=True, width="stretch",
+                 column_order=["quote", "出处", "kind_label", "due_date", "agencies_text"],
                  column_config={"kind_label": "类型", "due_date": "到期", "quote": ui.QUOTE_COLUMN,
                                 "agencies_text": st.column_config.TextColumn("部门", width=160),
                                 "出处": ui.LINK_COLUMN})

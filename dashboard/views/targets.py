@@ -17,7 +17,8 @@ from dashboard.views import _shared as ui
 GROUPS_PER_PAGE = 10
 EXPANDED = 3  # groups open on the first page
 BY_AGENCY = "按部门"
-COLUMNS = ["metric", "目标值", "due_date", "elapsed", "actual", "completion", "quote", "出处"]
+# what it says and where it stands first: a phone shows the first two columns
+COLUMNS = ["quote", "出处", "目标值", "due_date", "elapsed", "actual", "completion", "metric"]
 
 db, as_of = ui.db(), ui.as_of()
 
@@ -26,15 +27,18 @@ st.caption(f"时间进度 = 基准日期 {as_of} 时已过去的期间占比（�
            "完成度 = 最新实际值 ÷ 目标值（在“进度”页记录）。")
 
 filters = ui.fact_filters(queries.filter_options(db), "targets", kinds=())
+past = st.toggle("包括已到期的目标", key="targets_past", help="打开后也列出到期日在基准日期之前的目标")
 filters["kinds"] = ["target"]
+filters["since"] = None if past else as_of  # what is still to reach, unless asked for the past
 statuses = ui.statuses()
 group_by = st.radio("分组", ["按主题（所在文章）", BY_AGENCY], horizontal=True, key="targets_group")
 
 
 def target_groups(path, filters: dict, as_of: dt.date, statuses: pd.DataFrame | None, by_agency: bool) -> dict:
-    """The targets, their actuals and elapsed share, split into groups: {"groups": [(title, table)],
-    "shown": targets listed, "total": targets matching, "has_actuals": any actual recorded}. Each
-    table holds only the columns the grid shows (and the fact's id), ready for it."""
+    """The targets, their actuals and elapsed share, split into groups: {"groups": [(title, table,
+    cards)], "shown": targets listed, "total": targets matching, "has_actuals": any actual recorded}.
+    Each table holds only the columns the grid shows (and the fact's id), ready for it; cards is the
+    group as a phone shows it (ui.cards_html)."""
     targets = queries.fact_rows(path, **filters)
     total = queries.fact_count(path, **filters)
     targets["目标值"] = [ui.format_value(row) for row in targets.to_dict("records")]
@@ -56,14 +60,17 @@ def target_groups(path, filters: dict, as_of: dt.date, statuses: pd.DataFrame | 
         targets["group"] = targets["agencies"].fillna("未注明部门")
     else:
         targets["group"] = targets["article_title"].fillna(targets["document_title"])
-    groups = [(group, ui.with_links(rows)[["id", *COLUMNS]]) for group, rows in targets.groupby("group", sort=False)]
+    targets["时间进度"] = [f"时间已过 {share:.0%}" if share is not None and share == share else ""
+                       for share in targets["elapsed"]]
+    groups = [(group, ui.with_links(rows)[["id", *COLUMNS]], ui.cards_html(rows, ["目标值", "due_date", "时间进度", "actual"]))
+              for group, rows in targets.groupby("group", sort=False)]
     return {"groups": groups, "shown": shown, "total": total, "has_actuals": has_actuals}
 
 
 found = ui.memo(target_groups, db, filters, as_of, statuses, group_by == BY_AGENCY)
 st.caption(ui.shown_caption(found["shown"], found["total"], "个目标"))
 if not found["groups"]:
-    st.info("筛选条件下没有数值目标。")
+    st.info("筛选条件下没有数值目标。" if past else "筛选条件下没有基准日期之后到期的数值目标；打开“包括已到期的目标”查看以前的。")
 
 COLUMN_CONFIG = {
     "metric": st.column_config.TextColumn("指标", width="medium"), "due_date": "到期",
@@ -83,9 +90,12 @@ def group_tables(groups: list, has_actuals: bool) -> None:
                             format_func=lambda n: f"第 {n} / {pages} 页：{_first_title(groups, n)}")
     first = (page - 1) * GROUPS_PER_PAGE
     order = [c for c in COLUMNS if has_actuals or c not in ("actual", "completion")]
-    for index, (group, table) in enumerate(groups[first:first + GROUPS_PER_PAGE], start=first):
+    for index, (group, table, cards) in enumerate(groups[first:first + GROUPS_PER_PAGE], start=first):
         with st.expander(f"{group}（{len(table)}）", expanded=index < EXPANDED):
-            st.dataframe(table, hide_index=True, width="stretch", column_order=order, column_config=COLUMN_CONFIG)
+            with st.container(key=f"desk_targets_{index}"):  # a grid on a desk, cards on a phone (ui.fact_table)
+                st.dataframe(table, hide_index=True, width="stretch", column_order=order, column_config=COLUMN_CONFIG)
+            with st.container(key=f"phone_targets_{index}"):
+                st.html(cards)
 
 
 def _first_title(groups: list, page: int) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import auth, queries
-from dashboard.reasons import reason_zh
+from dashboard.reasons import label_zh, reason_zh
 from pipeline.formats import MAX_FILE_BYTES
 from pipeline.read import IngestError, text_from_bytes
 
@@ -84,6 +84,29 @@ def outcome(db: Path, source_file: str) -> tuple[list[str], int]:
     return list(errors["reason"]), queries.file_fact_count(db, source_file)
 
 
+def result_messages(db: Path, source_file: str, result: subprocess.CompletedProcess) -> list[tuple[str, str]]:
+    """What the page says after the build, in Chinese, as (level, text): the build's own log is
+    English and names server paths, so it goes to the server's log, never to the page."""
+    if result.returncode != 0:
+        print(f"upload build failed ({result.returncode}):\n{result.stderr[-4000:] or result.stdout[-4000:]}",
+              file=sys.stderr)
+        return [("error", "构建失败，原数据库保持不变。详细原因已记入服务器日志，请联系管理员。")]
+    info = queries.build_info(db)
+    messages = [("info", f"构建完成：数据库现有 {info['documents']} 份简报、{info['facts']} 条事实。")]
+    errors, facts = outcome(db, source_file)
+    messages += [("error", f"“{source_file}”未导入：{label_zh(reason) or '其他原因'}。") for reason in errors]
+    if not errors:
+        messages.append(("success", f"“{source_file}”已导入，提取到 {facts} 条事实。"))
+    others = queries.ingest_errors(db)
+    others = others[others["source_file"] != source_file]
+    if len(others):
+        messages.append(("warning", f"本次构建中另有 {len(others)} 个文件未能导入："
+                         + "；".join(f"{f}（{label_zh(r) or '其他原因'}）" for f, r in
+                                    zip(others["source_file"], others["reason"]))
+                         + "。详见“文档”页。"))
+    return messages
+
+
 def main() -> None:
     st.title("上传简报")
     if not auth.sign_in_panel():
@@ -93,7 +116,7 @@ def main() -> None:
     limit_mb = MAX_FILE_BYTES / 2**20
     st.caption(f"支持 PDF（须含文字层，扫描件需先做文字识别）、Word（.docx）和文本文件（.txt、.md），"
                f"单个文件不超过 {limit_mb:.0f} MB。文件类型按内容判断，与扩展名无关。"
-               f"文件将保存到 `{folder / UPLOAD_FOLDER}`，然后重新构建数据库。")
+               f"文件保存到简报目录下的 {UPLOAD_FOLDER}/ 文件夹，然后重新构建数据库。")
     uploaded = st.file_uploader("选择文件", accept_multiple_files=False)
     if uploaded is None or not st.button("上传并构建", type="primary"):
         return
@@ -118,21 +141,8 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             st.error(f"构建超时（超过 {BUILD_TIMEOUT_SECONDS} 秒），原数据库保持不变。")
             return
-    if result.returncode != 0:
-        st.error("构建失败，原数据库保持不变。")
-        st.code(result.stderr[-4000:] or result.stdout[-4000:])
-        return
-    st.write(f"构建结果：{result.stdout.strip()}")
-    errors, facts = outcome(db, source_file)
-    for reason in errors:
-        st.error(f"“{source_file}”未导入：{reason_zh(reason)}")
-    if not errors:
-        st.success(f"“{source_file}”已导入，提取到 {facts} 条事实。")
-    other_errors = [line for line in result.stderr.splitlines()
-                    if line.startswith("rejected ") and not line.startswith(f"rejected {source_file}:")]
-    if other_errors:
-        with st.expander(f"本次构建中其他未导入的文件（{len(other_errors)}）"):
-            st.code("\n".join(other_errors))
+    for level, text in result_messages(db, source_file, result):
+        getattr(st, level)(text)
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests import the helpers alone

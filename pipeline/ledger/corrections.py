@@ -112,6 +112,15 @@ def confirm(store_db: Path, key: str, fact: dict, actor: str) -> str:
     return entry["entry_id"]
 
 
+def confirm_all(store_db: Path, facts: list[tuple[str, dict]], actor: str) -> int:
+    """Several facts (key, fact) right as shown, in one write: the rest of an article staff read
+    through on the review page. Returns how many."""
+    entries = [_entry(key, "confirm", actor, fact) for key, fact in facts]
+    if entries:
+        _append(store_db, entries)
+    return len(entries)
+
+
 def reject(store_db: Path, key: str, fact: dict, actor: str, reason: str, note: str = "") -> str:
     """The fact is no fact (wrong kind, not a goal, a duplicate ...): it leaves every page."""
     if reason not in REJECT_REASONS:

@@ -187,12 +187,13 @@ def send_snapshot(pdf: Path, context: dict, recipients: list[str], settings: Mai
         f" (already sent this week to {', '.join(skipped)})" if skipped else "")
 
 
-def mail_from_args(args, pdf: Path, context: dict) -> int:
-    """The snapshot command's mail step: 0 when sent (or nothing was due), 1 when the send failed."""
+def mail_from_args(args, pdf: Path, context: dict, link_base: str | None = None) -> int:
+    """The snapshot command's mail step: 0 when sent (or nothing was due), 1 when the send failed.
+    link_base: the app's address for the mail's links (default: app_url())."""
     try:
         settings = load_settings()
         recipients = address_list(args.mail_to) if args.mail_to else settings.recipients
-        print(send_snapshot(pdf, context, recipients, settings, resend=args.resend))
+        print(send_snapshot(pdf, context, recipients, settings, resend=args.resend, link_base=link_base))
         return 0
     except MailError as error:
         print(f"error: mail not sent: {error}. The PDF is kept at {pdf}.", file=sys.stderr)

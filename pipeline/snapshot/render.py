@@ -180,13 +180,19 @@ def load_progress(db_path: Path) -> tuple[dict[str, dict] | None, str | None]:
     No file means nothing was recorded yet (every item is 待办); None means the file could not be
     read, so statuses are unknown and no status change is reported."""
     path = db_path.with_name("progress.duckdb")
+    nothing_yet = {}, "尚无进度记录，所有事项按“待办”处理。"
     if not path.exists():
-        return {}, "尚无进度记录，所有事项按“待办”处理。"
+        return nothing_yet
     try:
         with read_only(path) as con:
+            # the app's store also holds accounts and corrections: a store without the progress log
+            # (accounts made, no status recorded yet) is nothing recorded, not an unreadable store
+            if not con.execute("SELECT 1 FROM duckdb_views() WHERE view_name = 'progress_current'").fetchone():
+                return nothing_yet
             state = con.execute("SELECT * FROM progress_current").df()
-    except duckdb.Error as error:
-        return None, f"进度记录无法读取（{type(error).__name__}），本期未使用状态。"
+    except duckdb.Error as error:  # the cover says so in words; the error's own text goes to the log
+        print(f"warning: progress store {path.name} unreadable: {type(error).__name__}: {error}", file=sys.stderr)
+        return None, "进度记录暂时无法读取，本期未使用状态。"
     fields = ("status", "actual_value", "observed_on")
     return {row["fact_id"]: {name: row.get(name) for name in fields} for row in records(state)}, None
 
@@ -804,7 +810,9 @@ def main(args) -> int:
         print(f"warning: {context['chart_problem']}", file=sys.stderr)
     print(f"wrote {out} in {time.perf_counter() - started:.1f} s{note}")
     if getattr(args, "mail_to", None) or getattr(args, "mail", False):
+        from pipeline.feeds import app_url, feeds_dir
         from pipeline.snapshot.mail import mail_from_args
 
-        return mail_from_args(args, out, context)
+        # the links where the app was last served (make run / make serve record it with the feeds)
+        return mail_from_args(args, out, context, link_base=app_url(feeds_dir(db_path)))
     return 0

@@ -8,6 +8,16 @@
 -- is stated is found with arg_min over the goals stated more than once, not with row_number() over
 -- every fact.
 
+-- The one agency hierarchy every view uses: each agency counts under itself and under the body it
+-- belongs to (agencies.parent: pipeline/patterns/agencies.yaml, and the resolver's 工业和信息化部（科技司）
+-- rule), so 工业和信息化部's lists, counts, filters and calendar feed hold its 科技司's and 办公厅's
+-- goals. A name the table lacks (typed by staff in a correction) counts under itself only: join
+-- with LEFT JOIN and coalesce(scope, name).
+CREATE VIEW agency_scope AS
+SELECT name AS agency, name AS scope FROM agencies
+UNION
+SELECT name, parent FROM agencies WHERE parent IS NOT NULL;
+
 -- Goals stated more than once (编者按 and body, 解读 and full text): the first place (by file, then
 -- line and offset in it) and how many places.
 CREATE VIEW app_goal_heads AS

@@ -48,13 +48,16 @@ CREATE TABLE app.document_list AS
 SELECT doc_id, source_file, coalesce(title, source_file) AS title, issued_on, n_articles, n_facts, n_lines
 FROM documents ORDER BY issued_on DESC NULLS LAST, source_file;
 
--- one row per goal and agency, with everything fact_index has, by agency and then in display order:
--- one agency's goals are contiguous, so its lists read a few row groups and stop at the first N
+-- one row per goal and agency it counts under (the agencies its places name and the bodies they belong
+-- to: views_app.sql's agency_scope), with everything fact_index has, by agency and then in display
+-- order: one agency's goals are contiguous, so its lists read a few row groups and stop at the first N
 CREATE TABLE app.agency_index AS
-SELECT * FROM (
-    SELECT fi.*, coalesce(fi.recurrence, '') || '|' || coalesce(fi.recurrence_rule, '') AS rule_key,
-           unnest(fi.goal_agencies) AS agency
-    FROM app.fact_index fi WHERE fi.is_head)
+WITH scoped AS (
+    SELECT DISTINCT n.id, coalesce(s.scope, n.named) AS agency
+    FROM (SELECT id, unnest(goal_agencies) AS named FROM app.fact_index WHERE is_head) n
+    LEFT JOIN agency_scope s ON s.agency = n.named)
+SELECT fi.*, coalesce(fi.recurrence, '') || '|' || coalesce(fi.recurrence_rule, '') AS rule_key, scoped.agency
+FROM app.fact_index fi JOIN scoped USING (id)
 ORDER BY agency, due_date NULLS LAST, recurrence_rule NULLS LAST, source_file, line, char_start, id;
 
 -- the deadline pages' goals of each agency, ordered as deadline_index within each agency
@@ -77,15 +80,16 @@ CREATE TABLE app.document_fact_index AS SELECT * FROM app.fact_index ORDER BY do
 
 CREATE TABLE app.agency_kind_counts AS SELECT agency, kind, count(*) AS n FROM app.agency_index GROUP BY ALL;
 
--- agencies by how many goals they carry, most first (filters, rankings, the busiest agency), with
--- what the agency page shows of each: its level, goals by kind, bulletins
+-- agencies by how many goals they carry (a ministry's include its departments'), most first (filters,
+-- rankings, the busiest agency), with what the agency page shows of each: its level, the body it
+-- belongs to, goals by kind, bulletins
 CREATE TABLE app.agency_totals AS
 WITH kinds AS (SELECT agency, sum(n)::BIGINT AS goals, coalesce(sum(n) FILTER (WHERE kind = 'target'), 0)::BIGINT AS targets,
                       coalesce(sum(n) FILTER (WHERE kind = 'milestone'), 0)::BIGINT AS milestones
                FROM app.agency_kind_counts GROUP BY agency),
      docs AS (SELECT agency, count(DISTINCT doc_id) AS documents FROM app.agency_index GROUP BY agency),
-     levels AS (SELECT name AS agency, any_value(level) AS level FROM agencies GROUP BY name)
-SELECT k.agency, coalesce(l.level, 'other') AS level, k.goals, k.targets, k.milestones,
+     levels AS (SELECT name AS agency, any_value(level) AS level, any_value(parent) AS parent FROM agencies GROUP BY name)
+SELECT k.agency, coalesce(l.level, 'other') AS level, l.parent, k.goals, k.targets, k.milestones,
        coalesce(d.documents, 0) AS documents
 FROM kinds k LEFT JOIN docs d USING (agency) LEFT JOIN levels l USING (agency)
 ORDER BY k.goals DESC, k.agency;
