@@ -24,9 +24,10 @@ AS_OF = dt.date(2026, 12, 7)
 DESK, PHONE = {"width": 1400, "height": 900}, {"width": 390, "height": 844}
 PASSWORD = "屏幕-2026-pw"
 ENGLISH = ["Select all", "Upload", "Drag and drop", "per file", "Browse files", "No results"]  # Streamlit's own words
-PAGES = ["概览", "时间线", "截止事项", "目标", "部门", "文档", "搜索", "日历订阅", "进度", "上传", "待复核"]
+PAGES = ["概览", "时间线", "截止事项", "目标", "部门", "文档", "搜索", "日历订阅", "群聊提醒", "进度", "上传", "待复核"]
 NAMES = {"概览": "overview", "时间线": "timeline", "截止事项": "deadlines", "目标": "targets", "部门": "agencies",
-         "文档": "documents", "搜索": "search", "日历订阅": "calendar", "进度": "progress", "上传": "upload",
+         "文档": "documents", "搜索": "search", "日历订阅": "calendar", "群聊提醒": "reminders", "进度": "progress",
+         "上传": "upload",
          "待复核": "review"}
 
 

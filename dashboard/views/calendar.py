@@ -16,7 +16,7 @@ st.title("日历订阅")
 index = feeds.read_index(feeds.SERVED_DIR)
 if index is None:
     st.info("还没有日历文件。它们在每次构建数据库时生成，构建一次即可：")
-    st.code(queries.BUILD_COMMAND, language="bash")
+    st.code(queries.BUILD_COMMAND, language="bash", wrap_lines=True)
     st.stop()
 
 # The address this browser reached the app at, so what staff copy works from where they are.

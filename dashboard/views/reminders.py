@@ -24,7 +24,7 @@ except remind.NotifySettingsError as error:
 if channels is not None and channels.empty:
     st.info("还没有配置群机器人。在 .streamlit/secrets.toml 中加入（或设置环境变量 TRACKER_NOTIFY）：")
     st.code('[notify]\nurls = ["wecombot://机器人key", "dingtalk://加签密钥@access_token", "feishu://hook的token"]',
-            language="toml")
+            language="toml", wrap_lines=True)
 elif channels is not None:
     st.caption(f"来自 {source}；地址已隐藏关键部分（机器人地址等同密码）。")
     st.dataframe(channels.assign(recognised=channels["recognised"].map({True: "可用", False: "无法识别"})),
@@ -47,4 +47,4 @@ else:
 st.subheader("每天自动发送")
 st.caption("在服务器的 crontab 中加入一行（每天 8:30，在项目目录下运行；详见 README“群聊提醒”）：")
 st.code(f"30 8 * * * cd {Path.cwd()} && .venv/bin/python -m pipeline remind --db {ui.db()} >> data/remind.log 2>&1",
-        language="bash")
+        language="bash", wrap_lines=True)
