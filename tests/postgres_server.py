@@ -63,7 +63,8 @@ class PostgresServer:
                                + (f"\n{log.read_text()[-2000:]}" if log.exists() else ""))
 
     def start(self) -> "PostgresServer":
-        self.folder = Path(tempfile.mkdtemp(prefix="tracker-postgres-"))
+        # the server's user must reach the folder: /tmp, not a TMPDIR only root may enter
+        self.folder = Path(tempfile.mkdtemp(prefix="tracker-postgres-", dir="/tmp" if self.user else None))
         if self.user:
             entry = pwd.getpwnam(self.user)
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
