@@ -96,6 +96,11 @@ class PostgresServer:
             con.execute(f"CREATE SCHEMA {schema}")
         return f"{self.url}?options={quote(f'-csearch_path={schema}')}"
 
+    def restart(self) -> None:
+        """Stop the server and start it again (its clients' connections are cut, as by a failover)."""
+        self._run(str(binaries() / "pg_ctl"), "-D", str(self.folder / "data"), "-l", str(self.folder / "server.log"),
+                  "-m", "fast", "-w", "-t", "60", "restart")
+
     def stop(self) -> None:
         if self.folder is None:
             return
