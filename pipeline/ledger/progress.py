@@ -1,11 +1,11 @@
 """The progress store: what staff did about each fact, kept apart from the rebuilt facts database.
 
-progress.duckdb holds one append-only table, `progress_log`; the current state is computed from it
-(the `progress_current` view, `current_state()`). Entries are linked to facts by the facts' stable
-ids and carry a snapshot of the fact, so an entry whose fact vanished after a rebuild is still
-shown (as orphaned) until staff relink or close it. Nothing is ever updated or deleted.
-The store (embedded or PostgreSQL): store.py. Which ids the facts hold now is the reader's to say (the app asks
-its handle on the corrected facts: dashboard/queries.py progress_state).
+The app's store (progress.duckdb, or PostgreSQL: store.py) holds one append-only table,
+`progress_log`; the current state is computed from it (the `progress_current` view,
+`current_state()`). Entries are linked to facts by the facts' stable ids and carry a snapshot of the
+fact, so an entry whose fact vanished after a rebuild is still shown (as orphaned) until staff relink
+or close it. Nothing is ever updated or deleted. Which ids the facts hold now is the reader's to say
+(the app asks its handle on the corrected facts: dashboard/queries.py progress_state).
 """
 from __future__ import annotations
 
