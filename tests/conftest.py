@@ -1,7 +1,9 @@
-"""Shared fixtures: the seeds built once per test session into a temporary database; a PostgreSQL server
-of the tests' own and the two stores the ledger's tests run against (ledger_backend)."""
+"""Shared fixtures: the seeds built once per test session into a temporary database; the app's fixture
+database with staff signing in by account (tracker); a ledger with one account and a clock the test moves;
+a PostgreSQL server of the tests' own and the two stores the ledger's tests run against (ledger_backend)."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -26,6 +28,32 @@ def seed_db(tmp_path_factory) -> Path:
     db = folder / "tracker.duckdb"
     run_build(SEEDS, db, full=True)
     return db
+
+
+@pytest.fixture
+def tracker(tmp_path, monkeypatch) -> Path:
+    """The fixture database the app opens (TRACKER_DB), no shared staff password: staff sign in by account
+    (a test module defines its own `tracker` where it needs more)."""
+    from dashboard import auth
+    from e2e_helpers import make_fixture_db
+
+    db = make_fixture_db(tmp_path / "tracker.duckdb")
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    monkeypatch.delenv(auth.ENV_VAR, raising=False)
+    return db
+
+
+@pytest.fixture
+def ledger(tmp_path, monkeypatch, request):
+    """A store with the account 张三 (the test module's PASSWORD), and a clock the test moves (store.now is
+    what the ledger reads): (path, [now])."""
+    from pipeline.ledger import store, users
+
+    path = tmp_path / "progress.duckdb"
+    now = [dt.datetime(2026, 5, 20, 9, 0)]
+    monkeypatch.setattr(store, "now", lambda: now[0])
+    users.add(path, "张三", request.module.PASSWORD)
+    return path, now
 
 
 @pytest.fixture

@@ -22,15 +22,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "账号-2026-pw"
 
 
-@pytest.fixture
-def ledger(tmp_path, monkeypatch):
-    path = tmp_path / "progress.duckdb"
-    now = [dt.datetime(2026, 5, 20, 9, 0)]
-    monkeypatch.setattr(store, "now", lambda: now[0])
-    users.add(path, "张三", PASSWORD)
-    return path, now
-
-
 def fail(path, now, times: int, name: str = "张三", step=dt.timedelta(seconds=10)) -> None:
     for _ in range(times):
         now[0] += step

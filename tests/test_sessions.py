@@ -14,16 +14,6 @@ pytestmark = pytest.mark.usefixtures("ledger_backend")  # every test against bot
 PASSWORD = "会话-2026-pw"
 
 
-@pytest.fixture
-def ledger(tmp_path, monkeypatch):
-    """A store with one account, and a clock the test moves (store.now is what the ledger reads)."""
-    path = tmp_path / "progress.duckdb"
-    now = [dt.datetime(2026, 5, 20, 9, 0)]
-    monkeypatch.setattr(store, "now", lambda: now[0])
-    users.add(path, "张三", PASSWORD)
-    return path, now
-
-
 def signed_in(path, name="张三") -> tuple[str, str]:
     """A session started and its cookie token: (session id, token)."""
     session_id, code = sessions.start(path, name, "127.0.0.1")

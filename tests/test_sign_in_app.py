@@ -5,23 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
 from pipeline.ledger import sessions, store, users
-from e2e_helpers import AS_OF, make_fixture_db
+from e2e_helpers import AS_OF
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 PASSWORD = "登录-2026-pw"
-
-
-@pytest.fixture
-def tracker(tmp_path, monkeypatch):
-    db = make_fixture_db(tmp_path / "tracker.duckdb")
-    monkeypatch.setenv("TRACKER_DB", str(db))
-    monkeypatch.delenv(auth.ENV_VAR, raising=False)
-    return db
 
 
 def page(name: str, **params) -> AppTest:
