@@ -374,7 +374,7 @@ _PERMISSION = re.compile(r"可(?:以)?([^，。；]{0,12})")
 _APPLY_ONLY = re.compile(r"[^，。；]{0,8}?(?:申请|申报|报名)(?:材料|手续)?")
 _ACTIVITY = re.compile(r"活动$|活动[，,。]")
 _PUBLISHED_THING = re.compile(r"[^，。；]{0,10}?(?:发布|印发|公布|出台|下发)的")
-_ACT_OF = re.compile(r"(?:%s)[^，。；]{0,30}的" % "|".join(tables.CONDITION_ACTS))
+_ACT_OF = re.compile(_CONDITION_ACT.pattern + "[^，。；]{0,30}的")
 _ACT_THEN_CONDITION = re.compile(_ACT_OF.pattern + "[，,]")
 _SELF_REFERENCE = re.compile(tables.SELF_REFERENCE + r"[^，。；]{0,6}$")
 _CHANGE_BASE = re.compile(r"(?:由|从)[^，。；到至]{0,6}$")
@@ -383,6 +383,7 @@ _SUBMIT_STRICT = re.compile(r"报送|函送|提交|上报|申报|申请|备案|�
 # A closing call (为…而努力奋斗！, 为…作出新的贡献！) names ideals, not goals to track.
 _CLOSING = re.compile(r"而(?:努力|不懈|团结|继续)?奋斗|作出(?:新的|更大的?)*贡献")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_WHOM_THEN_GRANT = re.compile(r"的[，,]|的(?:%s)" % "|".join(tables.GRANT_WORDS))  # …的，可享受…
 _QUALIFIER_OF = re.compile(r"(?:[（(]含[)）])?[^，。；的]{0,2}的")
 
 
@@ -394,9 +395,10 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     clause = _clause_of(text, d.start)
     head = text[clause.start:d.start]
     tail = _BRACKETED.sub("", text[d.end:clause.end]).rstrip()
-    rest_of_sentence = text[clause.end + 1:_sentence_span(text, d.start).end]
+    sentence = _sentence_span(text, d.start)
+    rest = text[clause.end + 1:sentence.end]  # the sentence after the date's clause ("" when it ends there)
     if (_IN_FORCE.search(head) or tail.startswith("阶段性") or _VALID_UNTIL.match(tail)
-            or (not tail.strip(" 前止") and rest_of_sentence.startswith("有效期"))
+            or (not tail.strip(" 前止") and rest.startswith("有效期"))
             or re.search(r"期间[（(]$", text[max(0, d.start - 4):d.start])
             or (d.due_from and tail.startswith("期间") and not tail.rstrip("的").endswith(("申请", "申报")))):
         return "condition_date" if tail.endswith("的") else "period_in_force"
@@ -404,12 +406,10 @@ def condition_date(text: str, d: DateExpr) -> str | None:
             or _CONDITION_SOON.match(text, d.end) or tail.startswith(("后", "之后", "以后"))
             or _MODIFIER.match(tail)):
         return "condition_date"  # …的; 在2023年9月18日后由购房者…: a date after which is a condition
-    sentence = _sentence_span(text, d.start)
     if _CONDITION_ACT.search(tail) and _NOT_GOAL_CLAUSE.search(text, sentence.start, sentence.end):
         return "condition_date"  # 且在2024年6月30日前缴清契税，…实施消费补贴
     if text[d.start - 1:d.start] in "（(" and text.startswith(("截止", "截至"), d.start) and text.startswith(("）", ")"), d.end):
         return "condition_date"  # 子女未满18周岁(截止2022年7月31日): as of a date, in a condition
-    rest = text[clause.end + 1:sentence.end] if clause.end < sentence.end else ""
     if not tail.strip(" 前内期间止") and _ACT_THEN_CONDITION.search(rest):
         return "condition_date"  # 2024年6月30日前，缴存人家庭…购买自住住房…的，可申请提取…
     window = (d.role == "by" and d.due_from) or "至" in text[d.start:d.end]  # 从5月1日起 alone starts, it spans nothing
@@ -418,23 +418,26 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     if "\t" not in text and not _TWO_WORDS.search(_WINDOW_WORDS.sub("", text[sentence.start:d.start] + tail + rest)):
         return "period_in_force"  # 发文之日起至2024年12月31日 (a line of its own, not a table's cell): a period
     if not tail.strip(" 内期间止") and clause.end >= sentence.end and not _TWO_WORDS.search(_WINDOW_WORDS.sub("", head)):
-        before = text[sentence.start:clause.start]  # …，可申请在项目首栋…缴纳配套费，发文之日起至2024年12月31日
-        permission = _PERMISSION.search(before)
-        if permission and not _APPLY_ONLY.fullmatch(permission.group(1)):
-            return "period_in_force"
+        if _permits_other_than_applying(text[sentence.start:clause.start]):
+            return "period_in_force"  # …，可申请在项目首栋…缴纳配套费，发文之日起至2024年12月31日
     if tail.strip(" 内期间止") or clause.end >= len(text):
         return None
     # the sentence after a bare window says what it is for
     if re.match(r"对于?", rest) or _ACT_OF.search(rest):
         return "period_in_force"  # 自…至…，对出售…的纳税人…予以退税; 即日起至…，凡在我区新购买…的: the condition
-    permission = _PERMISSION.search(rest)
-    if permission and not _APPLY_ONLY.fullmatch(permission.group(1)):
+    if _permits_other_than_applying(rest):
         return "period_in_force"  # 自…至…，缴存职工可提取…; …可申请在项目首栋…缴纳: a measure's period
     if _ACTIVITY.search(rest) or (_NOT_GOAL_CLAUSE.search(rest) and not _SUBMIT.search(rest)):
         return "period_in_force"  # …开展购房消费月活动; a price or subsidy rule's period
-    if not _SUBMIT.search(rest) and re.search(r"的[，,]|的(?:%s)" % "|".join(tables.GRANT_WORDS), rest):
+    if not _SUBMIT.search(rest) and _WHOM_THEN_GRANT.search(rest):
         return "period_in_force"  # …的，可享受…: the window says whom, no one applies in it
     return None
+
+
+def _permits_other_than_applying(text: str) -> bool:
+    """可提取…, 可申请在…缴纳…: a permission the measure grants, not the act of applying (可提出申请)."""
+    permission = _PERMISSION.search(text)
+    return bool(permission) and not _APPLY_ONLY.fullmatch(permission.group(1))
 
 
 def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[Fact]:
