@@ -18,7 +18,8 @@ CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 
 
 def parse_numeral(text: str) -> float | None:
-    """'300' -> 300, '3.5' -> 3.5, '三百' -> 300, '十五' -> 15, '两' -> 2, '一千二百' -> 1200.
+    """'300' -> 300, '3.5' -> 3.5, '三百' -> 300, '十五' -> 15, '两' -> 2, '一千二百' -> 1200,
+    '一点四' -> 1.4, '六亿二千万' -> 620000000.
 
     Arabic digits mixed with a Chinese multiplier ('1.2万') are handled by the caller's unit, not here."""
     text = text.strip()
@@ -26,6 +27,12 @@ def parse_numeral(text: str) -> float | None:
         return None
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
+    whole, point, decimals = text.partition("点")
+    if point:
+        if not whole or not decimals or any(ch not in DIGITS for ch in decimals):
+            return None
+        head = parse_numeral(whole)
+        return None if head is None else head + float("0." + "".join(str(DIGITS[ch]) for ch in decimals))
     if any(ch not in CN_NUMERAL for ch in text):
         return None
     total, section, digit = 0, 0, None
@@ -35,9 +42,11 @@ def parse_numeral(text: str) -> float | None:
         elif ch in SMALL_UNITS:
             section += (1 if digit is None else digit) * SMALL_UNITS[ch]
             digit = None
-        else:  # 万 / 亿
-            section += digit or 0
-            total = (total + section) * BIG_UNITS[ch]
+        elif ch == "万":  # 六亿二千万: only the part after 亿 is ten-thousands
+            total += (section + (digit or 0)) * BIG_UNITS[ch]
+            section, digit = 0, None
+        else:  # 亿 multiplies all before it (三万亿)
+            total = (total + section + (digit or 0)) * BIG_UNITS[ch]
             section, digit = 0, None
     return float(total + section + (digit or 0))
 
@@ -54,7 +63,8 @@ class Quantity:
     number_end: int
 
 
-_NUM = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+"
+# Chinese numerals: 一点四 (a decimal), 六亿二千 (a magnitude inside: the 万 after it is the unit's)
+_NUM = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?:[亿万][零〇一二两三四五六七八九十百千]+)*(?:点[零〇一二三四五六七八九]+)?"
 _PREFIX = "|".join(sorted(tables.COMPARATOR_PREFIX, key=len, reverse=True))
 _SUFFIX = "|".join(sorted(tables.COMPARATOR_SUFFIX, key=len, reverse=True))
 _UNITS = "|".join(sorted(map(re.escape, tables.UNITS), key=len, reverse=True))
@@ -75,11 +85,11 @@ QUANTITY = re.compile(
 
 _ANY_NUMERAL = re.compile(f"[0-9{CN_NUMERAL}]")
 
-# Shares written in words: 三分之一 -> 33.3 %, 八成 -> 80 %
+# Shares written in words: 三分之一 -> 33.3 %, 八成 -> 80 %, 百分之九十一 -> 91 %
 SHARE = re.compile(
     _FIRST +
     rf"(?P<pre>{_PREFIX})?"
-    r"(?:(?P<den>[一二三四五六七八九十]|\d{1,2})分之(?P<num>[一二三四五六七八九十]|\d{1,2})|(?P<tenths>[一二三四五六七八九])成(?!为|果|效|本|员|立|熟|长|就|都|交))"
+    r"(?:百分之(?P<percent>[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)|(?P<den>[一二三四五六七八九十]|\d{1,2})分之(?P<num>[一二三四五六七八九十]|\d{1,2})|(?P<tenths>[一二三四五六七八九])成(?!为|果|效|本|员|立|熟|长|就|都|交))"
     rf"(?P<post>{_SUFFIX})?"
 )
 
@@ -87,7 +97,11 @@ SHARE = re.compile(
 def _shares(text: str) -> list[Quantity]:
     found = []
     for m in SHARE.finditer(text):
-        if m.group("tenths"):
+        if m.group("percent"):
+            value = parse_numeral(m.group("percent"))
+            if value is None:
+                continue
+        elif m.group("tenths"):
             value = DIGITS[m.group("tenths")] * 10.0
         else:
             den, num = parse_numeral(m.group("den")), parse_numeral(m.group("num"))
@@ -95,7 +109,7 @@ def _shares(text: str) -> list[Quantity]:
                 continue
             value = round(num / den * 100, 1)
         comparator = comparator_for(m.group("pre"), m.group("post"))
-        start = m.start("den") if m.group("den") else m.start("tenths")
+        start = m.start(next(g for g in ("percent", "den", "tenths") if m.group(g)))
         found.append(Quantity(m.start(), m.end(), value, None, "%", comparator, start, m.end()))
     return found
 
@@ -115,6 +129,9 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
             continue  # 80%≤k≤120%: a bound in a formula, not a goal
         if re.match(r"[≥≤＞＜<>][A-Za-z]", text[m.end():m.end() + 2]):
             continue
+        unit = (m.group("mag") or "") + m.group("unit")
+        if m.group("mag") and re.search("[亿万]", num):
+            num, unit = num + m.group("mag"), m.group("unit")  # 六亿二千万斤: one numeral, 620000000 斤
         value = parse_numeral(num)
         if value is None or text.startswith("之", m.end("unit")):
             continue  # 三分之一 is a share, read by _shares
@@ -123,7 +140,6 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
             continue  # 上千万亿倍, 百余家: an order of magnitude, not a stated number
         if level and before and before in "个家项":
             continue  # 15个千万级连接: the level describes what is counted
-        unit = (m.group("mag") or "") + m.group("unit")
         if m.group("unit") == "级" and m.group("mag"):
             unit = m.group("mag")  # 百亿级规模 -> 100, '亿'
         if m.group("unit") == "元" and not m.group("mag") and len(num) == 1 and num in CN_NUMERAL:
@@ -140,7 +156,7 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
             start=m.start(), end=m.end(), value=value, value_max=value_max, unit=unit,
             comparator=comparator, number_start=m.start("num"), number_end=m.end("unit"),
         ))
-    if "分之" in text or "成" in text:
+    if "分之" in text or "成" in text:  # 三分之一, 百分之六十, 八成
         taken = [(q.start, q.end) for q in found]
         found += [q for q in _shares(text) if not any(q.start < e and s < q.end for s, e in taken)]
         found.sort(key=lambda q: q.start)
