@@ -23,12 +23,13 @@ REASONS = {
     "in_title": "inside a cited title 《…》 or a plan period (三年行动计划（2024—2026年）)",
     "past_statistic": "the clause reports the past (已, 累计, 同比, 截至, 1—11月, a dated report)",
     "before_issue": "a date before the document was issued: a definition or a past event, not a due date",
-    "condition_date": "a date inside a condition saying whom a rule applies to (在…前购房的，给予…; 对于…之前…的)",
+    "condition_date": "a date inside a condition saying whom a rule applies to (在…前购房的，给予…; 对于…之前…的; "
+                      "an item of a conditions list: 须同时符合以下条件：…项目需在…前开工)",
     "period_in_force": "the period a measure is in force (有效期至…, 自…至…期间，…可申请): not a duty",
     "review_section": "in a part of the text that reports the past (工作回顾, 发展基础, 过去五年…)",
     "rule_not_goal": "a regulation's number outside any goals part: a rule (不得…两个以上), not a goal",
     "money_rule": "a subsidy, reward, fine, fee or price: money a rule grants or charges, not a goal",
-    "threshold": "a threshold saying whom or what a rule applies to (…以上的企业, 对于…)",
+    "threshold": "a threshold saying whom or what a rule applies to (…以上的企业, 对于…; a conditions list's item)",
     "ordinal_or_structure": "an ordinal or a count of the text's own parts (第二批, 三个方面, 若干)",
     "article_word": "一个/一家 used as an article, not a count",
     "duration_no_limit": "a length of time that sets no time limit (近三年, 连续3年, 投产满20年)",
@@ -81,6 +82,8 @@ def date_reason(text: str, d: DateExpr, ctx: rules.ArticleContext, dated_later: 
     sentence = rules._sentence(text, rules.Span(d.start, d.end))
     if ctx.role == "review":
         return "rejected", "review_section"
+    if ctx.role == "conditions":
+        return "rejected", "condition_date"
     if d.role == "past" or rules._PAST.search(text[rules._clause_start(text, d.start):d.start]):
         return "rejected", "past_statistic"
     condition = rules.condition_date(text, d)
@@ -105,6 +108,8 @@ def quantity_reason(text: str, q: Quantity, ctx: rules.ArticleContext, dates: tu
         return "in_title"
     if ctx.role == "review":
         return "review_section"
+    if ctx.role == "conditions":
+        return "threshold"
     if rules._money_rule(text, q, clause):
         return "money_rule"
     sentence = rules._sentence(text, rules.Span(q.start, q.end))

@@ -148,7 +148,7 @@ class ArticleContext:
         if view is None:
             view = copy.copy(self)
             view.role = section.role
-            if section.role != "review":
+            if section.role not in ("review", "conditions"):
                 view.is_plan = True
                 view.goal_verbs = _TASK_VERB
                 if section.year:
@@ -181,9 +181,9 @@ def extract_article(lines: list[Line], article: Article | None, ctx: ArticleCont
         if HEADING.match(text) or reach <= 0:
             carried = None
         line_ctx = ctx.at(line.number)
-        if line_ctx.role == "review":
+        if line_ctx.role in ("review", "conditions"):
             carried = None
-            continue  # a part that reports the past (工作回顾, 发展基础): statistics, not goals
+            continue  # a part that reports the past (工作回顾, 发展基础): statistics, not goals; a conditions list: who qualifies
         if carried is not None and not line_ctx.is_plan and not _FUTURE_STRICT.search(text):
             carried = None  # in news a goal date reaches on only where the text still looks ahead
         line_facts, last_goal_date = extract_line(line, line_ctx, carried)
@@ -397,7 +397,8 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     tail = _BRACKETED.sub("", text[d.end:clause.end]).rstrip()
     sentence = _sentence_span(text, d.start)
     rest = text[clause.end + 1:sentence.end]  # the sentence after the date's clause ("" when it ends there)
-    if (_IN_FORCE.search(head) or tail.startswith("阶段性") or _VALID_UNTIL.match(tail)
+    labelled = clause.start >= 2 and text[clause.start - 1] in "：:"  # 政策执行期：发文之日起至…
+    if (_IN_FORCE.search(head) or (labelled and _IN_FORCE.search(text, _clause_start(text, clause.start - 2), clause.start)) or tail.startswith("阶段性") or _VALID_UNTIL.match(tail)
             or (not tail.strip(" 前止") and rest.startswith("有效期"))
             or re.search(r"期间[（(]$", text[max(0, d.start - 4):d.start])
             or (d.due_from and tail.startswith("期间") and not tail.rstrip("的").endswith(("申请", "申报")))):

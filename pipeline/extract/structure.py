@@ -28,6 +28,10 @@ _GOALS = re.compile("|".join(map(re.escape, tables.GOAL_SECTION)))
 _TASKS = re.compile("|".join(map(re.escape, tables.TASK_SECTION)))
 _GOAL_LEAD_IN = re.compile(tables.GOAL_LEAD_IN)
 _REVIEW_LEAD_IN = re.compile(tables.REVIEW_LEAD_IN)
+_CONDITIONS = re.compile(tables.CONDITIONS_SECTION)
+_CONDITIONS_LEAD_IN = re.compile(tables.CONDITIONS_LEAD_IN)
+# The items of a list under a lead-in (1. 2. / （1） / ① / 一是): a conditions list reaches as far as they go.
+_LIST_ITEM = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳]|[一二三四五六七八九十]是)")
 _PERIOD = re.compile("“?(%s)”?" % "|".join(tables.FIVE_YEAR_PLANS))
 _GENRES = [(name, re.compile(pattern)) for name, pattern in tables.GENRE_WORDS]
 # What makes a work report's paragraph outside any stated part look ahead; without it, it reports the year.
@@ -36,7 +40,8 @@ _AHEAD = re.compile(r"要|将|今年|明年|今后|力争|目标|计划|预期|�
 
 @dataclass(frozen=True)
 class Section:
-    """A part of an article: 'review' (the past), 'goals' or 'tasks' (ahead, dated by `year`)."""
+    """A part of an article: 'review' (the past), 'goals' or 'tasks' (ahead, dated by `year`), or
+    'conditions' (who qualifies for a rule: no goals, no duties)."""
     role: str
     heading_line: int
     year: int | None = None  # the year the part's goals are due: its heading's, its period's end
@@ -95,6 +100,8 @@ def heading_level(text: str) -> tuple[int, str] | None:
 
 
 def _role(phrase: str) -> str | None:
+    if _CONDITIONS.search(phrase):
+        return "conditions"
     if _REVIEW.search(phrase) and not _GOALS.search(phrase):
         return "review"
     if _GOALS.search(phrase):
@@ -129,10 +136,17 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
     report_year = issued.year if issued and genre_name == "work_report" else None
     current: Section | None = None
     tasks_at: dict[int, Section] = {}  # the last tasks part opened at each heading level
+    conditions: Section | None = None  # a conditions list opened by a lead-in, while its items go on
     for line in lines:
         text = line.text.strip()
         if not text:
             continue
+        if conditions is not None and _LIST_ITEM.match(text):
+            out[line.number] = conditions
+            continue
+        conditions = None
+        if _CONDITIONS_LEAD_IN.search(text[-30:]):
+            conditions = Section("conditions", line.number)  # family: conditions lists (…须同时符合以下条件：)
         heading = heading_level(text)
         if heading is not None:
             level, phrase = heading
@@ -150,7 +164,7 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
             section = None
             if role:
                 year, year_from = heading_year(phrase)
-                if role != "review" and year is None:
+                if role not in ("review", "conditions") and year is None:
                     year, year_from = period[1] or report_year, period[0]
                     parent = next((s for _, s in reversed(open_parts) if s and s.role != "review" and s.year), None)
                     if parent:

@@ -157,6 +157,11 @@ TASK_SECTION = ["重点任务", "主要任务", "重点工作", "工作安排", 
 GOAL_LEAD_IN = r"(?:主要|预期|发展|工作|总体|阶段性?)目标(?:是|为|包括)?[：:]"
 # A lead-in that opens a paragraph reporting the past: 过去一年，…; 五年来，…; 2025年，我们…
 REVIEW_LEAD_IN = r"^(?:过去(?:的)?[一二三四五两\d]+年|[一二三四五两\d]+年来|一年来|这[一二三四五两\d]+年|回顾过去)"
+# A part or lead-in that lists the conditions a rule's beneficiaries meet (申报条件, 须同时符合以下条件：):
+# its dates (项目需在2024年9月30日前开工) and numbers (建筑面积500平方米以上) say who qualifies, not what is due.
+CONDITIONS_SECTION = (r"(?:申报|申请|支持|补贴|补助|奖励|资助|认定|准入|享受|基本|资格|参评|入选|评选|遴选|主体|对象|适用)"
+                      r"[^，。；：:]{0,4}条件|条件要求|资格要求")
+CONDITIONS_LEAD_IN = r"(?:以下|下列|如下|下述)(?:[^，。；]{0,6})?条件[^，。；]{0,8}[：:]$|条件(?:如下|为|是)[：:]$|" + CONDITIONS_SECTION + r"[：:]$"
 # Verbs that make a quantity in a task part a target (实施重大项目1900多个, 开发岗位5000个): actions, not states.
 TASK_VERBS = GOAL_VERBS + ["实施", "开发", "改造", "办好", "完成", "更新", "筹集", "转化", "引进", "建立", "组织",
                            "举办", "提高", "提升", "扩大", "增加", "新开工", "开工", "改建", "扩建", "安排", "吸纳",
