@@ -41,6 +41,8 @@ _GOAL_VERB = re.compile("|".join(map(re.escape, tables.GOAL_VERBS)))
 _TASK_VERB = re.compile("|".join(map(re.escape, tables.TASK_VERBS)))
 _MILESTONE_CUE = re.compile("|".join(map(re.escape, tables.MILESTONE_CUES)))
 _MILESTONE_WORD = re.compile("|".join(map(re.escape, tables.MILESTONE_CUES + tables.MILESTONE_VERBS)))
+_NOT_A_STATE = re.compile(r"可以|可能|可(?:申请|提取|享受|办理|按|展期)|后再|是")  # permissions, conditions, comments
+_STATE_CUE = re.compile("|".join(map(re.escape, tables.MILESTONE_CUES + tables.STATE_VERBS)))
 HEADING = re.compile(r"^(?:#+\s*)?(?:[一二三四五六七八九十]+、|[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[章条节]|\d+[.、])")
 HEADING_MAX = 120
 CARRY_PARAGRAPHS = 2  # how many paragraphs after a goal date's paragraph it still reaches
@@ -372,7 +374,9 @@ _TWO_WORDS = re.compile(r"[\u4e00-\u9fff]{2}")
 _WINDOW_WORDS = re.compile(r"自|起|止|即日|之日|发文|印发|发布|本通知|本政策|含|当日|期间|为")
 _PERMISSION = re.compile(r"可(?:以)?([^，。；]{0,12})")
 _APPLY_ONLY = re.compile(r"[^，。；]{0,8}?(?:申请|申报|报名)(?:材料|手续)?")
+_APPLYING_END = re.compile(r"(?:申请|申报|报名)(?:材料|手续|书)?$")
 _ACTIVITY = re.compile(r"活动$|活动[，,。]")
+_FOR_NOW = re.compile(r"暂(?:停|缓|按|不|免)|缓交|缓缴|容缺|认定以|按[^，。；]{0,12}认定")  # a rule for the time being
 _PUBLISHED_THING = re.compile(r"[^，。；]{0,10}?(?:发布|印发|公布|出台|下发)的")
 _ACT_OF = re.compile(_CONDITION_ACT.pattern + "[^，。；]{0,30}的")
 _ACT_THEN_CONDITION = re.compile(_ACT_OF.pattern + "[，,]")
@@ -414,6 +418,9 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     if not tail.strip(" 前内期间止") and _ACT_THEN_CONDITION.search(rest):
         return "condition_date"  # 2024年6月30日前，缴存人家庭…购买自住住房…的，可申请提取…
     window = (d.role == "by" and d.due_from) or "至" in text[d.start:d.end]  # 从5月1日起 alone starts, it spans nothing
+    if (not window and d.role == "by" and not text[sentence.start:d.start].strip(" 在于")
+            and not tail.strip(" 前之以止") and (_permits_other_than_applying(rest) or _FOR_NOW.search(rest))):
+        return "period_in_force"  # 2024年10月31日前，新取得的土地可申请分期缴纳…: a permission until a date
     if not window:
         return None
     if "\t" not in text and not _TWO_WORDS.search(_WINDOW_WORDS.sub("", text[sentence.start:d.start] + tail + rest)):
@@ -438,7 +445,10 @@ def condition_date(text: str, d: DateExpr) -> str | None:
 def _permits_other_than_applying(text: str) -> bool:
     """可提取…, 可申请在…缴纳…: a permission the measure grants, not the act of applying (可提出申请)."""
     permission = _PERMISSION.search(text)
-    return bool(permission) and not _APPLY_ONLY.fullmatch(permission.group(1))
+    if not permission:
+        return False
+    clause = re.match(r"[^，。；]*", text[permission.start(1):]).group(0)  # 可向市工信局提出申请: applying
+    return not _APPLY_ONLY.fullmatch(permission.group(1)) and not _APPLYING_END.search(clause)
 
 
 def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[Fact]:
@@ -589,7 +599,10 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
             core = _strip_connectives(body_text)
             # weak cues (实现, 进入…) count right after a stated date, or opening a "——" list item under a carried one
             weak = first and (d.role != "carried" or (_BULLET.match(text) and clause.start <= 2))
-            cue = _MILESTONE_WORD if weak else _MILESTONE_CUE
+            # a list of end states (family: state verbs); not a permission, a condition or a comment (…是完全可能的)
+            states = ((d.role == "target" or ctx.role == "goals") and not core.endswith("的")
+                      and not _NOT_A_STATE.search(core))
+            cue = _MILESTONE_WORD if weak else _STATE_CUE if states else _MILESTONE_CUE
             if (len(core) < 4 or not cue.search(core) or _PAST.match(core) or _CONDITION.match(core)
                     or _REPORTED.search(core)):
                 continue
@@ -866,8 +879,8 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
     if text.startswith("级", q.end):
         return False  # 千亿级产业规模: a class of size, not a stated number
     if (text.startswith("的", q.end) and (q.unit == "级" or text.endswith(tuple(tables.COMPARATOR_SUFFIX), 0, q.end))
-            and not text.endswith(("使", "让"), 0, q.start)):
-        return False  # "成熟度2级及以上的企业占比超过60%": a qualifier of what is counted (使50%以上的社区…: a share to reach)
+            and not text.endswith(("使", "让"), 0, q.start) and not _GOAL_VERB_AT.search(text, max(0, q.start - 4), q.start)):
+        return False  # "成熟度2级及以上的企业占比超过60%": a qualifier of what is counted (使50%以上的社区…, 建成20个以上的…: a goal)
     clause = _clause_of(text, q.start)
     if _SCALE_BEFORE.search(text, clause.start, q.start) and not q.unit.endswith("元"):
         return True  # 采用…补贴价格模式的规模为30万千瓦: the scale is the subject, whatever qualifies it

@@ -102,6 +102,10 @@ MILESTONE_VERBS = [
     "建立", "进入", "实施", "启动", "部署", "推进", "投运", "完成",
 ]
 
+# Verbs of an end state (实现脱贫, 贫困县全部摘帽, 具备…特征): under a goals heading or a sentence opened by a
+# goal date (到2020年，…) every clause with one is a milestone, not only the first (a list of states).
+STATE_VERBS = ["实现", "具备", "全部", "达到", "进入", "基本消除", "全面消除", "消除"]
+
 # Duties given by frequency instead of a date (每月…开展校核, 按季度报送): a recurring deadline when one of
 # DUTY_VERBS follows the frequency word in its clause.
 FREQUENCY = {"每年度": "yearly", "每年": "yearly", "每半年": "half-yearly", "每季度": "quarterly",
