@@ -87,7 +87,7 @@ def date_reason(text: str, d: DateExpr, ctx: rules.ArticleContext, dated_later: 
     if d.role == "past" or rules._PAST.search(text[rules._clause_start(text, d.start):d.start]):
         return "rejected", "past_statistic"
     condition = rules.condition_date(text, d)
-    if condition and d.role in ("by", "plain", "from"):
+    if condition and d.role in ("by", "plain", "from", "target"):
         return "rejected", condition
     if d.due and ctx.issued_on and d.due < ctx.issued_on and d.role in ("by", "plain", "from"):
         return "rejected", "before_issue"

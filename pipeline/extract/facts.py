@@ -550,7 +550,9 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                                     or _scheduled(text, d, ctx) or _future_year(text, d, ctx))
                and not _past_period(text, d, ctx) and not _year_deadline(text, d, ctx) and not _before_issue(d, ctx)
                and not _scheduled_task(text, d, ctx) and not _dated_action(text, d, ctx)
-               and not text.startswith(_OPEN_ENDED, d.end) and not _in_force(text, d)]
+               and not text.startswith(_OPEN_ENDED, d.end)
+               and not (condition_date(text, d) and not (d.role == "from" and _TAKES_EFFECT.match(text, d.end))
+                        and not re.match(r"将|要", text[d.end:d.end + 1]))]  # 在1957年将达到的…如下: a forecast
     rel = horizon_from_relative_years(text, ctx.base_year)
     if rel and not any(d.start <= rel.start < d.end for d in dates):
         anchors.append(rel)
