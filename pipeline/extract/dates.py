@@ -91,7 +91,9 @@ RECURRING = re.compile(
 )
 
 PLAN_PERIOD = re.compile(r"(?P<a>(?:19|20)\d{2})(?:年)?(?:—|-|–|~|～|至|到)(?P<b>(?:19|20)\d{2})年")
-FIVE_YEAR = re.compile(r"[“\"]?(?P<plan>十[四五六]五)[”\"]?(?P<tail>期间|末|时期|初)?")
+# Five-year plans: “十四五”, 十五五期间, “七五” (short names below 十一 only in quotes: 十五 is also fifteen), 第六个五年计划
+FIVE_YEAR = re.compile(r"(?:[“\"](?P<quoted>[一二三四五六七八九十]{1,2}五)[”\"]|(?P<plan>十[一二三四五六]五)|第(?P<nth>[一二三四五六七八九十]{1,3})个五年计划)"
+                       r"(?P<tail>期间|末|时期|初)?")
 _WINDOW_START = re.compile(r"(?:起|开始|\)|）)$")  # 起至 / 起到: the expression's own lead is 至 or 到
 _NOT_LATER = re.compile(r"不(?:迟|晚)于?$")
 RELATIVE_DATE = re.compile(
@@ -119,7 +121,7 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
 
     Cached: a line is asked several times (its goals, its relatives, its sentences); callers must
     not change what it returns."""
-    if "年" not in text and "每" not in text and "十" not in text and "世纪" not in text:
+    if "年" not in text and "每" not in text and "十" not in text and "世纪" not in text and "五”" not in text:
         return ()  # every expression below has one of these: most lines of a long text have none
     found: list[DateExpr] = []
     taken: list[tuple[int, int]] = []
@@ -158,7 +160,10 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
         if expr:
             add(expr)
     for m in FIVE_YEAR.finditer(text):
-        a, b = tables.FIVE_YEAR_PLANS[m.group("plan")]
+        plan = m.group("quoted") or m.group("plan") or m.group("nth") + "五"
+        if plan not in tables.FIVE_YEAR_PLANS:
+            continue
+        a, b = tables.FIVE_YEAR_PLANS[plan]
         lead = text[max(0, m.start() - 1):m.start()]
         # 到"十五五"末 and "十五五"期间 frame a goal; "十五五"时期 only names the period
         role = "target" if lead in ("到", "至") or m.group("tail") in ("末", "期间") else "plain"

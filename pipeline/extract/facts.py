@@ -33,9 +33,9 @@ _BEFORE_EVENT = re.compile(r"(?:届满|期满|到期|截止|开始|结束|举办
 _TAKES_EFFECT = re.compile(r"[^，。；]{0,3}(?:施行|实施|执行|生效)")
 _RECURRENCE_WORDS = sorted(tables.RECURRENCE, key=len, reverse=True)
 _PAST = re.compile("|".join(list(map(re.escape, tables.PAST_CUES)) + tables.PAST_PATTERNS))
-_FUTURE = re.compile(r"将|力争|预计|目标|到\d{4}年|要|应|推动|打造|培育")
+_FUTURE = re.compile(r"将|力争|预计|目标|(?<!年)到\d{4}年|要|应|推动|打造|培育")  # 从1979年到1982年 is a span
 _PAST_PARAGRAPH = re.compile(r"近年来|以来|截至|目前|过去")
-_FUTURE_STRICT = re.compile(r"将|力争|预计|目标|计划|到\d{4}年|到“十|未来[一二三四五六七八九十两\d]+年|今后")
+_FUTURE_STRICT = re.compile(r"将|力争|预计|目标|计划|(?<!年)到\d{4}年|到“十|未来[一二三四五六七八九十两\d]+年|今后")
 _SUBMIT = re.compile("|".join(map(re.escape, tables.SUBMIT_VERBS)))
 _GOAL_VERB = re.compile("|".join(map(re.escape, tables.GOAL_VERBS)))
 _TASK_VERB = re.compile("|".join(map(re.escape, tables.TASK_VERBS)))
@@ -307,6 +307,8 @@ def _year_deadline(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
         return False
     clause = _deadline_quote(text, d).text(text)
     first = _clause_of(text, d.end + 1 if text.startswith(("，", ","), d.end) else d.end)
+    if text.startswith("把", d.end):
+        return True  # 确保1985年前把现有企业整顿一遍: an action done to something (the 把 construction) by a year
     if _ASSURED.search(text, _clause_start(text, d.start), d.start) or _GOAL_STATE.search(text, first.start, first.end):
         return False  # 确保2025年底前实现…, 2026年底前基本建成一批…: a goal to reach (a milestone)
     if _SUBMIT.search(clause):
