@@ -743,7 +743,10 @@ def _completions(line: Line, dates: tuple[DateExpr, ...], ctx: ArticleContext) -
     for clause in spans(text, CLAUSE_END):
         body = clause.text(text)
         cue = _COMPLETION.search(body)
-        if (not cue or find_quantities(body) or any(clause.start < d.end and d.start < clause.end for d in dates)
+        own_date = any(clause.start < d.end and d.start < clause.end
+                       and not (d.period and d.role == "plain" and d.due == ctx.horizon.due)
+                       for d in dates)  # 完成“十二五”…目标任务 in its last year: the plan's end is the year's
+        if (not cue or find_quantities(body) or own_date
                 or _PAST.search(body) or _REPORTED.search(body) or _CONDITION.match(body)):
             continue
         quote = _quote_span(text, clause.start, clause.end)
