@@ -811,7 +811,8 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         scale = ctx.is_plan and _SCALE_BEFORE.search(text, clause.start, q.start)
         if rules_only and not scale:
             continue
-        explicit = _EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3]) or scale
+        explicit = (_EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3]) or scale
+                    or _share_reaching(text, q, clause))
         horizon = ctx.horizon if line.number >= ctx.horizon_line else None
         if not explicit and not (horizon and ctx.goal_verbs.search(clause_text)) and not _undated_goal(text, q, ctx):
             continue
@@ -917,6 +918,20 @@ def _money_rule(text: str, q: Quantity, clause: Span) -> bool:
     return not (q.unit.endswith(("人", "人次")) and not q.unit.endswith("元"))
 
 
+_REACHES = re.compile("|".join(map(re.escape, tables.STATE_VERBS + ["满足", "覆盖", "建成", "开展", "接入", "应用", "使用"])))
+
+
+def _share_reaching(text: str, q: Quantity, clause: Span) -> bool:
+    """Family: a share that is the subject of a goal state (70%的规模以上企业基本实现数字化, 全国90%以上地区的
+    宽带…满足…需求): the share of things to reach the state is the target, not a threshold."""
+    if q.unit != "%" or q.start - clause.start > 8 or text[clause.start:clause.end].endswith("的"):
+        return False
+    rest = text[q.end:clause.end]
+    if re.search(r"就能|才能|可以", rest):
+        return False  # 有6.5%的增速就能够实现…: a condition for a result, not a share to reach
+    return bool(_REACHES.search(rest)) and not find_quantities(rest)
+
+
 def _threshold(text: str, q: Quantity, clause: Span) -> bool:
     """'处理超过10万人的个人信息', '两人及两人以上联名举报…的，': a number qualifying whom or what a rule
     applies to — a '的' right after it, or a clause closed by '的' (the conditional of rules) — with no
@@ -926,7 +941,8 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
     if (text.endswith(("以上", "以下"), 0, q.end) and _CJK.match(text, q.end)
             and (q.unit.endswith(("元", "平方米", "亩", "米", "岁", "级")))):
         return True  # 加大144平方米以下改善性住房供应, 推动二级以上医疗机构…: a class naming what is meant, not a count
-    if _GOAL_VERB.search(text, clause.start, q.start) or text.endswith(("使", "让"), clause.start, q.start):
+    if (_GOAL_VERB.search(text, clause.start, q.start) or text.endswith(("使", "让"), clause.start, q.start)
+            or _share_reaching(text, q, clause)):
         return False  # 使50%以上的社区实现…: a share to reach
     return (bool(_QUALIFIER_OF.match(text, q.end, clause.end))
             or text[clause.start:clause.end].endswith("的"))

@@ -85,6 +85,13 @@ QUANTITY = re.compile(
 
 _ANY_NUMERAL = re.compile(f"[0-9{CN_NUMERAL}]")
 
+# A count in ten-thousands with no unit word, the noun right after (实现1亿左右农业转移人口落户, 1000万以上
+# 农村贫困人口): the magnitude is the unit; only with a bound or an approximation, as goals write it.
+BARE_MAGNITUDE = re.compile(
+    _FIRST +
+    rf"(?P<pre>{_PREFIX})?(?P<num>{_NUM})(?P<mag>万亿|亿|千万|百万|万)(?P<post>以上|左右|以下|余|多)(?=[\u4e00-\u9fff])"
+)
+
 # Shares written in words: 三分之一 -> 33.3 %, 八成 -> 80 %, 百分之九十一 -> 91 %
 SHARE = re.compile(
     _FIRST +
@@ -156,6 +163,17 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
             start=m.start(), end=m.end(), value=value, value_max=value_max, unit=unit,
             comparator=comparator, number_start=m.start("num"), number_end=m.end("unit"),
         ))
+    if "万" in text or "亿" in text:
+        taken = [(q.start, q.end) for q in found]
+        for m in BARE_MAGNITUDE.finditer(text):
+            value = parse_numeral(m.group("num"))
+            before = text[max(0, m.start("num") - 1):m.start("num")]
+            if value is None or before.isdigit() or before in (".", "第") or any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            post = m.group("post")
+            comparator = comparator_for(m.group("pre"), None if post in ("余", "多") else post, post if post in ("余", "多") else None)
+            found.append(Quantity(m.start(), m.end(), value, None, m.group("mag"), comparator, m.start("num"), m.end("mag")))
+        found.sort(key=lambda q: q.start)
     if "分之" in text or "成" in text:  # 三分之一, 百分之六十, 八成
         taken = [(q.start, q.end) for q in found]
         found += [q for q in _shares(text) if not any(q.start < e and s < q.end for s, e in taken)]
