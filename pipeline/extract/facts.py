@@ -34,7 +34,7 @@ _TAKES_EFFECT = re.compile(r"[^，。；]{0,3}(?:施行|实施|执行|生效)")
 _RECURRENCE_WORDS = sorted(tables.RECURRENCE, key=len, reverse=True)
 _PAST = re.compile("|".join(list(map(re.escape, tables.PAST_CUES)) + tables.PAST_PATTERNS))
 _FUTURE = re.compile(r"将|力争|预计|目标|(?<!年)到\d{4}年|要|应|推动|打造|培育")  # 从1979年到1982年 is a span
-_PAST_PARAGRAPH = re.compile(r"近年来|以来|截至|目前|过去")
+_PAST_PARAGRAPH = re.compile(r"近年来|以来|截至|目前|过去|(?<![未今此之])(?:[一二三四五六七八九十两多]|\d{1,2})年来")
 _FUTURE_STRICT = re.compile(r"将|力争|预计|目标|计划|(?<!年)到\d{4}年|到“十|未来[一二三四五六七八九十两\d]+年|今后")
 _SUBMIT = re.compile("|".join(map(re.escape, tables.SUBMIT_VERBS)))
 _GOAL_VERB = re.compile("|".join(map(re.escape, tables.GOAL_VERBS)))
@@ -730,7 +730,7 @@ def _plan_milestones(line: Line, ctx: ArticleContext) -> list[Fact]:
     return facts
 
 
-_COMPLETION = re.compile("|".join(map(re.escape, tables.COMPLETION_CUES)))
+_COMPLETION = re.compile("|".join(list(map(re.escape, tables.COMPLETION_CUES)) + [tables.GOAL_REACHED]))
 
 
 def _completions(line: Line, dates: tuple[DateExpr, ...], ctx: ArticleContext) -> list[Fact]:

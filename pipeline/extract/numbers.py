@@ -149,6 +149,8 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
             continue  # 15个千万级连接: the level describes what is counted
         if m.group("unit") == "级" and m.group("mag"):
             unit = m.group("mag")  # 百亿级规模 -> 100, '亿'
+        if num == "十" and m.group("unit") == "分" and not m.group("pre"):
+            continue  # 十分繁重: the adverb "very", not ten points
         if m.group("unit") == "元" and not m.group("mag") and len(num) == 1 and num in CN_NUMERAL:
             continue  # 三元协同, 二元结构: a count of parts, not money
         if m.group("unit") in tables.TIME_UNITS and not m.group("mag") and value >= 1900:

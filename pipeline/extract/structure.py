@@ -136,6 +136,7 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
     report_year = issued.year if issued and genre_name == "work_report" else None
     current: Section | None = None
     tasks_at: dict[int, Section] = {}  # the last tasks part opened at each heading level
+    reviewed_at: dict[int, Section] = {}  # the last outermost review part opened at each heading level
     conditions: Section | None = None  # a conditions list opened by a lead-in, while its items go on
     for line in lines:
         text = line.text.strip()
@@ -161,6 +162,9 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
             sibling = tasks_at.get(level)
             if role is None and genre_name == "work_report" and sibling is not None:
                 role = "tasks"  # 三、把改革开放扎实推向纵深, after 二、2015年工作总体部署: this year's work goes on
+            after_review = reviewed_at.get(level)
+            if role is None and genre_name == "work_report" and sibling is None and after_review is not None:
+                role = "tasks"  # 二、坚持实行扩大内需的方针, after 一、1999年国内工作回顾: the next year's work begins
             section = None
             if role:
                 year, year_from = heading_year(phrase)
@@ -171,9 +175,14 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
                         year, year_from = parent.year, parent.year_from
                 if role == "tasks" and year is None and sibling is not None:
                     year, year_from = sibling.year, sibling.year_from
+                if (role == "tasks" and sibling is None and after_review is not None and after_review.year
+                        and heading_year(phrase)[0] is None):
+                    year, year_from = after_review.year + 1, None  # the year after the one reviewed
                 section = Section(role, line.number, year, year_from)
                 if role == "tasks":
                     tasks_at[level] = section
+                if role == "review" and not enclosing:
+                    reviewed_at[level] = section
             elif open_parts and open_parts[-1][1] is not None:
                 section = open_parts[-1][1]  # an unnamed sub-heading stays in its part
             open_parts.append((level, section))

@@ -50,7 +50,8 @@ PAST_CUES = [
 
 # The same as patterns: a span of months (1—11月, 1-11月) reports a year to date;
 # "共推出18项举措" describes the document itself.
-PAST_PATTERNS = [r"(?<!\d)1[—\-](?:1[0-2]|[2-9])月", r"共(?:推出|提出|包括|涉及|分为|设置|明确)"]
+PAST_PATTERNS = [r"(?<!\d)1[—\-](?:1[0-2]|[2-9])月", r"共(?:推出|提出|包括|涉及|分为|设置|明确)",
+                 r"(?<![未今此之])(?:[一二三四五六七八九十两多]|\d{1,2})年来"]  # 两年来, 五年来: over the years past
 
 # Words after which a number is not a goal: 若干千亿级, 第二批, 都有近十种 (a description).
 NOT_GOAL_BEFORE = ["若干", "第", "每", "以下", "下列", "如下", "上述", "前", "从", "都有", "就有", "只有", "仅有", "还有",
@@ -170,7 +171,7 @@ CONDITIONS_SECTION = (r"(?:申报|申请|支持|补贴|补助|奖励|资助|认�
                       r"[^，。；：:]{0,4}条件|条件要求|资格要求")
 CONDITIONS_LEAD_IN = r"(?:以下|下列|如下|下述)(?:[^，。；]{0,6})?条件[^，。；]{0,8}[：:]$|条件(?:如下|为|是)[：:]$|" + CONDITIONS_SECTION + r"[：:]$"
 # Verbs that make a quantity in a task part a target (实施重大项目1900多个, 开发岗位5000个): actions, not states.
-TASK_VERBS = GOAL_VERBS + ["实施", "开发", "改造", "办好", "完成", "更新", "筹集", "转化", "引进", "建立", "组织",
+TASK_VERBS = GOAL_VERBS + ["实施", "开发", "改造", "办好", "完成", "更新", "筹集", "转化", "引进", "建立", "组织", "发行",
                            "举办", "提高", "提升", "扩大", "增加", "新开工", "开工", "改建", "扩建", "安排", "吸纳",
                            "发放", "落实", "开通", "部署", "招收", "资助", "治理", "修复", "整治", "种植", "造林", "分别"]
 # What a document calls itself, read from its title and first lines: its kind and the default reading of it.
@@ -182,6 +183,9 @@ GENRE_WORDS = [
     ("notice", r"通知|公告|通告|函$|决定"),
 ]
 # A completion of a named thing in a year's tasks (建成…平台, 完成…认定, …全覆盖): a milestone due that year.
+# Reaching a stated goal in a year's tasks (实现国有企业改革和脱困三年目标, 如期实现…的目标): a completion too.
+# not 奋力实现各项发展目标, 为实现…奋斗目标, 实现这一目标 (pointing back at a goal already stated)
+GOAL_REACHED = r"(?<![为了])实现(?!各项|全年|这|上述)[^，。；]{2,24}(?<!奋斗|发展|宏伟)目标"
 COMPLETION_CUES = ["全面建成", "建成", "全面完成", "完成", "全覆盖", "投产", "投运", "竣工", "通车", "开通运营", "全部取消", "全面取消"]
 
 # A date inside a condition says whom a rule applies to, not what is due (在2026年6月30日前缴清契税的，给予…;
