@@ -185,7 +185,7 @@ GENRE_WORDS = [
 # A completion of a named thing in a year's tasks (建成…平台, 完成…认定, …全覆盖): a milestone due that year.
 # Reaching a stated goal in a year's tasks (实现国有企业改革和脱困三年目标, 如期实现…的目标): a completion too.
 # not 奋力实现各项发展目标, 为实现…奋斗目标, 实现这一目标 (pointing back at a goal already stated)
-GOAL_REACHED = r"(?<![为了])实现(?!各项|全年|这|上述)[^，。；]{2,24}(?<!奋斗|发展|宏伟)目标"
+GOAL_REACHED = r"(?<![为了])实现(?!各项|全年|这|上述)[^，。；]{2,24}(?<!奋斗|发展|宏伟)目标(?:任务)?(?=[，。；、]|$)"
 COMPLETION_CUES = ["全面建成", "建成", "全面完成", "完成", "全覆盖", "投产", "投运", "竣工", "通车", "开通运营", "全部取消", "全面取消"]
 
 # A date inside a condition says whom a rule applies to, not what is due (在2026年6月30日前缴清契税的，给予…;
