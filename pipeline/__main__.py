@@ -62,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     precision.add_argument("--db", type=Path, help="draw from this build (else: report eval/precision/*.tsv)")
     precision.add_argument("--n", default=40, type=int, help="facts per kind (default 40)")
     precision.add_argument("--out", default=None, type=Path, help="folder for the samples (default eval/precision)")
+    precision.add_argument("--seed", default=42, type=int,
+                           help="the draw's seed: a new audit takes a new one, so it judges new facts (default 42)")
     evaluate.add_argument("--write-precision", action="store_true",
                           help="write each rule family's precision to eval/precision.json (the review queue reads it)")
 
@@ -102,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.out or PRECISION_DIR
         if args.db is not None:
             for kind in ("deadline", "target", "milestone"):
-                write_sample(sample_facts(args.db, kind, args.n), folder / f"{kind}.tsv")
+                write_sample(sample_facts(args.db, kind, args.n, args.seed), folder / f"{kind}.tsv")
             print(f"samples written to {folder}: fill in verdict (yes | no | unsure) and why")
             return 0
         for path in sorted(folder.glob("*.tsv")):

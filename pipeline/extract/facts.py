@@ -918,6 +918,7 @@ def _money_rule(text: str, q: Quantity, clause: Span) -> bool:
     return not (q.unit.endswith(("人", "人次")) and not q.unit.endswith("元"))
 
 
+_TIER = re.compile(r"按(?!时|期|计划|要求|照)[^，。；]{0,8}$")
 _REACHES = re.compile("|".join(map(re.escape, tables.STATE_VERBS + ["满足", "覆盖", "建成", "开展", "接入", "应用", "使用"])))
 
 
@@ -939,8 +940,10 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
     if text[clause.start:clause.end].endswith("的") and re.match(r"[，,]", text[clause.end:clause.end + 1]):
         return True  # 年销售收入首次达到5000万元、1亿元的，给予奖励: a condition even with a goal verb
     if (text.endswith(("以上", "以下"), 0, q.end) and _CJK.match(text, q.end)
-            and (q.unit.endswith(("元", "平方米", "亩", "米", "岁", "级")))):
-        return True  # 加大144平方米以下改善性住房供应, 推动二级以上医疗机构…: a class naming what is meant, not a count
+            and (q.unit.endswith(("元", "平方米", "亩", "米", "岁", "级")) or text.endswith("以下", 0, q.end))):
+        return True  # 加大144平方米以下改善性住房供应, 推动二级以上医疗机构…, 30万千瓦以下煤电机组: a class, not a count
+    if _TIER.search(text, clause.start, q.start):
+        return True  # 按切位100座以上和40座以上…给予奖补: the tier a rule grants by
     if (_GOAL_VERB.search(text, clause.start, q.start) or text.endswith(("使", "让"), clause.start, q.start)
             or _share_reaching(text, q, clause)):
         return False  # 使50%以上的社区实现…: a share to reach
