@@ -334,8 +334,8 @@ def _dated_action(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
         return False
     if not ctx.issued_on and not ctx.is_plan and not re.search(r"(?:将|拟)(?:于|在)?$", text[clause.start:d.start + 1]):
         return False  # an undated report's 于2001年12月…: what happened, unless it says 将
-    if _PUBLISHED_THING.match(after):
-        return False  # 于2021年8月2日深夜发布的《通知》: a text named by its date, not an action to come
+    if _PUBLISHED_THING.match(after) or _PUBLISHED_TEXT.match(after):
+        return False  # 于2021年8月2日深夜发布的《通知》, 于2020年12月出台《…》: a text's publication, not an action to come
     return bool(_ACTION.search(after) or _PUBLISH.search(after))
 
 
@@ -380,6 +380,7 @@ _APPLYING_END = re.compile(r"(?:申请|申报|报名)(?:材料|手续|书)?$")
 _ACTIVITY = re.compile(r"活动$|活动[，,。]")
 _FOR_NOW = re.compile(r"暂(?:停|缓|按|不|免)|缓交|缓缴|容缺|认定以|按[^，。；]{0,12}认定")  # a rule for the time being
 _PUBLISHED_THING = re.compile(r"[^，。；]{0,10}?(?:发布|印发|公布|出台|下发)的")
+_PUBLISHED_TEXT = re.compile(r"(?:正式)?(?:发布|印发|公布|出台|下发)(?:了)?《")
 _ACT_OF = re.compile(_CONDITION_ACT.pattern + "[^，。；]{0,30}的")
 _ACT_THEN_CONDITION = re.compile(_ACT_OF.pattern + "[，,]")
 _SELF_REFERENCE = re.compile(tables.SELF_REFERENCE + r"[^，。；]{0,6}$")
@@ -417,8 +418,8 @@ def condition_date(text: str, d: DateExpr) -> str | None:
         return "condition_date"  # 且在2024年6月30日前缴清契税，…实施消费补贴
     if text[d.start - 1:d.start] in "（(" and text.startswith(("截止", "截至"), d.start) and text.startswith(("）", ")"), d.end):
         return "condition_date"  # 子女未满18周岁(截止2022年7月31日): as of a date, in a condition
-    if not tail.strip(" 前内期间止") and _ACT_THEN_CONDITION.search(rest):
-        return "condition_date"  # 2024年6月30日前，缴存人家庭…购买自住住房…的，可申请提取…
+    if (not tail.strip(" 前内期间止") or tail.endswith("期间")) and _ACT_THEN_CONDITION.search(rest):
+        return "condition_date"  # 2024年6月30日前，缴存人家庭…购买自住住房…的，可申请提取…; …和…房交会期间，购买…的
     window = (d.role == "by" and d.due_from) or "至" in text[d.start:d.end]  # 从5月1日起 alone starts, it spans nothing
     if (not window and d.role == "by" and not text[sentence.start:d.start].strip(" 在于")
             and not tail.strip(" 前之以止") and (_permits_other_than_applying(rest) or _FOR_NOW.search(rest))):
