@@ -256,14 +256,16 @@ def _commit() -> str:
 def first_look(folder: Path, kinds: dict[str, str], default_kind: str = "") -> list[str]:
     """FIRST_LOOK.md rows for documents nobody tuned for: each scored alone, P/R/F1 per kind, at this commit."""
     gold = load_gold(folder / "gold")
+    # every document in docs/, a document with nothing to find (an empty facts file) included
+    documents = {os.path.basename(f["seed"]) for f in gold} | {p.name for p in (folder / "docs").iterdir() if p.is_file()}
     with tempfile.TemporaryDirectory(prefix="tracker-first-look-") as tmp:
         from pipeline.build import run_build
 
         path = Path(tmp) / "first.duckdb"
         run_build(folder / "docs", path, full=True, write_feeds=False)
-        predicted = load_predictions(path, {os.path.basename(f["seed"]) for f in gold})
+        predicted = load_predictions(path, documents)
     rows, commit = [], _commit()
-    for doc in sorted({os.path.basename(f["seed"]) for f in gold}):
+    for doc in sorted(documents):
         result = evaluate([f for f in gold if os.path.basename(f["seed"]) == doc],
                           [p for p in predicted if os.path.basename(p["source_file"]) == doc])
         cells = []
