@@ -210,45 +210,53 @@ _CELL_VALUE = re.compile(r"^(?P<pre>[≥≤><]|不低于|不少于|超过|达到
 
 @dataclass
 class IndicatorTable:
-    """A plan's indicator table: a header row of years, the rows below it indicators; the column of the
-    latest year (ahead of the text's issue year) holds the goals, the earlier ones the baseline."""
+    """A plan's indicator table: a header row of years, the rows below it indicators. Every year column
+    ahead of the base holds goals due that year (a schedule: 1996年 1997年 1998年); the base is a year
+    before the text was issued, or, with no issue date, the earliest column. A header of years only, under
+    a header whose last cell spans them (分年度招生任务), heads the last columns of the rows."""
     header_line: int
-    column: int
-    due: dt.date
+    columns: tuple[tuple[int, dt.date], ...]  # (column, due); a negative column counts from the row's end
 
     @classmethod
     def of(cls, line: Line, ctx: ArticleContext) -> IndicatorTable | None:
         text = line.text
         if "\t" not in text or "年" not in text:
             return None
-        years = [(int(m.group("y")), i) for i, cell in enumerate(text.split("\t"))
-                 if (m := _YEAR_CELL.fullmatch(cell.strip()))]
+        cells = [c.strip() for c in text.split("\t")]
+        years = [(int(m.group("y")), i) for i, cell in enumerate(cells) if (m := _YEAR_CELL.fullmatch(cell))]
         if len(years) < 2 and "目标" not in text:
             return None  # a year alone in a row's cell dates that row (a task table), it heads no columns
-        year, column = max(years)
-        if column == 0 or (ctx.issued_on and year < ctx.issued_on.year):
+        latest, column = max(years)
+        if column == 0 and len(years) < len([c for c in cells if c]):
             return None
-        return cls(line.number, column, dt.date(year, 12, 31))
+        if ctx.issued_on and latest < ctx.issued_on.year:
+            return None
+        base = None if ctx.issued_on else min(years)[0]
+        ahead = [(y, i) for y, i in years if (y >= ctx.issued_on.year if ctx.issued_on else y != base)]
+        sub_header = len(years) == len([c for c in cells if c])  # 1996年 1997年 1998年 under 分年度…
+        return cls(line.number, tuple((i - len(cells) if sub_header else i, dt.date(y, 12, 31)) for y, i in ahead))
 
     def row_targets(self, line: Line) -> list[Fact]:
         cells = line.text.split("\t")
-        if len(cells) <= self.column:
-            return []
         name = next((c.strip() for c in cells if re.search(r"[\u4e00-\u9fff]", c)), "")
-        m = _CELL_VALUE.match(cells[self.column].strip())
-        if not name or not m:
-            return []
-        start = sum(len(c) + 1 for c in cells[:self.column])
-        first = line.text.find(name)
-        unit = m.group("unit") or ((u := _UNIT_IN_NAME.search(name)) and u.group("unit")) or None
-        comparator = comparator_for(m.group("pre") if m.group("pre") in tables.COMPARATOR_PREFIX else None,
-                                    m.group("post"))
-        if m.group("pre") in ("<", ">"):
-            comparator = m.group("pre")
-        value_max = float(m.group("num2")) if m.group("num2") else None
-        return [_make(line, "target", Span(first, start + len(cells[self.column].rstrip())), due_date=self.due,
-                      due_precision="year", due_basis="explicit", value=float(m.group("num")), value_max=value_max,
-                      unit=unit, comparator=comparator, metric=_metric_text(_UNIT_IN_NAME.sub("", name)))]
+        facts = []
+        for column, due in self.columns:
+            index = column if column >= 0 else len(cells) + column
+            if not name or not 0 <= index < len(cells) or (m := _CELL_VALUE.match(cells[index].strip())) is None:
+                continue
+            start = sum(len(c) + 1 for c in cells[:index])
+            first = line.text.find(name)
+            unit = m.group("unit") or ((u := _UNIT_IN_NAME.search(name)) and u.group("unit")) or None
+            comparator = comparator_for(m.group("pre") if m.group("pre") in tables.COMPARATOR_PREFIX else None,
+                                        m.group("post"))
+            if m.group("pre") in ("<", ">"):
+                comparator = m.group("pre")
+            value_max = float(m.group("num2")) if m.group("num2") else None
+            facts.append(_make(line, "target", Span(first, start + len(cells[index].rstrip())), due_date=due,
+                               due_precision="year", due_basis="explicit", value=float(m.group("num")),
+                               value_max=value_max, unit=unit, comparator=comparator,
+                               metric=_metric_text(_UNIT_IN_NAME.sub("", name))))
+        return facts
 
 
 @functools.lru_cache(maxsize=8192)
