@@ -617,7 +617,7 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                       and not _NOT_A_STATE.search(core))
             cue = _MILESTONE_WORD if weak else _STATE_CUE if states else _MILESTONE_CUE
             if (len(core) < 4 or not cue.search(core) or _PAST.match(core) or _CONDITION.match(core)
-                    or _REPORTED.search(core)):
+                    or _REPORTED.search(core) or re.search(r"未(?:达到|完成|实现)", core)):
                 continue
             explicit = first and d.role != "carried"
             quote = Span(d.start, body.end) if explicit and body.start - d.end <= 2 else Span(body.start, body.end)
@@ -901,7 +901,7 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
     clause = _clause_of(text, q.start)
     if _SCALE_BEFORE.search(text, clause.start, q.start) and not q.unit.endswith("元"):
         return True  # 采用…补贴价格模式的规模为30万千瓦: the scale is the subject, whatever qualifies it
-    if _money_rule(text, q, clause):
+    if _money_rule(text, q, clause) or _rule_context(text, q, clause):
         return False
     if _PROHIBITION.search(text, max(clause.start, q.start - 6), q.number_start):
         return False  # 合作研究单位不得超过2个: a prohibition's limit is a rule, not a goal
@@ -922,12 +922,40 @@ def _money_rule(text: str, q: Quantity, clause: Span) -> bool:
         return True  # 每50公斤提高5到7元: a price per unit
     if not _NOT_GOAL_CLAUSE.search(text, clause.start, clause.end):
         return False
-    if q.unit in ("%", "个百分点", "百分点") and _RATE_OF_CHANGE.search(text, clause.start, q.start):
-        return False
+    if (q.unit in ("%", "个百分点", "百分点") and _RATE_OF_CHANGE.search(text, clause.start, q.start)
+            and not _TO_A_LEVEL.search(text, clause.start, q.start)):
+        return False  # 价格涨幅2%左右 is a goal; 保证金比例由5%下降为2% sets a rule's level
     return not (q.unit.endswith(("人", "人次")) and not q.unit.endswith("元"))
 
 
+def _rule_context(text: str, q: Quantity, clause: Span) -> bool:
+    """Family: the context that makes a number a rule's parameter, not a goal. A clause that only names
+    the next case of a money rule (首付比例不低于20%，二套及以上不低于30%); a requirement for applying
+    (申请办理预售许可，…形象进度达三分之一以上); a note in brackets (团购（5套房屋及以上）活动);
+    a goal not reached (未达到项目投资额25%的土地)."""
+    head = text[clause.start:q.number_start]
+    previous = _clause_of(text, clause.start - 2) if clause.start >= 2 else None
+    verbs = _COMPARATOR_WORDS.sub("", head)  # 二套及以上不低于30%: a comparator is no action
+    if (previous is not None and len(head) <= 8 and not _GOAL_VERB.search(verbs) and not re.search(r"\d{4}年|将|要", head)
+            and _sentence_span(text, q.start).start <= previous.start
+            and _RULE_WORDS.search(text, previous.start, previous.end)):
+        return True
+    sentence = _sentence_span(text, q.start)
+    if _APPLYING_FOR.search(text, sentence.start, clause.start):
+        return True
+    opened = max(text.rfind("（", 0, q.start), text.rfind("(", 0, q.start))
+    if (opened > max(text.rfind("）", 0, q.start), text.rfind(")", 0, q.start)) and not _GOAL_VERB.search(text, opened, q.start)
+            and not _QUOTA_BEFORE.search(text, opened, q.number_start)):
+        return True  # （每行业梳理不少于5个） is a quota in brackets, a goal
+    return bool(re.search(r"未(?:达到|完成|实现)", head))
+
+
 _TIER = re.compile(r"按(?!时|期|计划|要求|照)[^，。；]{0,8}$")
+_TO_A_LEVEL = re.compile(r"(?:下降|降低|提高|调整|上调|下调)(?:为|到|至)$|(?:下降|降低|提高|调整|上调|下调)(?:为|到|至)[^，。；\d]{0,4}$")
+_RULE_WORDS = re.compile("|".join(map(re.escape, tables.MONEY_WORDS + tables.FINANCE_RULE_WORDS)))
+_COMPARATOR_WORDS = re.compile(r"不少于|不低于|不超过|不高于|超过|达到|至少|低于|高于")
+_QUOTA_BEFORE = re.compile(r"(?:不少于|至少|不低于|达到|每[^，。；]{0,10})$")
+_APPLYING_FOR = re.compile(r"申请(?:办理)?[^，。；]{0,12}(?:许可|证书?|手续|登记|审批|备案)")
 _REACHES = re.compile("|".join(map(re.escape, tables.STATE_VERBS + ["满足", "覆盖", "建成", "开展", "接入", "应用", "使用"])))
 
 
