@@ -177,8 +177,10 @@ def main() -> None:
             learned = [f1(test_labels[n], [r for r in kept if r["file"] == n]) for n in sorted(test_labels)]
             for name, a, b in zip(sorted(test_labels), rules, learned):
                 print(f"  {name}: rules {a:.3f}  decider {b:.3f}")
+            pooled = (tuple(set().union(*(v[i] for v in test_labels.values())) for i in (0, 1)))
             print(f"first look, threshold {t}: median F1 rules {statistics.median(rules):.3f}, "
-                  f"decider {statistics.median(learned):.3f}; mean {np.mean(rules):.3f} vs {np.mean(learned):.3f}")
+                  f"decider {statistics.median(learned):.3f}; mean {np.mean(rules):.3f} vs {np.mean(learned):.3f}; "
+                  f"pooled {f1(pooled, rows):.3f} vs {f1(pooled, kept):.3f}")
         return
     groups = sorted({r["group"] for r in train})
     for t in args.threshold:
