@@ -382,11 +382,12 @@ _BRACKETED = re.compile(r"[（(][^）)]{0,20}[)）]")
 _VALID_UNTIL = re.compile(r"[^，。；]{0,6}有效")
 _TWO_WORDS = re.compile(r"[\u4e00-\u9fff]{2}")
 _WINDOW_WORDS = re.compile(r"自|起|止|即日|之日|发文|印发|发布|本通知|本政策|含|当日|期间|为")
-_PERMISSION = re.compile(r"可(?:以)?([^，。；]{0,12})")
+_PERMISSION = re.compile(r"(?:可(?:以)?|允许)([^，。；]{0,12})")
 _APPLY_ONLY = re.compile(r"[^，。；]{0,8}?(?:申请|申报|报名)(?:材料|手续)?")
 _APPLYING_END = re.compile(r"(?:申请|申报|报名)(?:材料|手续|书)?$")
 _ACTIVITY = re.compile(r"活动$|活动[，,。]")
-_FOR_NOW = re.compile(r"暂(?:停|缓|按|不|免)|缓交|缓缴|容缺|认定以|按[^，。；]{0,12}认定")  # a rule for the time being
+# a rule for the time being: 暂缓, 容缺, 认定以…; 执行…收费标准 (a standard applied until the date)
+_FOR_NOW = re.compile(r"暂(?:停|缓|按|不|免)|缓交|缓缴|容缺|认定以|按[^，。；]{0,12}认定|执行[^，。；]{0,16}(?:标准|政策|价格)")
 _PUBLISHED_THING = re.compile(r"[^，。；]{0,10}?(?:发布|印发|公布|出台|下发)的")
 _PUBLISHED_TEXT = re.compile(r"(?:正式)?(?:发布|印发|公布|出台|下发)(?:了)?《")
 _ACT_OF = re.compile(_CONDITION_ACT.pattern + "[^，。；]{0,30}的")
@@ -439,10 +440,10 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     if not tail.strip(" 内期间止") and clause.end >= sentence.end and not _TWO_WORDS.search(_WINDOW_WORDS.sub("", head)):
         if _permits_other_than_applying(text[sentence.start:clause.start]):
             return "period_in_force"  # …，可申请在项目首栋…缴纳配套费，发文之日起至2024年12月31日
-    if tail.strip(" 内期间止") or clause.end >= len(text):
+    if tail.strip(" 内期间限止") or clause.end >= len(text):
         return None
     # the sentence after a bare window says what it is for
-    if re.match(r"对于?", rest) or _ACT_OF.search(rest):
+    if re.match(r"对于?", rest) or _ACT_OF.search(rest):  # (the window's tail: 期间, 期限内)
         return "period_in_force"  # 自…至…，对出售…的纳税人…予以退税; 即日起至…，凡在我区新购买…的: the condition
     if _permits_other_than_applying(rest):
         return "period_in_force"  # 自…至…，缴存职工可提取…; …可申请在项目首栋…缴纳: a measure's period

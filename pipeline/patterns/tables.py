@@ -198,13 +198,14 @@ CONDITION_NOUNS = ["个人", "家庭", "居民", "企业", "职工", "购房人"
 # Words that name the period a measure is in force (有效期至…, 自…至…期间，…可申请): at most a window, never a duty.
 IN_FORCE_WORDS = ["有效期", "执行期", "执行期限", "实施期限", "实施期", "试行期", "政策期限", "执行至", "实施至", "施行至",
                   "购房时间", "购买时间", "网签时间", "备案时间", "注册时间", "成立时间", "活动期限", "活动时间",
-                  "执行时间", "政策执行期", "使用期限", "阶段性", "开具时间", "支付时间", "签约时间", "交易时间", "登记时间"]
+                  "执行时间", "政策执行期", "使用期限", "阶段性", "开具时间", "支付时间", "签约时间", "交易时间", "登记时间",
+                  "网签日期", "备案日期", "购房日期", "成交日期", "签约日期", "补贴期限", "补助期限", "奖励期限", "优惠期限"]
 # What a beneficiary does in a condition (…前缴清契税的, …期间购买商品住房的): a date these follow with a 的 after,
 # or in a sentence that grants money, says whom the grant is for.
 CONDITION_ACTS = ["购买", "购房", "网签", "签订", "缴清", "缴纳", "出售", "取得", "落户", "处于"]
 # What a rule does for those who meet a condition (…的，由市财政给予…; …的可享受…).
 GRANT_WORDS = ["由", "给予", "按", "可", "享受", "予以", "将", "不予", "不再"]
 # Events a date names, not duties (8月11日至18日，…连续发生…事故; 房交会于…举办).
-EVENT_WORDS = ["发生", "召开", "举行", "举办", "开幕", "闭幕"]
+EVENT_WORDS = ["发生", "召开", "举行", "举办", "开幕", "闭幕", "放假", "调休"]
 # A text naming itself: its own issue or entry into force is no deadline (本文件于2024年6月20日发布执行).
 SELF_REFERENCE = r"本(?:文件|通知|办法|意见|措施|政策|公告|通告|规定|细则|方案)"
