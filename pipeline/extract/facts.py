@@ -414,7 +414,7 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     sentence = _sentence_span(text, d.start)
     rest = text[clause.end + 1:sentence.end]  # the sentence after the date's clause ("" when it ends there)
     labelled = clause.start >= 2 and text[clause.start - 1] in "：:"  # 政策执行期：发文之日起至…
-    if (_IN_FORCE.search(head) or (labelled and _IN_FORCE.search(text, _clause_start(text, clause.start - 2), clause.start)) or tail.startswith("阶段性") or _VALID_UNTIL.match(tail)
+    if (_IN_FORCE.search(text, clause.start, d.start + 1) or (labelled and _IN_FORCE.search(text, _clause_start(text, clause.start - 2), clause.start)) or tail.startswith("阶段性") or _VALID_UNTIL.match(tail)
             or (not tail.strip(" 前止") and rest.startswith("有效期"))
             or re.search(r"期间[（(]$", text[max(0, d.start - 4):d.start])
             or (d.due_from and tail.startswith("期间") and not tail.rstrip("的").endswith(("申请", "申报")))):
@@ -430,11 +430,13 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     if (not tail.strip(" 前内期间止") or tail.endswith("期间")) and _ACT_THEN_CONDITION.search(rest):
         return "condition_date"  # 2024年6月30日前，缴存人家庭…购买自住住房…的，可申请提取…; …和…房交会期间，购买…的
     window = (d.role == "by" and d.due_from) or "至" in text[d.start:d.end]  # 从5月1日起 alone starts, it spans nothing
-    if (not window and d.role == "by" and not text[sentence.start:d.start].strip(" 在于")
+    if (not window and d.role == "by" and not head.strip(" 在于")
             and not tail.strip(" 前之以止") and (_permits_other_than_applying(rest) or _FOR_NOW.search(rest))):
         return "period_in_force"  # 2024年10月31日前，新取得的土地可申请分期缴纳…: a permission until a date
     if not window:
         return None
+    if _RULE_WORDS.search(head) and not _SUBMIT.search(text, clause.start, clause.end):
+        return "period_in_force"  # 以上购房补贴比例自文件发布之日起至2022年12月31日止: a rule's period
     if "\t" not in text and not _TWO_WORDS.search(_WINDOW_WORDS.sub("", text[sentence.start:d.start] + tail + rest)):
         return "period_in_force"  # 发文之日起至2024年12月31日 (a line of its own, not a table's cell): a period
     if not tail.strip(" 内期间止") and clause.end >= sentence.end and not _TWO_WORDS.search(_WINDOW_WORDS.sub("", head)):
