@@ -984,6 +984,8 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
         return True  # 加大144平方米以下改善性住房供应, 推动二级以上医疗机构…, 30万千瓦以下煤电机组: a class, not a count
     if _TIER.search(text, clause.start, q.start):
         return True  # 按切位100座以上和40座以上…给予奖补: the tier a rule grants by
+    if q.unit in ("岁", "周岁") and _CJK.match(text, q.end):
+        return True  # 0—6岁儿童, 60岁以上老人: an age class, not a count
     if q.unit.endswith(("平方米", "亩", "岁", "周岁")) and re.match(r"(?:[（(]含[)）])?(?:以[上下])?的[\u4e00-\u9fff]", text[q.end:]):
         return True  # 筹集超过70平方米的保障性租赁住房: a size class of what is meant, whatever the verb
     if (_GOAL_VERB.search(text, clause.start, q.start) or text.endswith(("使", "让"), clause.start, q.start)

@@ -85,6 +85,9 @@ QUANTITY = re.compile(
 
 _ANY_NUMERAL = re.compile(f"[0-9{CN_NUMERAL}]")
 
+# An index or score with no unit, reached by a verb and bounded (两化融合发展指数达到125左右): unit "".
+BARE_INDEX = re.compile(r"(?P<pre>达到|提高到|提升至|提升到|提高至|降至|降低到|降低至)(?P<num>\d+(?:\.\d+)?)(?P<post>左右|以上|以下)(?=[，。；、,;]|$)")
+
 # A count in ten-thousands with no unit word, the noun right after (实现1亿左右农业转移人口落户, 1000万以上
 # 农村贫困人口): the magnitude is the unit; only with a bound or an approximation, as goals write it.
 BARE_MAGNITUDE = re.compile(
@@ -175,6 +178,13 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
             post = m.group("post")
             comparator = comparator_for(m.group("pre"), None if post in ("余", "多") else post, post if post in ("余", "多") else None)
             found.append(Quantity(m.start(), m.end(), value, None, m.group("mag"), comparator, m.start("num"), m.end("mag")))
+        found.sort(key=lambda q: q.start)
+    if "左右" in text or "以上" in text or "以下" in text:
+        taken = [(q.start, q.end) for q in found]
+        for m in BARE_INDEX.finditer(text):
+            if not any(m.start() < e and s < m.end() for s, e in taken):
+                found.append(Quantity(m.start(), m.end(), float(m.group("num")), None, "",
+                                      comparator_for(m.group("pre"), m.group("post")), m.start("num"), m.end("num")))
         found.sort(key=lambda q: q.start)
     if "分之" in text or "成" in text:  # 三分之一, 百分之六十, 八成
         taken = [(q.start, q.end) for q in found]
