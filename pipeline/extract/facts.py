@@ -802,6 +802,10 @@ def _relatives(line: Line, dates: list[DateExpr]) -> list[Fact]:
         facts.append(_make(line, "relative", quote, value=q.value, unit=unit, comparator=comparator,
                            recurrence=recurrence, due_basis="explicit", metric=_metric_text(
                                _strip_connectives(quote.text(text)))))
+        if _TIME_LEVEL.search(text, _clause_start(text, q.start), q.start):
+            # family: a level of time to reach (审批平均时限压缩至55个工作日以内) is a target as well as a limit
+            facts.append(_make(line, "target", quote, value=q.value, unit=unit, comparator=comparator,
+                               due_basis="context", metric=_metric_text(_strip_connectives(quote.text(text)))))
     return facts
 
 
@@ -953,6 +957,7 @@ def _rule_context(text: str, q: Quantity, clause: Span) -> bool:
     return bool(re.search(r"未(?:达到|完成|实现)", head))
 
 
+_TIME_LEVEL = re.compile(r"(?:平均|时限|用时|周期|时间)[^，。；]{0,6}(?:压缩|缩短|减少|降低|控制)(?:至|到|在)(?:[^，。；\d]{0,2})$")
 _TIER = re.compile(r"按(?!时|期|计划|要求|照)[^，。；]{0,8}$")
 _TO_A_LEVEL = re.compile(r"(?:下降|降低|提高|调整|上调|下调)(?:为|到|至)$|(?:下降|降低|提高|调整|上调|下调)(?:为|到|至)[^，。；\d]{0,4}$")
 _RULE_WORDS = re.compile("|".join(map(re.escape, tables.MONEY_WORDS + tables.FINANCE_RULE_WORDS)))
