@@ -2,12 +2,17 @@
 (the default; store.py says when PostgreSQL is used instead).
 
 DuckDB lets only one process hold a read-write connection, so every write opens the file for just one
-transaction and every read uses a short read-only connection; both retry briefly while another
-process or thread holds the file. A change is told by the file's and its write-ahead log's stat.
+transaction and every read uses a short read-only connection. Every opening, from its first read of
+the file to the connection's close, holds the store's lock file (progress.duckdb.lock): shared to
+read, exclusive to write. DuckDB's own lock is not enough: it reads the file's headers before it
+takes that lock, so an opener that raced a writer's closing checkpoint worked from the headers before
+it, and its own checkpoint then dropped that writer's last entry (or met blocks the checkpoint had cut
+off). A change is told by the file's and its write-ahead log's stat.
 """
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import random
 import time
@@ -41,24 +46,62 @@ def _is_busy(error: duckdb.Error) -> bool:
     return "lock" in message.lower() or "different configuration" in message
 
 
+def _wait(pause: float) -> float:
+    """Sleep a little (jitter: waiting writers don't collide again); the next, longer pause."""
+    time.sleep(pause * random.uniform(0.5, 1.5))
+    return min(pause * 2, 0.1)
+
+
+@contextlib.contextmanager
+def _store_lock(path: Path, read_only: bool, deadline: float):
+    """The store's lock file held for the block (flock: also between threads of one process), shared to
+    read, exclusive to write. A reader that cannot make the lock file (a folder it may not write, so no
+    writer of its own) reads without it."""
+    lock_path = f"{path}.lock"
+    try:
+        fd = os.open(lock_path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except OSError:
+        if not read_only:
+            raise
+        fd = None
+    if fd is None:
+        yield
+        return
+    try:
+        pause = 0.001
+        while True:
+            try:
+                fcntl.flock(fd, (fcntl.LOCK_SH if read_only else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise duckdb.IOException(f'Could not set lock on file "{lock_path}": another process '
+                                             f"held it for {LOCK_WAIT_SECONDS:.0f} s") from None
+                pause = _wait(pause)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 @contextlib.contextmanager
 def connect(path: Path, read_only: bool):
-    """A connection held only for the block, retried while the file is busy."""
+    """A connection held only for the block, opened and closed under the store's lock file; retried
+    while the file is busy (DuckDB's own lock: a process that does not take the lock file)."""
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    pause = 0.005
-    while True:
+    with _store_lock(path, read_only, deadline):
+        pause = 0.005
+        while True:
+            try:
+                con = duckdb.connect(str(path), read_only=read_only)
+                break
+            except (duckdb.IOException, duckdb.ConnectionException) as error:
+                if not _is_busy(error) or time.monotonic() > deadline:
+                    raise
+                pause = _wait(pause)
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
-            break
-        except (duckdb.IOException, duckdb.ConnectionException) as error:
-            if not _is_busy(error) or time.monotonic() > deadline:
-                raise
-            time.sleep(pause * random.uniform(0.5, 1.5))  # jitter: waiting writers don't collide again
-            pause = min(pause * 2, 0.1)
-    try:
-        yield con
-    finally:
-        con.close()
+            yield con
+        finally:
+            con.close()
 
 
 class EmbeddedStore:
