@@ -1,7 +1,7 @@
 """Benchmark: how the build's cost grows with the work, and how our extractor compares with the
 date extractors a user would pick instead (jionlp's extract_time, dateparser's search_dates).
 
-    .venv/bin/python bench/run.py [--quick]
+    .venv/bin/python bench/run.py [--quick | --store]
 
 Prints a report and writes it to bench/RESULTS.md. The full run builds 5, 100 and 1,000 bulletins,
 rebuilds the largest (nothing changed, one file changed), times the queries of every dashboard view
@@ -20,6 +20,10 @@ deadlines page at once (one process; one process with Streamlit's default config
 processes behind nginx), with py-spy's top frames under the largest crowd (--quick: crowds of 10 and
 100, no profile). Timings on a shared virtual machine are noisy (see the pace lines); differences under
 10 ms mean nothing.
+
+The staff store (bench/staff_store.py): staff writes per second and the page views that read them,
+embedded against PostgreSQL, and crowds on two app processes sharing a PostgreSQL store. --store runs
+that section alone (a few minutes) and puts it in place of its last run in RESULTS.md.
 
 The code measured is a copy of pipeline/, dashboard/ and .streamlit/ taken when the run starts (bench/corpus/code):
 others editing the checkout meanwhile cannot change the rules between the full build and the no-change
@@ -47,6 +51,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+import staff_store
 from generate import generate_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1009,10 +1014,37 @@ def targets(quick: bool, runs: dict[int, dict], unchanged: dict, slowest_view: t
                                                                for t, m, ok in rows]
 
 
+STORE_SECTION = "## Staff store: embedded vs PostgreSQL"
+
+
+def store_only() -> None:
+    """--store: that section alone, put in place of its last run in RESULTS.md (or added at the end)."""
+    started, paces = time.perf_counter(), [cpu_pace()]
+    code = snapshot_code()
+    seeds_db = CORPUS / "seeds.duckdb"
+    seeds_db.unlink(missing_ok=True)
+    build(SEEDS, seeds_db, full=True)
+    lines, measured = staff_store.bench_store(CODE, seeds_db, app_errors)
+    section = [STORE_SECTION, "", f"`bench/run.py --store`, {(time.perf_counter() - started) / 60:.1f} minutes", ""]
+    section += machine(code, paces + [cpu_pace()]) + ["", "| target | measured | met |", "|---|---:|:---:|"]
+    section += staff_store.targets(measured) + [""] + lines
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    before, found, after = old.partition(STORE_SECTION)
+    rest = after[after.find("\n## "):] if found and "\n## " in after else ""
+    RESULTS.write_text(before.rstrip("\n") + "\n\n" + "\n".join(section) + "\n" + rest, encoding="utf-8")
+    print("\n".join(section))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5 and 100 bulletins, 10k facts, peers on 1.2 MB")
-    quick = parser.parse_args().quick
+    parser.add_argument("--store", action="store_true", help="only the staff store, embedded vs PostgreSQL "
+                                                             "(bench/staff_store.py), written into RESULTS.md")
+    args = parser.parse_args()
+    if args.store:
+        store_only()
+        return
+    quick = args.quick
     sizes = [5, 100] if quick else [5, 100, 1000]
     fact_counts = [10_000] if quick else [100_000, 1_000_000]
     started = time.perf_counter()
@@ -1033,6 +1065,8 @@ def main() -> None:
                 f"{fact_counts[-1]:,} facts": CORPUS / f"synthetic_{fact_counts[-1]}.duckdb"}
     view_lines, views = bench_pageviews(view_dbs, runs=3 if quick else 5, crowds=[10, 100] if quick else CROWDS,
                                         profile=not quick)
+    print("## Staff store", flush=True)
+    store_lines, store_measured = staff_store.bench_store(CODE, seeds_db, app_errors, runs=3 if quick else 5)
     print("## Snapshot", flush=True)
     snapshot_lines = (["Not timed in --quick: starting the chart's browser alone takes longer than the rest."]
                       if quick else bench_snapshot(CORPUS / f"n{sizes[-1]}.duckdb"))
@@ -1055,9 +1089,11 @@ def main() -> None:
               f"{(time.perf_counter() - started) / 60:.1f} minutes", ""] + machine(code, paces + [cpu_pace()])
     report += ["", "## Targets", ""] + targets(quick, runs, unchanged, slowest_view, slowest_first_view,
                                                fact_counts[-1], per_mb, found, n_gold, views, real)
+    report += staff_store.targets(store_measured)
     report += ["", "## Full build (a fresh database; both cores)", ""] + build_lines
     report += ["", "## Incremental rebuild", ""] + rebuild_lines
     report += ["", "## Page views: what a user waits for", ""] + view_lines
+    report += ["", STORE_SECTION, ""] + store_lines
     report += ["", "## Dashboard queries (synthetic database, same schema and views): the query part of a page view",
                ""] + dashboard_lines
     report += ["", "## Snapshot", ""] + snapshot_lines

@@ -6,8 +6,9 @@ Each event is the deadline's goal (one event per goal, its first statement) with
 file and line, a link to the fact in the app, and reminders 7 days and 1 day before. Its UID is the
 fact's id, so a date that changes under the same id moves the event instead of adding a second one.
 A recurring deadline whose rule names its date (每年2月底前, 每月5日前) is one event with an RRULE, not
-its next date. Staff statuses come from progress.duckdb beside the database: a deadline marked 已提交
-(or 不适用) says so in its title and loses its reminders.
+its next date. Staff statuses come from the staff ledger (progress.duckdb beside the database, or
+PostgreSQL with TRACKER_STORE): a deadline marked 已提交 (or 不适用) says so in its title and loses its
+reminders.
 
 Where: the feeds of the project's database (data/tracker.duckdb) go to dashboard/static/calendar/,
 which the app serves at /app/static/calendar/ (server.enableStaticServing; Streamlit sends .ics as
@@ -23,13 +24,14 @@ import hashlib
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import duckdb
 import icalendar
 
 from pipeline import recurring
+from pipeline.ledger import progress
+from pipeline.ledger import store as ledger_store
 from pipeline.recurring import next_rule_date, rrule_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +46,6 @@ REMINDER_DAYS = (7, 1)
 TITLE_CHARS = 40  # a calendar cell shows a line or two
 DONE_STATUSES = {"已提交", "已完成", "不适用"}  # statuses that close a deadline (as in the weekly PDF)
 PRODID = "-//policy-goal-tracker//calendar feeds//ZH"
-LOCK_WAIT_SECONDS = 5.0
 REFRESH = dt.timedelta(hours=6)  # how often a client should fetch again (REFRESH-INTERVAL, X-PUBLISHED-TTL)
 
 
@@ -185,7 +186,7 @@ def deadline_facts(db_path: Path) -> list[dict]:
         cursor = con.execute(DEADLINES_SQL)
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row)) for row in cursor.fetchall()]
-    statuses = staff_statuses(Path(db_path).with_name("progress.duckdb"))
+    statuses = staff_statuses(progress.default_progress_path(Path(db_path)))
     facts = []
     for row in rows:
         row["due"] = _first_date(row)
@@ -196,22 +197,14 @@ def deadline_facts(db_path: Path) -> list[dict]:
 
 
 def staff_statuses(progress_db: Path) -> dict[str, str]:
-    """fact id -> status recorded in the app; none when nothing was recorded or the file is busy
-    past a few seconds (the next build writes them)."""
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    while progress_db.exists():
-        try:
-            with duckdb.connect(str(progress_db), read_only=True) as con:
-                return dict(con.execute("SELECT fact_id, status FROM progress_current WHERE status IS NOT NULL")
-                            .fetchall())
-        except (duckdb.IOException, duckdb.ConnectionException) as error:
-            if time.monotonic() > deadline:
-                print(f"warning: calendar feeds without staff statuses: {error}", file=sys.stderr)
-                return {}
-            time.sleep(0.1)
-        except duckdb.CatalogException:  # a progress file without its view: nothing recorded
-            return {}
-    return {}
+    """fact id -> status recorded in the app (the staff ledger: the embedded store at progress_db, or
+    PostgreSQL); none when nothing was recorded or the store cannot be read (the next build writes them)."""
+    try:
+        state = progress.current_state(progress_db)
+    except ledger_store.ERRORS as error:
+        print(f"warning: calendar feeds without staff statuses: {error}", file=sys.stderr)
+        return {}
+    return {fact_id: status for fact_id, status in zip(state["fact_id"], state["status"]) if isinstance(status, str)}
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -1,5 +1,6 @@
 """Shared fixtures: the seeds built once per test session into a temporary database; the app's fixture
-database with staff signing in by account (tracker); a ledger with one account and a clock the test moves."""
+database with staff signing in by account (tracker); a ledger with one account and a clock the test moves;
+a PostgreSQL server of the tests' own and the two stores the ledger's tests run against (ledger_backend)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -61,3 +62,46 @@ def input_copy(tmp_path) -> Path:
     target = tmp_path / "input"
     shutil.copytree(SEEDS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server of the tests' own (tests/postgres_server.py), started on first use."""
+    from postgres_server import PostgresServer
+
+    with PostgresServer(durable=False) as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_store(postgres_server, monkeypatch):
+    """TRACKER_STORE set to an empty store of its own on the tests' PostgreSQL (processes the test
+    starts inherit it); its pools closed at the end."""
+    from pipeline.ledger import store
+
+    url = postgres_server.fresh_url()
+    monkeypatch.setenv(store.STORE_ENV, url)
+    yield url
+    store.close_all()
+
+
+@pytest.fixture(params=["embedded", "postgresql"])
+def ledger_backend(request, monkeypatch):
+    """Run the test against each store: the embedded file beside the database (TRACKER_STORE unset),
+    then PostgreSQL."""
+    from pipeline.ledger import store
+
+    if request.param == "embedded":
+        monkeypatch.delenv(store.STORE_ENV, raising=False)
+        yield request.param
+    else:
+        yield request.getfixturevalue("postgres_store")
+
+
+@pytest.fixture
+def second_store(request, ledger_backend, tmp_path):
+    """Another store of the same kind as the test's (an export imported elsewhere): a second embedded
+    file, or a second empty PostgreSQL store."""
+    if ledger_backend == "embedded":
+        return tmp_path / "elsewhere" / "progress.duckdb"
+    return request.getfixturevalue("postgres_server").fresh_url()

@@ -16,6 +16,8 @@ import pytest
 import dashboard.__main__ as cli
 from pipeline.ledger import sessions, store, users
 
+pytestmark = pytest.mark.usefixtures("ledger_backend")  # every test against both stores
+
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "账号-2026-pw"
 
@@ -78,9 +80,10 @@ def test_a_lockout_made_by_another_process_holds_here(tmp_path):
 
 
 def test_a_store_from_before_this_release_is_read_and_upgraded(tmp_path):
-    """The accounts table as the previous release made it (no last sign-in, no failures table)."""
-    path = tmp_path / "progress.duckdb"
-    with duckdb.connect(str(path)) as con:
+    """The accounts table as the previous release made it (no last sign-in, no failures table): an
+    embedded file (a PostgreSQL store starts with this release's schema)."""
+    path = store.embedded_at(tmp_path / "progress.duckdb")
+    with duckdb.connect(str(path.path)) as con:
         con.execute("""CREATE TABLE accounts (name VARCHAR PRIMARY KEY, password_hash VARCHAR NOT NULL,
                        created_at TIMESTAMP, changed_at TIMESTAMP)""")
         con.execute("INSERT INTO accounts VALUES ('老员工', ?, TIMESTAMP '2026-01-05 08:00', NULL)",

@@ -19,6 +19,8 @@ from pipeline.ledger import corrections
 from e2e_helpers import AS_OF, DOC_A, DOC_B, make_fixture_db
 from pipeline.load import write_app_index
 
+pytestmark = pytest.mark.usefixtures("ledger_backend")  # every test against both stores
+
 
 
 @pytest.fixture

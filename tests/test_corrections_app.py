@@ -163,7 +163,7 @@ def test_users_add_asks_twice_and_stores_only_a_hash(tmp_path, monkeypatch, caps
     accounts_db = corrections.store_path(db)
     assert users.names(accounts_db) == ["王五"] and users.verify(accounts_db, "王五", "long-enough-1")
     assert b"long-enough-1" not in accounts_db.read_bytes()
-    with store.connect(accounts_db, read_only=True) as con:
+    with store.reading(accounts_db) as con:
         assert con.execute("SELECT password_hash FROM accounts").fetchone()[0].startswith("$argon2id$")
 
 

@@ -6,9 +6,13 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from dashboard import queries
 from pipeline.ledger import corrections
 from test_progress_concurrency import ROOT, rebuilding
+
+pytestmark = pytest.mark.usefixtures("ledger_backend")  # every test against both stores
 
 BULLETIN = ("各单位于2026年5月30日前报送材料。\n到2027年，培育建设一批零碳工厂。\n"
             "到2026年底，打造300个以上示范性强、显示度高、带动性广的典型应用场景。\n")

@@ -1,17 +1,17 @@
 """The progress store: latest-per-field state, orphans, relink/close, CSV round trip, the SQL view."""
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
 from dashboard import queries
-from pipeline.ledger import progress
+from pipeline.ledger import progress, store
 from pipeline.load import write_database
+
+pytestmark = pytest.mark.usefixtures("ledger_backend")  # every test against both stores
 
 DEADLINE = {"kind": "deadline", "quote": "各单位于2026年5月30日前报送材料", "source_file": "a.txt",
             "line": 1, "due_date": dt.date(2026, 5, 30), "value": None}
@@ -95,15 +95,15 @@ def test_progress_current_view_matches_current_state(tmp_path):
     db = tmp_path / "progress.duckdb"
     progress.record(db, "f1", "张三", status="已提交", fact_snapshot=DEADLINE)
     progress.record(db, "t1", "张三", actual_value=3.0)
-    with contextlib.closing(duckdb.connect(str(db), read_only=True)) as con:
-        view = con.execute("SELECT * FROM progress_current ORDER BY fact_id").df()
+    with store.reading(db) as con:
+        view = con.frame("SELECT * FROM progress_current ORDER BY fact_id")
     state = progress.current_state(db)
     assert list(view.columns) == [c for c in state.columns if c != "orphaned"]
     pd.testing.assert_frame_equal(view, state.drop(columns="orphaned"))
 
 
-def test_import_of_an_export_gives_the_same_state_and_twice_adds_nothing(tmp_path):
-    db, copy = tmp_path / "progress.duckdb", tmp_path / "elsewhere" / "progress.duckdb"
+def test_import_of_an_export_gives_the_same_state_and_twice_adds_nothing(tmp_path, second_store):
+    db, copy = tmp_path / "progress.duckdb", second_store
     progress.record(db, "f1", "张三", status="进行中", note='含逗号,引号"和\n换行', fact_snapshot=DEADLINE)
     progress.record(db, "f1", "张三", owner="")
     progress.record(db, "t1", "李四", actual_value=1 / 3, observed_on=dt.date(2026, 1, 31), actual_source="统计")

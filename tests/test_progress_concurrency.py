@@ -10,9 +10,12 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from dashboard import queries
 from pipeline.ledger import progress
+
+pytestmark = pytest.mark.usefixtures("ledger_backend")  # every test against both stores
 
 ROOT = Path(__file__).resolve().parents[1]
 BULLETIN = "各单位于2026年5月30日前报送材料。\n到2027年，培育建设一批零碳工厂。\n"

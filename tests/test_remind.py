@@ -23,6 +23,8 @@ from pipeline import remind
 from pipeline.__main__ import main
 from pipeline.ledger import corrections, progress, reminders
 
+pytestmark = pytest.mark.usefixtures("ledger_backend")  # every test against both stores
+
 AS_OF = "2026-05-25"
 
 

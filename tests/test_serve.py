@@ -1,11 +1,14 @@
 """Several app processes on one database (make serve): staff saving from two app processes at once
-lose nothing, and nginx keeps each browser on one process (its websocket session, downloads and
-uploads live there) while spreading browsers over the processes."""
+lose nothing (on one embedded store, or on PostgreSQL from two copies of the facts database), and
+nginx keeps each browser on one process (its websocket session, downloads and uploads live there)
+while spreading browsers over the processes."""
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -75,11 +78,17 @@ def deadline_ids(db: Path) -> list[str]:
                 .fetchall()]
 
 
-def test_staff_saving_from_two_app_processes_at_once_lose_nothing(tracker):
+def test_staff_saving_from_two_app_processes_at_once_lose_nothing(ledger_backend, tracker, tmp_path):
+    """On PostgreSQL the two are replicas as on two hosts: each reads its own copy of the facts database."""
     ids = deadline_ids(tracker)
+    replica = tracker
+    if ledger_backend != "embedded":
+        (tmp_path / "host2").mkdir()
+        replica = Path(shutil.copy2(tracker, tmp_path / "host2" / "tracker.duckdb"))
     writers = [subprocess.Popen([sys.executable, "-c", STAFF_WRITER, APP, tag, str(SAVES), *ids], cwd=ROOT,
+                                env=dict(os.environ, TRACKER_DB=str(db)),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-               for tag in ("甲", "乙")]
+               for tag, db in (("甲", tracker), ("乙", replica))]
     notes = []
     for writer in writers:
         out, err = writer.communicate(timeout=600)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 
 from pipeline.ledger import sessions, store, users
+
+pytestmark = pytest.mark.usefixtures("ledger_backend")  # every test against both stores
 
 PASSWORD = "会话-2026-pw"
 
@@ -28,8 +29,8 @@ def test_a_code_is_traded_once_and_only_the_tokens_digest_is_kept(ledger):
     assert token and sessions.redeem(path, code) is None  # once
     assert sessions.redeem(path, "a made-up code") is None
     assert sessions.by_token(path, token).session_id == session_id == sessions.by_id(path, session_id).session_id
-    with duckdb.connect(str(path), read_only=True) as con:
-        stored = con.execute("SELECT * FROM staff_sessions").df()
+    with store.reading(path) as con:
+        stored = con.frame("SELECT * FROM staff_sessions")
     assert not stored.isin([token, code]).any().any()
     assert stored.iloc[0]["token_hash"] == sessions.digest(token) and stored.iloc[0]["client"] == "10.0.0.7"
 
@@ -105,7 +106,7 @@ def test_removing_the_account_ends_its_sessions(ledger):
     users.remove(path, "张三")
     assert sessions.by_token(path, token) is None and sessions.by_id(path, mine) is None
     assert sessions.by_id(path, theirs) is not None
-    with duckdb.connect(str(path), read_only=True) as con:
+    with store.reading(path) as con:
         assert con.execute("SELECT ended_why FROM staff_sessions WHERE session_id = ?", [mine]).fetchone()[0] == \
             sessions.ACCOUNT_REMOVED
 
@@ -114,6 +115,6 @@ def test_a_session_needs_its_account(ledger):
     """Even a session not marked ended (an account deleted by hand) signs nobody in."""
     path, _ = ledger
     session_id, token = signed_in(path)
-    with duckdb.connect(str(path)) as con:
+    with store.writing(path) as con:
         con.execute("DELETE FROM accounts WHERE name = '张三'")
     assert sessions.by_token(path, token) is None and sessions.by_id(path, session_id) is None

@@ -2,7 +2,8 @@
 signed in after a reload, in a new tab and on a followed 出处 link (the fact open with its review
 tools, also after going back); signed in in place on 文档; 退出登录 in one tab signs out the other; a
 removed account's open session ends at its next interaction; five wrong passwords on one app process
-lock the account on a second process on the same store. And the cookie's endpoint itself."""
+lock the account on a second process on the same store (the embedded file, or PostgreSQL with each
+process on its own copy of the facts). And the cookie's endpoint itself."""
 from __future__ import annotations
 
 import os
@@ -195,14 +196,19 @@ def test_the_cookie_endpoint(app, tracker):
     assert sessions.by_id(store_db, session_id) is None  # signing out ends the session, not only the cookie
 
 
-def test_two_app_processes_on_one_store(tmp_path, browser):
+def test_two_app_processes_on_one_store(tmp_path, browser, ledger_backend):
     """Five wrong passwords on one process lock the account on the other; a session started on one is
-    signed in on the other (cookies are per host, not per port), and signing out there ends it here."""
+    signed in on the other (cookies are per host, not per port), and signing out there ends it here.
+    On PostgreSQL the two are replicas as on two hosts: each reads its own copy of the facts database."""
     tracker = make_fixture_db(tmp_path / "tracker.duckdb")
+    replica = tracker
+    if ledger_backend != "embedded":
+        (tmp_path / "host2").mkdir()
+        replica = make_fixture_db(tmp_path / "host2" / "tracker.duckdb")
     store_db = corrections.store_path(tracker)
     users.add(store_db, "钱七", PASSWORD)
     users.add(store_db, "孙八", PASSWORD)
-    with running_app(tracker) as one, running_app(tracker) as other:
+    with running_app(tracker) as one, running_app(replica) as other:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = visit(context, f"{one}/review", "待复核")
         for attempt in range(users.MAX_FAILURES):

@@ -19,6 +19,7 @@ import duckdb
 import pytest
 from pypdf import PdfReader
 
+from pipeline.ledger import progress
 from pipeline.load import sql_files
 from pipeline.snapshot import render
 
@@ -82,16 +83,12 @@ def make_db(path: Path, facts=FACTS) -> Path:
 
 
 def write_progress(tracker: Path, rows: list[tuple]) -> None:
-    """progress.duckdb as the app keeps it: a `progress_current` view, one row a fact."""
-    path = tracker.with_name("progress.duckdb")
+    """Progress as the app records it (pipeline/ledger/progress.py), in a store of its own: one entry a fact."""
+    path = progress.default_progress_path(tracker)
     path.unlink(missing_ok=True)
-    with contextlib.closing(duckdb.connect(str(path))) as con:
-        con.execute("CREATE TABLE progress_log (fact_id VARCHAR, status VARCHAR, owner VARCHAR, note VARCHAR, "
-                    "actual_value DOUBLE, observed_on DATE, updated_at TIMESTAMP)")
-        con.execute("CREATE VIEW progress_current AS SELECT * FROM progress_log")
-        for fact_id, status, actual in rows:
-            con.execute("INSERT INTO progress_log VALUES (?, ?, '秘书处', NULL, ?, ?, now())",
-                        [fact_id, status, actual, dt.date(2026, 5, 1) if actual is not None else None])
+    for fact_id, status, actual in rows:
+        progress.record(path, fact_id, "秘书处", status=status, actual_value=actual,
+                        observed_on=dt.date(2026, 5, 1) if actual is not None else None)
 
 
 def text_of(pdf: bytes | Path, tmp_path: Path) -> str:

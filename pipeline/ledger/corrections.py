@@ -1,7 +1,7 @@
 """Staff corrections of the extracted facts: an append-only log in the app's own store, and how
 the log is applied to the facts the app's index is made from.
 
-The log (`corrections_log` in progress.duckdb) records who did what, when, with the fact's values
+The log (`corrections_log` in the app's store, store.py) records who did what, when, with the fact's values
 before and after: confirm, reject (with a reason), edit, add (a fact the extractor missed), undo
 (of an earlier entry) and dismiss (a rejected candidate staff agree is no fact). Nothing is ever
 updated or deleted; the current state of each fact is a fold over its entries (state()).
@@ -85,12 +85,9 @@ def fields_of(fact: dict) -> dict:
 
 
 def _append(store_db: Path, entries: list[dict]) -> None:
-    store_db = Path(store_db)
-    store_db.parent.mkdir(parents=True, exist_ok=True)
     rows = [[entry.get(name) for name in LOG_COLUMNS] for entry in entries]
-    with store.connect(store_db, read_only=False) as con:
-        con.execute(SCHEMA)
-        con.executemany(f"INSERT INTO corrections_log VALUES ({', '.join('?' * len(LOG_COLUMNS))})", rows)
+    with store.writing(store_db, SCHEMA) as con:
+        store.insert(con, "corrections_log", list(LOG_COLUMNS), rows, key="entry_id")
     _forget(store_db)
 
 
@@ -201,14 +198,11 @@ def undo(store_db: Path, key: str, actor: str) -> str | None:
 
 def log(store_db: Path, key: str | None = None) -> pd.DataFrame:
     """Every entry, oldest first (of one fact when key is given): who did what, when, before and after."""
-    empty = pd.DataFrame(columns=list(LOG_COLUMNS))
-    if not Path(store_db).exists():
-        return empty
     where, params = ("WHERE fact_id = ?", [key]) if key else ("", [])
-    with store.connect(Path(store_db), read_only=True) as con:  # one connection: each costs ~10 ms
-        if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'corrections_log'").fetchone():
-            return empty
-        return con.execute(f"SELECT * FROM corrections_log {where} ORDER BY recorded_at, entry_id", params).df()
+    with store.reading(store_db, "corrections_log") as con:
+        if con is None:
+            return pd.DataFrame(columns=list(LOG_COLUMNS))
+        return con.frame(f"SELECT * FROM corrections_log {where} ORDER BY recorded_at, entry_id", params)
 
 
 def _missing(value) -> bool:
@@ -269,27 +263,27 @@ def _fold(frame: pd.DataFrame) -> dict[str, Correction]:
     return current
 
 
-_cache: dict[Path, tuple] = {}  # store -> (signature, state, overlay)
+_cache: dict[tuple, tuple] = {}  # store's key -> (signature, state, overlay)
 _cache_lock = threading.Lock()
 
 
 def _forget(store_db: Path) -> None:
     with _cache_lock:
-        _cache.pop(Path(store_db).resolve(), None)
+        _cache.pop(store.at(store_db).key, None)
 
 
 def _reading(store_db: Path) -> tuple[dict[str, Correction], "Overlay"]:
     """The folded state and its overlay, read again only when the store changed."""
-    path = Path(store_db).resolve()
-    mark = store.signature(path)
+    opened = store.at(store_db)
+    mark = opened.signature()
     with _cache_lock:
-        cached = _cache.get(path)
+        cached = _cache.get(opened.key)
     if cached is not None and cached[0] == mark:
         return cached[1], cached[2]
-    state = _fold(log(path))
+    state = _fold(log(opened))
     overlay = Overlay.of(state)
     with _cache_lock:
-        _cache[path] = (mark, state, overlay)
+        _cache[opened.key] = (mark, state, overlay)
     return state, overlay
 
 

@@ -1,11 +1,11 @@
 """The progress store: what staff did about each fact, kept apart from the rebuilt facts database.
 
-progress.duckdb holds one append-only table, `progress_log`; the current state is computed from it
-(the `progress_current` view, `current_state()`). Entries are linked to facts by the facts' stable
-ids and carry a snapshot of the fact, so an entry whose fact vanished after a rebuild is still
-shown (as orphaned) until staff relink or close it. Nothing is ever updated or deleted.
-Connections to the store: store.py. Which ids the facts hold now is the reader's to say (the app asks
-its handle on the corrected facts: dashboard/queries.py progress_state).
+The app's store (progress.duckdb, or PostgreSQL: store.py) holds one append-only table,
+`progress_log`; the current state is computed from it (the `progress_current` view,
+`current_state()`). Entries are linked to facts by the facts' stable ids and carry a snapshot of the
+fact, so an entry whose fact vanished after a rebuild is still shown (as orphaned) until staff relink
+or close it. Nothing is ever updated or deleted. Which ids the facts hold now is the reader's to say
+(the app asks its handle on the corrected facts: dashboard/queries.py progress_state).
 """
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from pathlib import Path
 
 from typing import Callable, Iterable
 
+import duckdb
 import pandas as pd
 
-from pipeline.ledger.store import connect as _connect
+from pipeline.ledger import store
 from pipeline.ledger.store import default_progress_path  # noqa: F401 (pages and tests find it here)
 
 DEADLINE_STATUSES = ("待办", "进行中", "已提交", "不适用")
@@ -38,13 +39,20 @@ LOG_COLUMNS = {
     "status": "VARCHAR",
     "owner": "VARCHAR",
     "note": "VARCHAR",
-    "actual_value": "DOUBLE",
+    "actual_value": "DOUBLE PRECISION",
     "observed_on": "DATE",
     "actual_source": "VARCHAR",
     "linked_fact_id": "VARCHAR",
     **{f"snapshot_{name}": kind for name, kind in zip(
-        SNAPSHOT_FIELDS, ("VARCHAR", "VARCHAR", "VARCHAR", "INTEGER", "DATE", "DOUBLE"))},
+        SNAPSHOT_FIELDS, ("VARCHAR", "VARCHAR", "VARCHAR", "INTEGER", "DATE", "DOUBLE PRECISION"))},
 }
+
+
+def _last(value: str, where: str = "true") -> str:
+    """The latest `value` among a fact's entries where `where` holds, in SQL both stores run."""
+    return f"(array_agg({value} ORDER BY recorded_at DESC, entry_id DESC) FILTER (WHERE {where}))[1]"
+
+
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS progress_log (
     {", ".join(f"{name} {kind}" for name, kind in LOG_COLUMNS.items())},
@@ -56,18 +64,14 @@ CREATE OR REPLACE VIEW progress_current AS
 SELECT
     fact_id,
     {", ".join(
-        f"nullif(last({f} ORDER BY recorded_at, entry_id) FILTER (WHERE {f} IS NOT NULL), '') AS {f}"
-        if LOG_COLUMNS[f] == "VARCHAR" else
-        f"last({f} ORDER BY recorded_at, entry_id) FILTER (WHERE {f} IS NOT NULL) AS {f}"
+        f"nullif({_last(f, f'{f} IS NOT NULL')}, '') AS {f}" if LOG_COLUMNS[f] == "VARCHAR" else
+        f"{_last(f, f'{f} IS NOT NULL')} AS {f}"
         for f in FIELDS)},
     max(recorded_at) AS updated_at,
-    last(actor ORDER BY recorded_at, entry_id) AS updated_by,
-    coalesce(last(action IN ('close', 'relink_out') ORDER BY recorded_at, entry_id)
-             FILTER (WHERE action <> 'update'), false) AS closed,
-    last(linked_fact_id ORDER BY recorded_at, entry_id) FILTER (WHERE action = 'relink_out') AS relinked_to,
-    {", ".join(
-        f"last(snapshot_{f} ORDER BY recorded_at, entry_id) FILTER (WHERE snapshot_{f} IS NOT NULL) AS snapshot_{f}"
-        for f in SNAPSHOT_FIELDS)}
+    {_last("actor")} AS updated_by,
+    coalesce({_last("action IN ('close', 'relink_out')", "action <> 'update'")}, false) AS closed,
+    {_last("linked_fact_id", "action = 'relink_out'")} AS relinked_to,
+    {", ".join(f"{_last(f'snapshot_{f}', f'snapshot_{f} IS NOT NULL')} AS snapshot_{f}" for f in SNAPSHOT_FIELDS)}
 FROM progress_log
 GROUP BY fact_id;
 """
@@ -75,25 +79,12 @@ STATE_COLUMNS = ["fact_id", *FIELDS, "updated_at", "updated_by", "closed", "reli
                  *(f"snapshot_{f}" for f in SNAPSHOT_FIELDS), "orphaned"]
 
 
-def _insert(progress_db: Path, select: str, rows: list[dict] | None = None) -> int:
-    """Insert the result of `select` (which may read the registered `incoming` rows) in one short
-    write; entries already present (same entry_id) are skipped. Returns how many were added."""
-    progress_db = Path(progress_db)
-    progress_db.parent.mkdir(parents=True, exist_ok=True)
-    columns = ", ".join(LOG_COLUMNS)
-    with _connect(progress_db, read_only=False) as con:
-        con.execute(SCHEMA)
-        if rows is not None:
-            con.register("incoming", pd.DataFrame([{name: row.get(name) for name in LOG_COLUMNS} for row in rows],
-                                                  columns=list(LOG_COLUMNS), dtype=object))
-        casts = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in LOG_COLUMNS.items())
-        added = con.execute(f"INSERT OR IGNORE INTO progress_log ({columns}) SELECT {casts} FROM ({select})")
-        return added.fetchone()[0]
-
-
-def _append(progress_db: Path, rows: list[dict]) -> None:
-    """Append new entries atomically (several entries of one relink land together or not at all)."""
-    _insert(progress_db, "SELECT * FROM incoming", rows)
+def _append(progress_db: Path, rows: list[dict]) -> int:
+    """Append entries in one transaction (several entries of one relink land together or not at all);
+    entries already present (same entry_id) are skipped. Returns how many were added."""
+    with store.writing(progress_db, SCHEMA) as con:
+        return store.insert(con, "progress_log", list(LOG_COLUMNS),
+                            [[row.get(name) for name in LOG_COLUMNS] for row in rows], key="entry_id")
 
 
 def _entry(fact_id: str, actor: str, action: str, **fields) -> dict:
@@ -122,14 +113,9 @@ def record(progress_db: Path, fact_id: str, actor: str, *, status=None, owner=No
 
 
 def _read(progress_db: Path, query: str, params=()) -> pd.DataFrame | None:
-    """Rows from progress.duckdb, or None when nothing was ever recorded."""
-    progress_db = Path(progress_db)
-    if not progress_db.exists():
-        return None
-    with _connect(progress_db, read_only=True) as con:
-        if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'progress_log'").fetchone():
-            return None
-        return con.execute(query, params).df()
+    """Rows from the store, or None when nothing was ever recorded."""
+    with store.reading(progress_db, "progress_log") as con:
+        return None if con is None else con.frame(query, params)
 
 
 def current_state(progress_db: Path,
@@ -182,15 +168,17 @@ def close_orphan(progress_db: Path, fact_id: str, actor: str) -> str:
 
 
 def export_csv(progress_db: Path) -> bytes:
-    """The whole log as CSV, oldest first; DuckDB's writer keeps NULL apart from "" and full precision."""
+    """The whole log as CSV, oldest first; DuckDB's writer (in memory, whichever the store) keeps NULL
+    apart from "" and full precision."""
     header = (",".join(LOG_COLUMNS) + "\n").encode()
-    if _read(progress_db, "SELECT 1") is None:
+    rows = _read(progress_db, f"SELECT {', '.join(LOG_COLUMNS)} FROM progress_log ORDER BY recorded_at, entry_id")
+    if rows is None:
         return header
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, duckdb.connect(":memory:") as con:
         target = Path(folder) / "progress.csv"
-        with _connect(Path(progress_db), read_only=True) as con:
-            con.execute(f"COPY (SELECT {', '.join(LOG_COLUMNS)} FROM progress_log ORDER BY recorded_at, entry_id) "
-                        f"TO '{target}' (HEADER)")
+        con.register("log_rows", rows)
+        casts = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in LOG_COLUMNS.items())
+        con.execute(f"COPY (SELECT {casts} FROM log_rows) TO '{target}' (HEADER)")
         return target.read_bytes()
 
 
@@ -200,9 +188,10 @@ def import_csv(progress_db: Path, data: bytes) -> int:
     header = data.split(b"\n", 1)[0].decode("utf-8").strip().split(",")
     if header != list(LOG_COLUMNS):
         raise ValueError(f"not a progress export: header {header[:3]}... expected {list(LOG_COLUMNS)[:3]}...")
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, duckdb.connect(":memory:") as con:
         source = Path(folder) / "import.csv"
         source.write_bytes(data)
         types = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in LOG_COLUMNS.items()) + "}"
-        return _insert(progress_db, f"SELECT DISTINCT ON (entry_id) * FROM read_csv('{source}', header=true, "
-                                    f"allow_quoted_nulls=false, columns={types})")
+        rows = con.execute(f"SELECT DISTINCT ON (entry_id) * FROM read_csv('{source}', header=true, "
+                           f"allow_quoted_nulls=false, columns={types})").fetchall()
+    return _append(progress_db, [dict(zip(LOG_COLUMNS, row)) for row in rows]) if rows else 0

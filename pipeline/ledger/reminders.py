@@ -1,7 +1,7 @@
 """The reminders log: which deadline reminder went to which group chat, so a daily cron announces
 each fact once per stage (7 days before, 1 day before, overdue) and retries what failed.
 
-`reminders_log` in the app's own store (progress.duckdb, store.py) is append-only like the other
+`reminders_log` in the app's own store (store.py) is append-only like the other
 ledger tables: one row per fact, stage and channel each time a message was attempted, with its
 outcome. A channel is kept as a hash of its URL and a masked label; the URL itself, which holds the
 robot's key, is never written here. The sender is pipeline/remind.py; the app lists the last sends.
@@ -37,22 +37,20 @@ def record(store_db: Path, rows: list[dict]) -> None:
     channel_label, fact_id, due, stage, title, sent, reason)."""
     if not rows:
         return
-    store_db = Path(store_db)
-    store_db.parent.mkdir(parents=True, exist_ok=True)
-    with store.connect(store_db, read_only=False) as con:
-        con.execute(SCHEMA)
-        con.executemany(f"INSERT INTO reminders_log VALUES ({', '.join('?' * len(LOG_COLUMNS))})",
-                        [[row.get(name) for name in LOG_COLUMNS] for row in rows])
+    with store.writing(store_db, SCHEMA) as con:
+        store.insert(con, "reminders_log", list(LOG_COLUMNS), [[row.get(name) for name in LOG_COLUMNS] for row in rows])
 
 
 def announced(store_db: Path, channels: list[str]) -> set[tuple[str, str, dt.date, str]]:
     """(channel, fact_id, due, stage) of every reminder these channels received: what not to send
     again. A changed date (a correction, a recurring deadline's next year) is a new reminder."""
-    if not channels or not store.has_table(store_db, "reminders_log"):
+    if not channels:
         return set()
-    with store.connect(Path(store_db), read_only=True) as con:
+    with store.reading(store_db, "reminders_log") as con:
+        if con is None:
+            return set()
         rows = con.execute("SELECT DISTINCT channel, fact_id, due, stage FROM reminders_log "
-                           "WHERE sent AND list_contains(?::VARCHAR[], channel)", [channels]).fetchall()
+                           f"WHERE sent AND channel IN ({', '.join('?' * len(channels))})", channels).fetchall()
     return {tuple(row) for row in rows}
 
 
@@ -60,20 +58,19 @@ def recent_sends(store_db: Path, limit: int = 20) -> pd.DataFrame:
     """The last `limit` messages, newest first: when, to which channel (masked), as of which day,
     how many deadlines of each stage, what they were, and whether it arrived (and why not)."""
     columns = ["sent_at", "channel_label", "as_of", "stages", "titles", "sent", "reason"]
-    if not store.has_table(store_db, "reminders_log"):
-        return pd.DataFrame(columns=columns)
-    with store.connect(Path(store_db), read_only=True) as con:
-        return con.execute(f"""
+    with store.reading(store_db, "reminders_log") as con:
+        if con is None:
+            return pd.DataFrame(columns=columns)
+        return con.frame(f"""
             WITH per_stage AS (
-                SELECT run_id, channel, stage, count(*) AS n FROM reminders_log GROUP BY ALL)
-            SELECT any_value(r.sent_at) AS sent_at, any_value(r.channel_label) AS channel_label,
-                   any_value(r.as_of) AS as_of,
+                SELECT run_id, channel, stage, count(*) AS n FROM reminders_log GROUP BY run_id, channel, stage)
+            SELECT min(r.sent_at) AS sent_at, min(r.channel_label) AS channel_label, min(r.as_of) AS as_of,
                    (SELECT string_agg(CASE p.stage {" ".join(f"WHEN '{k}' THEN '{v}'" for k, v in STAGES.items())}
                                       END || ' ' || p.n, '、' ORDER BY p.stage)
                     FROM per_stage p WHERE p.run_id = r.run_id AND p.channel = r.channel) AS stages,
                    string_agg(r.title, '；' ORDER BY r.due) AS titles,
-                   bool_and(r.sent) AS sent, any_value(r.reason) AS reason
+                   bool_and(r.sent) AS sent, min(r.reason) AS reason
             FROM reminders_log r
             GROUP BY r.run_id, r.channel
             ORDER BY sent_at DESC, channel_label
-            LIMIT ?""", [int(limit)]).df()[columns]
+            LIMIT ?""", [int(limit)])[columns]

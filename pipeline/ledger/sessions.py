@@ -25,7 +25,7 @@ from pipeline.ledger import store
 IDLE = dt.timedelta(hours=12)
 LIFETIME = dt.timedelta(days=7)
 CODE_LIFETIME = dt.timedelta(seconds=60)
-TOUCH_EVERY = dt.timedelta(minutes=5)  # last_seen_at is written at most this often (each write takes the file)
+TOUCH_EVERY = dt.timedelta(minutes=5)  # last_seen_at is written at most this often (a write each time)
 KEEP_ENDED = dt.timedelta(days=30)     # ended and expired rows are deleted after this
 SCHEMA = """CREATE TABLE IF NOT EXISTS staff_sessions (
     session_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, token_hash VARCHAR, code_hash VARCHAR,
@@ -54,9 +54,7 @@ def start(store_db: Path, name: str, client: str | None = None) -> tuple[str, st
     """A session for an account that has just signed in: its id (the tab's server-side state keeps it)
     and a one-time code the browser trades for the cookie within CODE_LIFETIME (redeem)."""
     session_id, code, now = secrets.token_hex(16), secrets.token_urlsafe(32), store.now()
-    Path(store_db).parent.mkdir(parents=True, exist_ok=True)
-    with store.connect(Path(store_db), read_only=False) as con:
-        con.execute(SCHEMA)
+    with store.writing(store_db, SCHEMA) as con:
         con.execute("DELETE FROM staff_sessions WHERE coalesce(ended_at, last_seen_at) < ?", [now - KEEP_ENDED])
         con.execute("INSERT INTO staff_sessions VALUES (?, ?, NULL, ?, ?, ?, ?, NULL, NULL, ?)",
                     [session_id, name, digest(code), now + CODE_LIFETIME, now, now, client])
@@ -66,10 +64,10 @@ def start(store_db: Path, name: str, client: str | None = None) -> tuple[str, st
 def redeem(store_db: Path, code: str) -> str | None:
     """The cookie's token for the session this code started, once and within CODE_LIFETIME; None for
     any other code."""
-    if not code or not store.has_table(Path(store_db), "staff_sessions"):
+    if not code or not store.has_table(store_db, "staff_sessions"):
         return None
     token = secrets.token_urlsafe(32)
-    with store.connect(Path(store_db), read_only=False) as con:
+    with store.writing(store_db) as con:
         row = con.execute("""UPDATE staff_sessions SET token_hash = ?, code_hash = NULL, code_expires_at = NULL
                              WHERE code_hash = ? AND code_expires_at > ? AND ended_at IS NULL
                              RETURNING session_id""", [digest(token), digest(code), store.now()]).fetchone()
@@ -83,21 +81,18 @@ _seen_lock = threading.Lock()
 def _lookup(store_db: Path, column: str, value: str) -> Session | None:
     """The session (not ended, its account still there) whose column holds value, read again only
     when the store changed: every page view of every signed-in tab asks."""
-    path = Path(store_db).resolve()
-    key, mark = (path, column, value), store.signature(path)
+    opened = store.at(store_db)
+    key, mark = (opened.key, column, value), opened.signature()
     with _seen_lock:
         cached = _seen.get(key)
     if cached is not None and cached[0] == mark:
         return cached[1]
-    found = None
-    if path.exists():
-        with store.connect(path, read_only=True) as con:  # one connection: each costs milliseconds
-            tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-            row = con.execute(f"""SELECT s.session_id, s.name, s.created_at, s.last_seen_at
-                                  FROM staff_sessions s JOIN accounts a USING (name)
-                                  WHERE s.{column} = ? AND s.ended_at IS NULL""",
-                              [value]).fetchone() if {"staff_sessions", "accounts"} <= tables else None
-        found = Session(*row) if row else None
+    with opened.reading("staff_sessions", "accounts") as con:
+        row = None if con is None else con.execute(f"""SELECT s.session_id, s.name, s.created_at, s.last_seen_at
+                                                      FROM staff_sessions s JOIN accounts a USING (name)
+                                                      WHERE s.{column} = ? AND s.ended_at IS NULL""",
+                                                   [value]).fetchone()
+    found = Session(*row) if row else None
     with _seen_lock:
         if len(_seen) > 10_000:
             _seen.clear()
@@ -111,7 +106,7 @@ def _live(store_db: Path, session: Session | None) -> Session | None:
     if session is None or session.expired(now):
         return None
     if now - session.last_seen_at > TOUCH_EVERY:
-        with store.connect(Path(store_db), read_only=False) as con:
+        with store.writing(store_db) as con:
             con.execute("UPDATE staff_sessions SET last_seen_at = ? WHERE session_id = ?", [now, session.session_id])
         session = dataclasses.replace(session, last_seen_at=now)
     return session
@@ -132,17 +127,16 @@ def by_token(store_db: Path, token: str) -> Session | None:
 def end(store_db: Path, *, session_id: str | None = None, token: str | None = None, why: str = SIGNED_OUT) -> None:
     """End one session, named by its id or its cookie's token (signing out)."""
     column, value = ("session_id", session_id) if session_id else ("token_hash", digest(token or ""))
-    if not store.has_table(Path(store_db), "staff_sessions"):
+    if not store.has_table(store_db, "staff_sessions"):
         return
-    with store.connect(Path(store_db), read_only=False) as con:
+    with store.writing(store_db) as con:
         con.execute(f"UPDATE staff_sessions SET ended_at = ?, ended_why = ? WHERE {column} = ? AND ended_at IS NULL",
                     [store.now(), why, value])
 
 
 def end_all(con, name: str, why: str, keep: str | None = None) -> None:
     """End every session of this account but `keep`, on a connection writing the store (so it lands
-    in the same transaction as the password change or removal that causes it)."""
-    con.execute(SCHEMA)
+    in the same transaction as the password change or removal that causes it; the writer made SCHEMA)."""
     con.execute("""UPDATE staff_sessions SET ended_at = ?, ended_why = ?
                    WHERE name = ? AND ended_at IS NULL AND session_id IS DISTINCT FROM ?""",
                 [store.now(), why, name, keep])

@@ -1,7 +1,7 @@
 """Staff accounts: one per person, so every entry in the logs names who made it.
 
-Accounts live in the app's store (table `accounts` in progress.duckdb beside the database, outside
-git), run by an administrator with `python -m dashboard users add | remove | passwd | list`; staff
+Accounts live in the app's store (table `accounts`; store.py: progress.duckdb beside the database,
+outside git, or PostgreSQL), run by an administrator with `python -m dashboard users add | remove | passwd | list`; staff
 change their own password in the app. Passwords are kept only as argon2id hashes (argon2-cffi:
 salted, memory-hard, parameters inside the hash so they can be raised later).
 
@@ -31,6 +31,8 @@ ALTER TABLE accounts ADD COLUMN IF NOT EXISTS last_sign_in_at TIMESTAMP;
 CREATE TABLE IF NOT EXISTS sign_in_failures (
     failed_at TIMESTAMP NOT NULL, name VARCHAR NOT NULL, client VARCHAR, locked BOOLEAN NOT NULL)"""
 
+WITH_SESSIONS = f"{SCHEMA};\n{sessions.SCHEMA}"  # a password change or removal also ends sessions
+
 _hasher = PasswordHasher()
 _UNKNOWN_HASH = _hasher.hash("an account that does not exist")  # verified against, so both cost the same
 
@@ -52,16 +54,10 @@ def _check_new(name: str, password: str) -> str:
     return name
 
 
-def _writing(store_db: Path):
-    Path(store_db).parent.mkdir(parents=True, exist_ok=True)
-    return store.connect(Path(store_db), read_only=False)
-
-
 def add(store_db: Path, name: str, password: str) -> None:
     """Create an account; raises ValueError when the name is taken (passwd changes a password)."""
     name = _check_new(name, password)
-    with _writing(store_db) as con:
-        con.execute(SCHEMA)
+    with store.writing(store_db, SCHEMA) as con:
         if con.execute("SELECT 1 FROM accounts WHERE name = ?", [name]).fetchone():
             raise ValueError(f"账号 {name} 已存在（修改密码请用 passwd）")
         now = store.now()
@@ -73,8 +69,7 @@ def set_password(store_db: Path, name: str, password: str, keep_session: str | N
     """A new password for an existing account. Every session of the account ends but keep_session (the
     tab in which its owner changed it); the change also lifts a lockout."""
     name = _check_new(name, password)
-    with _writing(store_db) as con:
-        con.execute(SCHEMA)
+    with store.writing(store_db, WITH_SESSIONS) as con:
         changed = con.execute("UPDATE accounts SET password_hash = ?, changed_at = ? WHERE name = ? RETURNING name",
                               [_hasher.hash(password), store.now(), name]).fetchone()
         if not changed:
@@ -85,27 +80,25 @@ def set_password(store_db: Path, name: str, password: str, keep_session: str | N
 def remove(store_db: Path, name: str) -> None:
     """Delete the account (someone left); its open sessions end at their next page view. The logs keep
     the name on what they did."""
-    with _writing(store_db) as con:
-        con.execute(SCHEMA)
+    with store.writing(store_db, WITH_SESSIONS) as con:
         if not con.execute("DELETE FROM accounts WHERE name = ? RETURNING name", [name.strip()]).fetchone():
             raise NoSuchAccount(name)
         sessions.end_all(con, name.strip(), sessions.ACCOUNT_REMOVED)
 
 
-_names: dict[Path, tuple] = {}  # store -> (signature, names): every page asks whether editing is on
+_names: dict[tuple, tuple] = {}  # store's key -> (signature, names): every page asks whether editing is on
 
 
 def names(store_db: Path) -> list[str]:
-    path = Path(store_db).resolve()
-    mark = store.signature(path)
-    cached = _names.get(path)
+    opened = store.at(store_db)
+    mark = opened.signature()
+    cached = _names.get(opened.key)
     if cached is not None and cached[0] == mark:
         return list(cached[1])
-    found = []
-    if store.has_table(path, "accounts"):
-        with store.connect(path, read_only=True) as con:
-            found = [row[0] for row in con.execute("SELECT name FROM accounts ORDER BY name").fetchall()]
-    _names[path] = (mark, found)
+    with opened.reading("accounts") as con:
+        found = [] if con is None else [row[0] for row in con.execute("SELECT name FROM accounts ORDER BY name")
+                                        .fetchall()]
+    _names[opened.key] = (mark, found)
     return list(found)
 
 
@@ -121,10 +114,14 @@ def _locked_until(con, name: str, since: dt.datetime | None) -> dt.datetime | No
     return recent[0] + LOCKOUT
 
 
+def _last_sign_in(con) -> str:
+    """The accounts' last sign-in column, or NULL in a store from before it (read, never upgraded by reading)."""
+    return "last_sign_in_at" if "last_sign_in_at" in store.columns(con, "accounts") else "NULL::TIMESTAMP"
+
+
 def _account(con, name: str) -> tuple[str | None, dt.datetime | None]:
     """(the password hash, the time failures count from) of an account; (None, None) when there is none."""
-    columns = {row[0] for row in con.execute("DESCRIBE accounts").fetchall()}
-    last = "last_sign_in_at" if "last_sign_in_at" in columns else "NULL"  # a store from before the column
+    last = _last_sign_in(con)
     row = con.execute(f"SELECT password_hash, greatest(changed_at, {last}) FROM accounts WHERE name = ?",
                       [name]).fetchone()
     return (row[0], row[1]) if row else (None, None)
@@ -132,14 +129,11 @@ def _account(con, name: str) -> tuple[str | None, dt.datetime | None]:
 
 def _read_state(store_db: Path, name: str) -> tuple[str | None, dt.datetime | None]:
     """(the stored hash or None, the time the name is locked until or None)."""
-    path = Path(store_db)
-    if not store.has_table(path, "accounts"):
-        return None, None
-    with store.connect(path, read_only=True) as con:
+    with store.reading(store_db, "accounts") as con:
+        if con is None:
+            return None, None
         stored, since = _account(con, name)
-        locked = (_locked_until(con, name, since)
-                  if con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'sign_in_failures'").fetchone()
-                  else None)
+        locked = _locked_until(con, name, since) if "sign_in_failures" in store.table_names(con) else None
     return stored, locked
 
 
@@ -151,8 +145,7 @@ def locked_for(store_db: Path, name: str) -> float:
 
 def record_failure(store_db: Path, name: str, client: str | None, locked: bool = False) -> None:
     """Write down a failed sign-in (locked: tried while locked, which does not prolong the lockout)."""
-    with _writing(store_db) as con:
-        con.execute(SCHEMA)
+    with store.writing(store_db, SCHEMA) as con:
         con.execute("INSERT INTO sign_in_failures VALUES (?, ?, ?, ?)", [store.now(), name.strip(), client, locked])
 
 
@@ -175,24 +168,21 @@ def verify(store_db: Path, name: str, password: str, client: str | None = None, 
         if write_failure:
             record_failure(store_db, name, client)
         return False
-    with _writing(store_db) as con:
-        con.execute(SCHEMA)
+    with store.writing(store_db, SCHEMA) as con:
         con.execute("UPDATE accounts SET last_sign_in_at = ? WHERE name = ?", [store.now(), name])
     return True
 
 
 def accounts(store_db: Path) -> list[dict]:
     """Every account with when it was made, its last sign-in and until when it is locked (None: not)."""
-    path = Path(store_db)
-    if not store.has_table(path, "accounts"):
-        return []
     listed, now = [], store.now()
-    with store.connect(path, read_only=True) as con:
-        columns = {row[0] for row in con.execute("DESCRIBE accounts").fetchall()}
-        last = "last_sign_in_at" if "last_sign_in_at" in columns else "NULL::TIMESTAMP"
+    with store.reading(store_db, "accounts") as con:
+        if con is None:
+            return []
+        last = _last_sign_in(con)
         rows = con.execute(f"SELECT name, created_at, {last}, greatest(changed_at, {last}) FROM accounts "
                            "ORDER BY name").fetchall()
-        counted = con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'sign_in_failures'").fetchone()
+        counted = "sign_in_failures" in store.table_names(con)
         for name, created_at, last_sign_in_at, since in rows:
             until = _locked_until(con, name, since) if counted else None
             listed.append({"name": name, "created_at": created_at, "last_sign_in_at": last_sign_in_at,
@@ -202,11 +192,10 @@ def accounts(store_db: Path) -> list[dict]:
 
 def failures(store_db: Path, name: str | None = None) -> list[dict]:
     """The failed sign-ins written down, newest first (of one name when given)."""
-    path = Path(store_db)
-    if not store.has_table(path, "sign_in_failures"):
-        return []
     where, params = ("WHERE name = ?", [name]) if name else ("", [])
-    with store.connect(path, read_only=True) as con:
+    with store.reading(store_db, "sign_in_failures") as con:
+        if con is None:
+            return []
         cursor = con.execute(f"SELECT * FROM sign_in_failures {where} ORDER BY failed_at DESC", params)
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, row)) for row in cursor.fetchall()]

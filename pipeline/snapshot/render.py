@@ -1,8 +1,8 @@
 """The weekly PDF snapshot: what is overdue, what falls due soon, how this year's goals stand, and
 what changed since last week, each item with its document, article and line.
 
-The PDF only reads: facts from the tracker database (read-only), statuses from the app's
-progress.duckdb when it exists, and the previous snapshot's state from a small manifest JSON kept
+The PDF only reads: facts from the tracker database (read-only), statuses from the app's store
+(the staff ledger) when anything was recorded, and the previous snapshot's state from a small manifest JSON kept
 beside the PDFs. Only the command line (`main`) writes, so a download from the app never moves
 the "since last week" baseline.
 
@@ -34,6 +34,8 @@ import pandas as pd
 
 from pipeline import load
 from pipeline.ledger import corrections
+from pipeline.ledger import progress as ledger_progress
+from pipeline.ledger import store as ledger_store
 from pipeline.recurring import next_rule_date
 
 HERE = Path(__file__).parent
@@ -175,24 +177,18 @@ def load_facts(db_path: Path) -> tuple[list[dict], list[dict], dict]:
 
 
 def load_progress(db_path: Path) -> tuple[dict[str, dict] | None, str | None]:
-    """The app's current statuses by fact id, and a note for the cover when they are incomplete.
+    """The app's current statuses by fact id (the staff ledger: progress.duckdb beside the database, or
+    PostgreSQL with TRACKER_STORE), and a note for the cover when they are incomplete.
 
-    No file means nothing was recorded yet (every item is 待办); None means the file could not be
-    read, so statuses are unknown and no status change is reported."""
-    path = db_path.with_name("progress.duckdb")
-    nothing_yet = {}, "尚无进度记录，所有事项按“待办”处理。"
-    if not path.exists():
-        return nothing_yet
+    Nothing recorded means every item is 待办 (a store holding accounts but no status yet included); None
+    means the store could not be read, so statuses are unknown and no status change is reported."""
     try:
-        with read_only(path) as con:
-            # the app's store also holds accounts and corrections: a store without the progress log
-            # (accounts made, no status recorded yet) is nothing recorded, not an unreadable store
-            if not con.execute("SELECT 1 FROM duckdb_views() WHERE view_name = 'progress_current'").fetchone():
-                return nothing_yet
-            state = con.execute("SELECT * FROM progress_current").df()
-    except duckdb.Error as error:  # the cover says so in words; the error's own text goes to the log
-        print(f"warning: progress store {path.name} unreadable: {type(error).__name__}: {error}", file=sys.stderr)
+        state = ledger_progress.current_state(ledger_progress.default_progress_path(db_path))
+    except ledger_store.ERRORS as error:  # the cover says so in words; the error's own text goes to the log
+        print(f"warning: progress store unreadable: {type(error).__name__}: {error}", file=sys.stderr)
         return None, "进度记录暂时无法读取，本期未使用状态。"
+    if state.empty:
+        return {}, "尚无进度记录，所有事项按“待办”处理。"
     fields = ("status", "actual_value", "observed_on")
     return {row["fact_id"]: {name: row.get(name) for name in fields} for row in records(state)}, None
 
