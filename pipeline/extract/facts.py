@@ -387,7 +387,7 @@ _APPLY_ONLY = re.compile(r"[^，。；]{0,8}?(?:申请|申报|报名)(?:材料|�
 _APPLYING_END = re.compile(r"(?:申请|申报|报名)(?:材料|手续|书)?$")
 _ACTIVITY = re.compile(r"活动$|活动[，,。]")
 # a rule for the time being: 暂缓, 容缺, 认定以…; 执行…收费标准 (a standard applied until the date)
-_FOR_NOW = re.compile(r"暂(?:停|缓|按|不|免)|缓交|缓缴|容缺|认定以|按[^，。；]{0,12}认定|执行[^，。；]{0,16}(?:标准|政策|价格)")
+_FOR_NOW = re.compile(r"鼓励|暂(?:停|缓|按|不|免)|缓交|缓缴|容缺|认定以|按[^，。；]{0,12}认定|执行[^，。；]{0,16}(?:标准|政策|价格)")
 _PUBLISHED_THING = re.compile(r"[^，。；]{0,10}?(?:发布|印发|公布|出台|下发)的")
 _PUBLISHED_TEXT = re.compile(r"(?:正式)?(?:发布|印发|公布|出台|下发)(?:了)?《")
 _ACT_OF = re.compile(_CONDITION_ACT.pattern + "[^，。；]{0,30}的")
@@ -885,6 +885,8 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
             return False  # 一个/一家 are articles; 两个 counts only as a goal verb's object (打造两个)
     if q.unit in ("批", "次") and q.comparator == "=":
         return False
+    if q.unit == "条" and re.match(r"(?:及|政策|措施|意见|举措|规定)", text[q.end:q.end + 2]):
+        return False  # 落实金融支持房地产发展16条及其延期政策: a policy named by its count of articles
     if q.unit == "级" and not _GOAL_VERB_AT.search(text, 0, q.start):
         return False  # 二级以上医疗机构: a grade, not a count (达到3级 is one)
     if text.endswith("级", 0, q.end) and find_quantities(text[q.end:_clause_of(text, q.start).end]):
@@ -900,10 +902,11 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
     if _CHANGE_BASE.search(text, clause.start, q.start) and re.search(
             r"(?:增加|提高|提升|扩大|增长|下降|减少|降低|压减|调整)(?:到|至|为)", text[q.end:clause.end]):
         return False  # 由1400万吨增加到2900万吨, 从人均8.7万元提高到12万元: the base the goal starts from
-    if text.startswith("级", q.end):
-        return False  # 千亿级产业规模: a class of size, not a stated number
+    if text.startswith("级", q.end) or (text.endswith("级", 0, q.end) and text.startswith("的", q.end)):
+        return False  # 千亿级产业规模, 打造千亿级的…基地: a class of size, not a stated number
     if (text.startswith("的", q.end) and (q.unit == "级" or text.endswith(tuple(tables.COMPARATOR_SUFFIX), 0, q.end))
-            and not text.endswith(("使", "让"), 0, q.start) and not _GOAL_VERB_AT.search(text, max(0, q.start - 4), q.start)):
+            and not text.endswith(("使", "让"), 0, q.start)
+            and (text.endswith("级", 0, q.end) or not _GOAL_VERB_AT.search(text, max(0, q.start - 4), q.start))):
         return False  # "成熟度2级及以上的企业占比超过60%": a qualifier of what is counted (使50%以上的社区…, 建成20个以上的…: a goal)
     clause = _clause_of(text, q.start)
     if _SCALE_BEFORE.search(text, clause.start, q.start) and not q.unit.endswith("元"):
@@ -925,8 +928,8 @@ def _money_rule(text: str, q: Quantity, clause: Span) -> bool:
     """A clause that grants or charges money (给予最高50万元补贴, 处…罚款) or sets eligibility (对于, 是指):
     its numbers are rules, not goals; a rate of change (价格涨幅2%左右) or a head count (开展补贴性技能培训
     3万人) is still a goal."""
-    if q.unit.endswith("元") and "每" in text[clause.start:q.start]:
-        return True  # 每50公斤提高5到7元: a price per unit
+    if q.unit.endswith("元") and ("每" in text[clause.start:q.start] or re.match(r"(?:左右)?/", text[q.end:q.end + 3])):
+        return True  # 每50公斤提高5到7元, 3.3万元左右/方: a price per unit
     if not _NOT_GOAL_CLAUSE.search(text, clause.start, clause.end):
         return False
     if (q.unit in ("%", "个百分点", "百分点") and _RATE_OF_CHANGE.search(text, clause.start, q.start)
@@ -993,6 +996,9 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
         return True  # 0—6岁儿童, 60岁以上老人: an age class, not a count
     if q.unit.endswith(("平方米", "亩", "岁", "周岁")) and re.match(r"(?:[（(]含[)）])?(?:以[上下])?的[\u4e00-\u9fff]", text[q.end:]):
         return True  # 筹集超过70平方米的保障性租赁住房: a size class of what is meant, whatever the verb
+    head = text[clause.start:q.number_start]
+    if re.match(r"对于?", head) and not _GOAL_VERB.search(_COMPARATOR_WORDS.sub("", head)):
+        return True  # 对年度财力贡献超过3000万元的…: whom a rule rewards
     if (_GOAL_VERB.search(text, clause.start, q.start) or text.endswith(("使", "让"), clause.start, q.start)
             or _share_reaching(text, q, clause)):
         return False  # 使50%以上的社区实现…: a share to reach

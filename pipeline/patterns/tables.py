@@ -51,6 +51,7 @@ PAST_CUES = [
 # The same as patterns: a span of months (1—11月, 1-11月) reports a year to date;
 # "共推出18项举措" describes the document itself.
 PAST_PATTERNS = [r"(?<!\d)1[—\-](?:1[0-2]|[2-9])月", r"共(?:推出|提出|包括|涉及|分为|设置|明确)",
+                 r"(?:新增|建成|新建|开展|取得|培育|打造|组织)了",  # 新增了228个项目: what was done
                  r"(?<![未今此之])(?:[一二三四五六七八九十两多]|\d{1,2})年来"]  # 两年来, 五年来: over the years past
 
 # Words after which a number is not a goal: 若干千亿级, 第二批, 都有近十种 (a description).
@@ -70,7 +71,7 @@ RATE_OF_CHANGE = ["涨幅", "增幅", "增长", "增速", "上涨", "下降", "�
 # Rules of housing and tax finance and of eligibility (首付比例不低于30%, 利率为2.6%, 面积不小于120平方米, 年满16周岁).
 FINANCE_RULE_WORDS = ["首付", "利率", "贷款", "公积金", "额度", "税率", "契税", "个人所得税", "增值税", "按揭", "月供", "房龄",
                       "建筑面积", "套型面积", "面积不", "周岁", "年龄", "缴存", "缴纳", "纳税", "税额", "免税",
-                      "金融资产", "净资产", "投资于", "保证金", "报销"]
+                      "金融资产", "净资产", "投资于", "保证金", "报销", "加计扣除"]
 NOT_GOAL_CLAUSE = MONEY_WORDS + FINANCE_RULE_WORDS + ["给予", "最高", "申领", "对于", "是指", "系指", "界定", "财政", "养老金"]
 
 # Verbs that make a number a goal when no date frames it: 打造300个, 培育1000家.
