@@ -41,6 +41,7 @@ _GOAL_VERB = re.compile("|".join(map(re.escape, tables.GOAL_VERBS)))
 _TASK_VERB = re.compile("|".join(map(re.escape, tables.TASK_VERBS)))
 _MILESTONE_CUE = re.compile("|".join(map(re.escape, tables.MILESTONE_CUES)))
 _MILESTONE_WORD = re.compile("|".join(map(re.escape, tables.MILESTONE_CUES + tables.MILESTONE_VERBS)))
+_NOT_REACHED = re.compile(r"未(?:达到|完成|实现)")  # 未达到项目投资额25%的土地: a goal not reached is a condition
 _NOT_A_STATE = re.compile(r"可以|可能|可(?:申请|提取|享受|办理|按|展期)|后再|是")  # permissions, conditions, comments
 _STATE_CUE = re.compile("|".join(map(re.escape, tables.MILESTONE_CUES + tables.STATE_VERBS)))
 HEADING = re.compile(r"^(?:#+\s*)?(?:[一二三四五六七八九十]+、|[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[章条节]|\d+[.、])")
@@ -620,7 +621,7 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                       and not _NOT_A_STATE.search(core))
             cue = _MILESTONE_WORD if weak else _STATE_CUE if states else _MILESTONE_CUE
             if (len(core) < 4 or not cue.search(core) or _PAST.match(core) or _CONDITION.match(core)
-                    or _REPORTED.search(core) or re.search(r"未(?:达到|完成|实现)", core)):
+                    or _REPORTED.search(core) or _NOT_REACHED.search(core)):
                 continue
             explicit = first and d.role != "carried"
             quote = Span(d.start, body.end) if explicit and body.start - d.end <= 2 else Span(body.start, body.end)
@@ -630,11 +631,6 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                                due_basis="explicit" if explicit else "context", metric=_metric_text(core)))
             first = False
     return facts, covered, last_anchor
-
-
-def _in_force(text: str, d: DateExpr) -> bool:
-    """自文件印发之日至2027年12月31日，对存量…用地，…: a measure's period dates no goal either."""
-    return condition_date(text, d) == "period_in_force"
 
 
 def _looks_back(text: str, clause: Span) -> bool:
@@ -908,7 +904,6 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
             and not text.endswith(("使", "让"), 0, q.start)
             and (text.endswith("级", 0, q.end) or not _GOAL_VERB_AT.search(text, max(0, q.start - 4), q.start))):
         return False  # "成熟度2级及以上的企业占比超过60%": a qualifier of what is counted (使50%以上的社区…, 建成20个以上的…: a goal)
-    clause = _clause_of(text, q.start)
     if _SCALE_BEFORE.search(text, clause.start, q.start) and not q.unit.endswith("元"):
         return True  # 采用…补贴价格模式的规模为30万千瓦: the scale is the subject, whatever qualifies it
     if _money_rule(text, q, clause) or _rule_context(text, q, clause):
@@ -946,18 +941,17 @@ def _rule_context(text: str, q: Quantity, clause: Span) -> bool:
     head = text[clause.start:q.number_start]
     previous = _clause_of(text, clause.start - 2) if clause.start >= 2 else None
     verbs = _COMPARATOR_WORDS.sub("", head)  # 二套及以上不低于30%: a comparator is no action
-    if (previous is not None and len(head) <= 8 and not _GOAL_VERB.search(verbs) and not re.search(r"\d{4}年|将|要", head)
-            and _sentence_span(text, q.start).start <= previous.start
-            and _RULE_WORDS.search(text, previous.start, previous.end)):
-        return True
     sentence = _sentence_span(text, q.start)
+    if (previous is not None and len(head) <= 8 and not _GOAL_VERB.search(verbs) and not re.search(r"\d{4}年|将|要", head)
+            and sentence.start <= previous.start and _RULE_WORDS.search(text, previous.start, previous.end)):
+        return True
     if _APPLYING_FOR.search(text, sentence.start, clause.start):
         return True
     opened = max(text.rfind("（", 0, q.start), text.rfind("(", 0, q.start))
     if (opened > max(text.rfind("）", 0, q.start), text.rfind(")", 0, q.start)) and not _GOAL_VERB.search(text, opened, q.start)
             and not _QUOTA_BEFORE.search(text, opened, q.number_start)):
         return True  # （每行业梳理不少于5个） is a quota in brackets, a goal
-    return bool(re.search(r"未(?:达到|完成|实现)", head))
+    return bool(_NOT_REACHED.search(head))
 
 
 _TIME_LEVEL = re.compile(r"(?:平均|时限|用时|周期|时间)[^，。；]{0,6}(?:压缩|缩短|减少|降低|控制)(?:至|到|在)(?:[^，。；\d]{0,2})$")

@@ -104,6 +104,24 @@ SHARE = re.compile(
 )
 
 
+def _bare_magnitudes(text: str) -> list[Quantity]:
+    found = []
+    for m in BARE_MAGNITUDE.finditer(text):
+        value = parse_numeral(m.group("num"))
+        before = text[max(0, m.start("num") - 1):m.start("num")]
+        if value is None or before.isdigit() or before in (".", "第"):
+            continue
+        post = m.group("post")
+        comparator = comparator_for(m.group("pre"), None if post in ("余", "多") else post, post if post in ("余", "多") else None)
+        found.append(Quantity(m.start(), m.end(), value, None, m.group("mag"), comparator, m.start("num"), m.end("mag")))
+    return found
+
+
+def _bare_indices(text: str) -> list[Quantity]:
+    return [Quantity(m.start(), m.end(), float(m.group("num")), None, "", comparator_for(m.group("pre"), m.group("post")),
+                     m.start("num"), m.end("num")) for m in BARE_INDEX.finditer(text)]
+
+
 def _shares(text: str) -> list[Quantity]:
     found = []
     for m in SHARE.finditer(text):
@@ -168,28 +186,13 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
             start=m.start(), end=m.end(), value=value, value_max=value_max, unit=unit,
             comparator=comparator, number_start=m.start("num"), number_end=m.end("unit"),
         ))
-    if "万" in text or "亿" in text:
-        taken = [(q.start, q.end) for q in found]
-        for m in BARE_MAGNITUDE.finditer(text):
-            value = parse_numeral(m.group("num"))
-            before = text[max(0, m.start("num") - 1):m.start("num")]
-            if value is None or before.isdigit() or before in (".", "第") or any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            post = m.group("post")
-            comparator = comparator_for(m.group("pre"), None if post in ("余", "多") else post, post if post in ("余", "多") else None)
-            found.append(Quantity(m.start(), m.end(), value, None, m.group("mag"), comparator, m.start("num"), m.end("mag")))
-        found.sort(key=lambda q: q.start)
-    if "左右" in text or "以上" in text or "以下" in text:
-        taken = [(q.start, q.end) for q in found]
-        for m in BARE_INDEX.finditer(text):
-            if not any(m.start() < e and s < m.end() for s, e in taken):
-                found.append(Quantity(m.start(), m.end(), float(m.group("num")), None, "",
-                                      comparator_for(m.group("pre"), m.group("post")), m.start("num"), m.end("num")))
-        found.sort(key=lambda q: q.start)
-    if "分之" in text or "成" in text:  # 三分之一, 百分之六十, 八成
-        taken = [(q.start, q.end) for q in found]
-        found += [q for q in _shares(text) if not any(q.start < e and s < q.end for s, e in taken)]
-        found.sort(key=lambda q: q.start)
+    # the forms the main pattern cannot read, where it read nothing at the same place
+    for cues, extra in ((("万", "亿"), _bare_magnitudes), (("左右", "以上", "以下"), _bare_indices),
+                        (("分之", "成"), _shares)):  # 1000万以上贫困人口; 指数达到125左右; 三分之一, 八成
+        if any(cue in text for cue in cues):
+            taken = [(q.start, q.end) for q in found]
+            found += [q for q in extra(text) if not any(q.start < e and s < q.end for s, e in taken)]
+    found.sort(key=lambda q: q.start)
     return tuple(found)
 
 

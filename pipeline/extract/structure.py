@@ -168,6 +168,7 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
             section = None
             if role:
                 year, year_from = heading_year(phrase)
+                own_year = year
                 if role not in ("review", "conditions") and year is None:
                     year, year_from = period[1] or report_year, period[0]
                     parent = next((s for _, s in reversed(open_parts) if s and s.role != "review" and s.year), None)
@@ -176,7 +177,7 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
                 if role == "tasks" and year is None and sibling is not None:
                     year, year_from = sibling.year, sibling.year_from
                 if (role == "tasks" and sibling is None and after_review is not None and after_review.year
-                        and heading_year(phrase)[0] is None):
+                        and own_year is None):
                     year, year_from = after_review.year + 1, None  # the year after the one reviewed
                 section = Section(role, line.number, year, year_from)
                 if role == "tasks":
