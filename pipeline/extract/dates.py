@@ -326,14 +326,16 @@ def _parse_recurring(m: re.Match) -> DateExpr | None:
     return DateExpr(m.start(), m.end(), None, None, "by", recurrence=recurrence, recurrence_rule=rule)
 
 
-def horizon_from_relative_years(text: str, base_year: int | None) -> DateExpr | None:
-    """'未来五年' in a text issued in 2025 -> 2026..2030; needs the article's year."""
+def horizon_from_relative_years(text: str, issued: dt.date | None) -> DateExpr | None:
+    """'未来五年' from the issue date: a text of the year's first half (a work report in March, a plan
+    dated only by its year) counts its own year first (2016 -> 2016..2020); a later one starts the next
+    year (December 2025 -> 2026..2030)."""
     m = RELATIVE_YEARS.search(text)
-    if not m or base_year is None:
+    if not m or issued is None:
         return None
     n = parse_numeral(m.group("n"))
     if not n:
         return None
-    start = base_year + 1
-    end = base_year + int(n)
+    start = issued.year + (issued.month > 6)
+    end = start + int(n) - 1
     return DateExpr(m.start(), m.end(), dt.date(end, 12, 31), "year", "target", due_from=dt.date(start, 1, 1), period=(start, end))

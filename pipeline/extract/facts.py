@@ -568,7 +568,7 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                and not text.startswith(_OPEN_ENDED, d.end)
                and not (condition_date(text, d) and not (d.role == "from" and _TAKES_EFFECT.match(text, d.end))
                         and not re.match(r"将|要", text[d.end:d.end + 1]))]  # 在1957年将达到的…如下: a forecast
-    rel = horizon_from_relative_years(text, ctx.base_year)
+    rel = horizon_from_relative_years(text, ctx.issued_on)
     if rel and not any(d.start <= rel.start < d.end for d in dates):
         anchors.append(rel)
         anchors.sort(key=lambda d: d.start)
