@@ -55,6 +55,7 @@ ABSOLUTE = re.compile(
     r"(?:"
     rf"(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<mend>底|末|份)|(?P<xun>上旬|中旬|下旬))?"
     r"|(?P<yend>年底|年末|底|末)"
+    r"|(?P<early>年初|初)(?![级中步赛审稿选])"  # 2019年初开始执行: the year's first quarter (初级, 初中: a word)
     r"|(?P<half>上半年|下半年)"
     r"|第?(?P<q>[一二三四1-4])季度(?P<qend>末|底)?"
     r")?" + _WEEKDAY + r"(?P<from>起|开始|以来)?" + _BY
@@ -274,6 +275,8 @@ def _point_in_year(year: int, m: re.Match) -> tuple[dt.date | None, str]:
         return (dt.date(year, 6, 30) if m.group("half") == "上半年" else dt.date(year, 12, 31)), "month"
     if m.group("q"):
         return month_end(year, _QUARTER[m.group("q")] * 3), "quarter"
+    if m.groupdict().get("early"):
+        return dt.date(year, 3, 31), "quarter"
     return dt.date(year, 12, 31), "year"
 
 

@@ -71,7 +71,7 @@ _DONE = re.compile(r"已经?|" + _REPORTED.pattern)  # 累计 (a cumulative goal
 _PUBLISH = re.compile(r"公布|公示|发布|截止|开始|启动|上线|结束|开放")  # a dated publication or opening
 _OPEN_ENDED = ("及以后", "以后", "及以前", "及之后")  # 2027年及以后投产的机组: a condition on a date
 _BULLET = re.compile(r"^\s*(?:——|—|·|•|▪|●)")
-_DATE_WORDS = re.compile(r"(?:力争)?(?:到|至|于|在|自|从)?(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:底|末|年底|年末)?(?:前|起|之前|以前)?")
+_DATE_WORDS = re.compile(r"(?:力争)?(?:到|至|于|在|自|从)?(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:底|末|年底|年末|年初|初)?(?:前|起|之前|以前)?")
 
 
 @dataclass
@@ -965,9 +965,11 @@ _REACHES = re.compile("|".join(map(re.escape, tables.STATE_VERBS + ["满足", "�
 
 
 def _share_reaching(text: str, q: Quantity, clause: Span) -> bool:
-    """Family: a share that is the subject of a goal state (70%的规模以上企业基本实现数字化, 全国90%以上地区的
-    宽带…满足…需求): the share of things to reach the state is the target, not a threshold."""
-    if q.unit != "%" or q.start - clause.start > 8 or text[clause.start:clause.end].endswith("的"):
+    """Family: a share or a count that is the subject of a goal state (70%的规模以上企业基本实现数字化, 全国90%
+    以上地区的宽带…满足…需求, 2—3家标杆企业率先建成…): the share or the number of things to reach the state
+    is the target, not a threshold."""
+    if (q.unit != "%" and q.unit not in tables.SUBJECT_COUNT_UNITS) or q.start - clause.start > 8 \
+            or text[clause.start:clause.end].endswith("的"):
         return False
     rest = text[q.end:clause.end]
     if re.search(r"就能|才能|可以", rest):

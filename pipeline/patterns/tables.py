@@ -80,6 +80,7 @@ GOAL_VERBS = [
     "制定", "突破", "达到", "超过", "力争", "不少于", "不低于", "至少", "新增", "提升至", "提高到",
     "增长", "带动", "实现", "布局", "创建", "认定", "发展", "引育", "引进", "招引", "攻关",
     "降低", "减少", "下降", "缩短", "压减", "选取", "推选", "评选", "联通", "接入", "培训", "开展",
+    "攻克", "研制",
 ]
 
 # Deadline verbs: a year-level date with these is a deadline ("2026年底前报送"), else a milestone.
@@ -108,6 +109,8 @@ MILESTONE_VERBS = [
 # Verbs of an end state (实现脱贫, 贫困县全部摘帽, 具备…特征): under a goals heading or a sentence opened by a
 # goal date (到2020年，…) every clause with one is a milestone, not only the first (a list of states).
 STATE_VERBS = ["实现", "具备", "全部", "达到", "进入", "基本消除", "全面消除", "消除"]
+# What a goal's subject counts (2—3家标杆企业率先建成…): organisations, places and projects, not money or time
+SUBJECT_COUNT_UNITS = ["家", "个", "所", "座", "项", "户", "村", "县", "市"]
 
 # Duties given by frequency instead of a date (每月…开展校核, 按季度报送): a recurring deadline when one of
 # DUTY_VERBS follows the frequency word in its clause.
