@@ -35,7 +35,7 @@ _RECURRENCE_WORDS = sorted(tables.RECURRENCE, key=len, reverse=True)
 _PAST = re.compile("|".join(list(map(re.escape, tables.PAST_CUES)) + tables.PAST_PATTERNS))
 _FUTURE = re.compile(r"将|力争|预计|目标|(?<!年)到\d{4}年|要|应|推动|打造|培育")  # 从1979年到1982年 is a span
 _PAST_PARAGRAPH = re.compile(r"近年来|以来|截至|目前|过去|(?<![未今此之])(?:[一二三四五六七八九十两多]|\d{1,2})年来")
-_FUTURE_STRICT = re.compile(r"将|力争|预计|目标|计划|(?<!年)到\d{4}年|到“十|未来[一二三四五六七八九十两\d]+年|今后")
+_FUTURE_STRICT = re.compile(r"将|力争|争取|预计|目标|计划|(?<!年)到\d{4}年|到“十|未来[一二三四五六七八九十两\d]+年|今后")
 _SUBMIT = re.compile("|".join(map(re.escape, tables.SUBMIT_VERBS)))
 _GOAL_VERB = re.compile("|".join(map(re.escape, tables.GOAL_VERBS)))
 _TASK_VERB = re.compile("|".join(map(re.escape, tables.TASK_VERBS)))
@@ -640,13 +640,17 @@ def _looks_back(text: str, clause: Span) -> bool:
     return bool(_PAST.search(body) or _dated_report(body)) and not _FUTURE_STRICT.search(body)
 
 
+# What only a report of the past says: a comparison with last year, a running total, a thing done (了)
+_REPORTS_PAST = re.compile(r"同比|比上年|较上年|比去年|上年同期|累计|截至|(?:取得|完成|实现|达到|增长|增加|建成)了")
+
+
 def _report_after(text: str, d: DateExpr, scope_end: int) -> int:
-    """A goal date's reach ends at a later sentence that reports the past ("2025年…同比增长12.5%")."""
+    """A goal date's reach ends at a later sentence that reports the past ("2025年…同比增长12.5%", "…比上年都有所增加")."""
     pos = _sentence_span(text, d.start).end
     while pos < scope_end:
         sentence = _sentence_span(text, pos + 1)
         body = text[sentence.start:sentence.end]
-        if (_dated_report(body) or "同比" in body) and not _FUTURE_STRICT.search(body):
+        if (_dated_report(body) or _REPORTS_PAST.search(body)) and not _FUTURE_STRICT.search(body):
             return sentence.start
         pos = sentence.end
     return scope_end
@@ -664,6 +668,9 @@ def _past_period(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     return not _FUTURE_STRICT.search(text[d.end:_sentence_span(text, d.start).end])  # news: only a forecast
 
 
+_REACH_NUMBER = re.compile(r"(?:达到|超过|突破|增加到|提高到|增长到|减少到|下降到|控制在)[约近]?[\d一二三四五六七八九十百千]")
+
+
 def _future_year(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     """'2035年我国将基本建成…', '预计2030年前后启动…': a year named with a forecast word, ahead of the
     text's issue year, dates the goal that follows as 到2035年 would."""
@@ -675,10 +682,17 @@ def _future_year(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     if _PAST.search(text, clause.start, clause.end):
         return False
     before = text[clause.start:d.start]
-    if _FORECAST_AFTER.match(text, d.end) or re.search(r"(?:预计|力争|计划|将)$", before):
+    if _FORECAST_AFTER.match(text, d.end) or re.search(r"(?:预计|力争|争取|计划|将)$", before):
         return True
+    if not ctx.issued_on:
+        return False
     # '2035年实现规模化商用部署' in a text dated before 2035
-    return bool(ctx.issued_on) and bool(_MILESTONE_WORD.match(text, d.end + (2 if text.startswith("前后", d.end) else 0)))
+    if _MILESTONE_WORD.match(text, d.end + (2 if text.startswith("前后", d.end) else 0)):
+        return True
+    # '1997年原煤年产量达到13亿吨左右' in a report or plan of 1993: a year ahead opening a clause whose
+    # subject reaches a stated number is that number's goal date
+    return ((ctx.is_plan or ctx.genre == "work_report") and not before.strip("，, 要使")
+            and bool(_REACH_NUMBER.search(text, d.end, clause.end)))
 
 
 def _scheduled(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
@@ -919,6 +933,9 @@ _NOT_GOAL_CLAUSE = re.compile("|".join(map(re.escape, tables.NOT_GOAL_CLAUSE)))
 _RATE_OF_CHANGE = re.compile("|".join(map(re.escape, tables.RATE_OF_CHANGE)))
 
 
+_SHARE_OF_WHOLE = re.compile(r"占[^，。；,;]{1,20}(?:比重|比例)(?:达到|提高到|提升到|超过)?$")
+
+
 def _money_rule(text: str, q: Quantity, clause: Span) -> bool:
     """A clause that grants or charges money (给予最高50万元补贴, 处…罚款) or sets eligibility (对于, 是指):
     its numbers are rules, not goals; a rate of change (价格涨幅2%左右) or a head count (开展补贴性技能培训
@@ -930,6 +947,8 @@ def _money_rule(text: str, q: Quantity, clause: Span) -> bool:
     if (q.unit in ("%", "个百分点", "百分点") and _RATE_OF_CHANGE.search(text, clause.start, q.start)
             and not _TO_A_LEVEL.search(text, clause.start, q.start)):
         return False  # 价格涨幅2%左右 is a goal; 保证金比例由5%下降为2% sets a rule's level
+    if q.unit == "%" and _SHARE_OF_WHOLE.search(text, clause.start, q.start):
+        return False  # 财政性教育经费支出占国内生产总值比重达到4%: a share of a whole to reach, not a finance rule
     return not (q.unit.endswith(("人", "人次")) and not q.unit.endswith("元"))
 
 

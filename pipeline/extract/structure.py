@@ -36,6 +36,10 @@ _PERIOD = re.compile("“?(%s)”?" % "|".join(tables.FIVE_YEAR_PLANS))
 _GENRES = [(name, re.compile(pattern)) for name, pattern in tables.GENRE_WORDS]
 # What makes a work report's paragraph outside any stated part look ahead; without it, it reports the year.
 _AHEAD = re.compile(r"要|将|今年|明年|今后|力争|目标|计划|预期|争取|必须|应当")
+# The year a report reviews, named in its opening (刚刚过去的1992年): it is delivered the year after
+_YEAR_PAST = re.compile(r"(?:刚刚过去的|刚刚结束的|过去的)((?:19|20)\d{2})年")
+REPORT_OPENING_LINES = 12
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,13 @@ def document_reading(lines: list[Line], issued: dt.date | None) -> Reading | Non
     opening = [line.text for line in lines if line.text.strip()][:3]
     if not opening or genre(opening[0], opening[1:]) != "work_report":
         return None
+    reviewed = [int(m.group(1)) for line in lines[:REPORT_OPENING_LINES] for m in _YEAR_PAST.finditer(line.text)]
+    if issued is None and reviewed:
+        issued = dt.date(max(reviewed) + 1, 1, 1)  # 刚刚过去的1992年…: delivered in the year after the one reviewed
     parts = sections(lines, issued, "work_report", (None, None))
     years = [s.year for s in parts.values() if s.role == "tasks" and s.year and not s.year_from]
+    if not years and issued:
+        years = [issued.year]
     return Reading("work_report", parts, max(years) if years else None)
 
 
@@ -123,6 +132,11 @@ def heading_year(phrase: str) -> tuple[int | None, int | None]:
         last = max(years, key=lambda d: d.due)
         return last.due.year, last.due_from.year if last.due_from else None
     return None, None
+
+
+def _names_year_after(text: str, year: int | None) -> bool:
+    """A paragraph naming a year after the report's (1997年原煤年产量达到13亿吨 in 1993) looks ahead."""
+    return year is not None and any(int(y) > year for y in _YEAR.findall(text))
 
 
 def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
@@ -198,6 +212,6 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
             continue
         if current is not None:
             out[line.number] = current
-        elif genre_name == "work_report" and not _AHEAD.search(text):
+        elif genre_name == "work_report" and not _AHEAD.search(text) and not _names_year_after(text, report_year):
             out[line.number] = Section("review", line.number)  # a report's paragraph that does not look ahead
     return out
