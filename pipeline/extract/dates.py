@@ -246,8 +246,9 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
             due = safe_date(issued.year, issued.month, int(m.group("md"))) if m.group("md") else month_end(issued.year, issued.month)
             precision = "day" if m.group("md") else "month"
         else:
-            if not any(m.group(g) for g in ("m", "q", "half", "yend")):
-                continue  # 今年 alone names the year, it sets no date
+            if not any(m.group(g) for g in ("m", "q", "half", "yend")) and (m.group("rel") not in ("明年", "次年")
+                                                                              or m.group("since")):
+                continue  # 今年 alone names the year, it sets no date (明年 alone dates a step: 明年扩大到…)
             due, precision = _point_in_year(issued.year + (1 if m.group("rel") in ("明年", "次年") else 0), m)
         if due is None:
             continue

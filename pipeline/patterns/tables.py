@@ -80,7 +80,7 @@ GOAL_VERBS = [
     "制定", "突破", "达到", "超过", "力争", "不少于", "不低于", "至少", "新增", "提升至", "提高到",
     "增长", "带动", "实现", "布局", "创建", "认定", "发展", "引育", "引进", "招引", "攻关",
     "降低", "减少", "下降", "缩短", "压减", "选取", "推选", "评选", "联通", "接入", "培训", "开展",
-    "攻克", "研制",
+    "攻克", "研制", "扩大到", "扩大至", "增加到", "增加至", "压缩到", "压缩至",
 ]
 
 # Deadline verbs: a year-level date with these is a deadline ("2026年底前报送"), else a milestone.
@@ -119,7 +119,9 @@ FREQUENCY = {"每年度": "yearly", "每年": "yearly", "每半年": "half-yearl
              "按半年": "half-yearly", "按季度": "quarterly", "按季": "quarterly", "按月": "monthly",
              "逐月": "monthly", "逐季": "quarterly", "逐年": "yearly",
              "每6个月": "half-yearly", "每六个月": "half-yearly", "每3个月": "quarterly", "每三个月": "quarterly",
-             "每12个月": "yearly", "每十二个月": "yearly"}
+             "每12个月": "yearly", "每十二个月": "yearly",
+             "年中和年末": "half-yearly", "年中和年底": "half-yearly", "半年和年末": "half-yearly",
+             "半年和年底": "half-yearly"}  # 在年中和年末向国务院报告: twice a year
 FREQUENCY_RULE = {"yearly": "every year", "half-yearly": "every half year", "quarterly": "every quarter",
                   "monthly": "every month"}
 # An annual duty named by its noun after a verb (建立年度评估…, 制定年度和阶段性实施计划): yearly, no date.
