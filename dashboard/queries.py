@@ -806,6 +806,18 @@ def family_precision(table: Path = EVALUATE.PRECISION_FILE) -> dict[str, float]:
     return {name: float(row["precision"]) for name, row in families.items()}
 
 
+def _bulletin_and_text_filters(doc_column: str, quote_column: str, doc_ids, text) -> tuple[list[str], list]:
+    """The review queue's two filters that facts and candidates share, on each one's own columns."""
+    where, params = [], []
+    if doc_ids:
+        where.append(f"list_contains(?::VARCHAR[], {doc_column})")
+        params.append(list(doc_ids))
+    if text:
+        where.append(f"contains({quote_column}, ?)")
+        params.append(text)
+    return where, params
+
+
 def _review_sql(path: Path, dismissed: list[str], doc_ids=None, kinds=None, reasons=None, agencies=None,
                 text=None) -> tuple[str, list]:
     """The review queue as SQL (a CTE `queue`): every fact no staff member has reviewed yet
@@ -816,10 +828,8 @@ def _review_sql(path: Path, dismissed: list[str], doc_ids=None, kinds=None, reas
     unmeasured; NULL for a candidate). Filters: bulletins, kinds (facts), reasons (context,
     explicit, candidate), agencies (and those under them), a text in the quote."""
     families = family_precision()
-    facts_where, facts_params = ["f.id NOT IN (SELECT fact_id FROM correction_targets WHERE fact_id IS NOT NULL)"], []
-    if doc_ids:
-        facts_where.append("list_contains(?::VARCHAR[], f.doc_id)")
-        facts_params.append(list(doc_ids))
+    facts_where, facts_params = _bulletin_and_text_filters("f.doc_id", "f.quote", doc_ids, text)
+    facts_where.append("f.id NOT IN (SELECT fact_id FROM correction_targets WHERE fact_id IS NOT NULL)")
     if kinds:
         facts_where.append("list_contains(?::VARCHAR[], f.kind)")
         facts_params.append(list(kinds))
@@ -829,9 +839,6 @@ def _review_sql(path: Path, dismissed: list[str], doc_ids=None, kinds=None, reas
     if agencies:
         facts_where.append(f"list_has_any(f.agencies, {_SCOPED})")
         facts_params += [list(agencies)] * 2
-    if text:
-        facts_where.append("contains(f.quote, ?)")
-        facts_params.append(text)
     parts = [f"""SELECT f.id, f.doc_id, f.source_file, f.line, f.char_start, f.char_end, f.quote, f.kind, f.due_date,
                         coalesce(f.due_basis, 'explicit') AS due_basis, NULL::VARCHAR AS candidate_reason,
                         coalesce(f.article_id, f.doc_id) AS group_id, coalesce(fam.precision, 1.0) AS doubt
@@ -840,19 +847,14 @@ def _review_sql(path: Path, dismissed: list[str], doc_ids=None, kinds=None, reas
     params: list = [list(families), list(families.values())] + facts_params
     wants_candidates = not (kinds or agencies) and (not reasons or "candidate" in reasons)
     if wants_candidates and _has_candidates(path):
-        where, extra = ["TRUE"], []
-        if doc_ids:
-            where.append("list_contains(?::VARCHAR[], d.doc_id)")
-            extra.append(list(doc_ids))
-        if text:
-            where.append("contains(c.quote, ?)")
-            extra.append(text)
+        where, extra = _bulletin_and_text_filters("d.doc_id", "c.quote", doc_ids, text)
+        where.append("c.decision = 'rejected'")
         parts.append(f"""SELECT 'candidate:' || c.source_file || ':' || c.line || ':' || c.char_start || ':' || c.char_end,
                                 d.doc_id, c.source_file, c.line, c.char_start, c.char_end, c.quote, NULL, NULL::DATE,
                                 'candidate', c.reason, coalesce(l.article_id, d.doc_id), NULL::DOUBLE
                          FROM tracker.main.candidates c LEFT JOIN documents d ON d.source_file = c.source_file
                          LEFT JOIN lines l ON l.source_file = c.source_file AND l.line = c.line
-                         WHERE c.decision = 'rejected' AND {' AND '.join(where)}
+                         WHERE {' AND '.join(where)}
                            AND (c.span_kind = 'date' OR EXISTS (
                                SELECT 1 FROM tracker.main.candidates n WHERE n.span_kind = 'date'
                                AND n.source_file = c.source_file AND n.line = c.line))
