@@ -71,6 +71,8 @@ MONTH_RANGE = re.compile(
     rf"(?P<y>(?:19|20)\d{{2}})年(?P<m>{_MONTH})月(?:—|-|–|~|～|至|到)(?:(?P<y2>(?:19|20)\d{{2}})年)?(?P<m2>{_MONTH})月(?!\d|份)"
     r"(?P<mend>底|末)?")
 _WINDOW_LABEL = re.compile(r"(?:申报|报名|受理|征集|提交|报送|推荐|申请)(?:时间|日期|期限|截止时间)[为是：:]?\s*$")
+# A window under an event's label (房交会时间：…, 时间：… under 一、时间地点) dates the event, not a duty
+_EVENT_LABEL = re.compile(r"(?:^|[\s、.．)）:：])(?:[\u4e00-\u9fff]{0,4}(?:会|展|节|赛|论坛|活动|展示|举办))?时间[为是]?[：:]\s*$")
 # A window is a schedule (a deadline at its end) unless it dates an event: 2025年11月3日至5日召开…
 EVENT_AFTER = re.compile(r"[^。；]{0,20}?(?:召开|举办|举行|开幕|闭幕|会议|论坛|博览会|展览|调研|访问)")
 # "请于6月30日前": a month and day with no year, in the year the text was issued
@@ -144,7 +146,8 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
         last = safe_date(int(m.group("y2") or m.group("y")), int(m.group("m2") or m.group("m")), int(m.group("d2")))
         if first and last and first <= last:
             labelled = _WINDOW_LABEL.search(text, 0, m.start())
-            role = "by" if labelled or not EVENT_AFTER.match(text, m.end()) else "plain"
+            event = not labelled and _EVENT_LABEL.search(text, 0, m.start())
+            role = "by" if labelled or not (EVENT_AFTER.match(text, m.end()) or event) else "plain"
             add(DateExpr(m.start(), m.end(), last, "day", role, due_from=first))
     for m in MONTH_RANGE.finditer(text):
         year2 = int(m.group("y2") or m.group("y"))

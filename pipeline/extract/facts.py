@@ -404,6 +404,9 @@ _WHOM_THEN_GRANT = re.compile(r"的[，,]|的(?:%s)" % "|".join(tables.GRANT_WOR
 _QUALIFIER_OF = re.compile(r"(?:[（(]含[)）])?[^，。；的]{0,2}的")
 
 
+_BRACKETED_CUTOFF = re.compile(r"[（(](?:截止|截至)(?:时间|日期)?[为是：:]?$")
+
+
 def condition_date(text: str, d: DateExpr) -> str | None:
     """Family: dates that qualify a rule. 'condition_date' for a date inside a clause saying whom a rule
     applies to (在2026年6月30日前缴清契税的，给予…; 2023年8月1日至12月31日期间购买…的; 对于…之前供应的…);
@@ -428,6 +431,8 @@ def condition_date(text: str, d: DateExpr) -> str | None:
         return "condition_date"  # 且在2024年6月30日前缴清契税，…实施消费补贴
     if text[d.start - 1:d.start] in "（(" and text.startswith(("截止", "截至"), d.start) and text.startswith(("）", ")"), d.end):
         return "condition_date"  # 子女未满18周岁(截止2022年7月31日): as of a date, in a condition
+    if _BRACKETED_CUTOFF.search(text, 0, d.start) and text.startswith(("）", ")"), d.end) and not _SUBMIT.search(head):
+        return "period_in_force"  # 贷款最高额度…再提高10万元(截止时间为2022年12月31日止): how long a rule lasts
     if (not tail.strip(" 前内期间止") or tail.endswith("期间")) and _ACT_THEN_CONDITION.search(rest):
         return "condition_date"  # 2024年6月30日前，缴存人家庭…购买自住住房…的，可申请提取…; …和…房交会期间，购买…的
     window = (d.role == "by" and d.due_from) or "至" in text[d.start:d.end]  # 从5月1日起 alone starts, it spans nothing
@@ -446,7 +451,7 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     if tail.strip(" 内期间限止") or clause.end >= len(text):
         return None
     # the sentence after a bare window says what it is for
-    if re.match(r"对于?", rest) or _ACT_OF.search(rest):  # (the window's tail: 期间, 期限内)
+    if re.match(r"对于?|凡", rest) or _ACT_OF.search(rest):  # (the window's tail: 期间, 期限内)
         return "period_in_force"  # 自…至…，对出售…的纳税人…予以退税; 即日起至…，凡在我区新购买…的: the condition
     if _permits_other_than_applying(rest):
         return "period_in_force"  # 自…至…，缴存职工可提取…; …可申请在项目首栋…缴纳: a measure's period
@@ -503,7 +508,8 @@ def _goal_reached_by(text: str, d: DateExpr) -> bool:
     if _SUBMIT_STRICT.search(body):
         return False  # …前完成…报送: still a submission
     return bool(_GOAL_STATE.search(body)) or any(
-        q.comparator != "=" and not _is_duration(q) for q in find_quantities(body))
+        (q.comparator != "=" or _GOAL_VERB_AT.search(body, 0, q.start)) and not _is_duration(q)
+        for q in find_quantities(body))  # 一九八五年底前建成投产八千万吨: an amount to reach by then
 
 
 def _recurring_duties(line: Line, dates: tuple[DateExpr, ...]) -> list[Fact]:
@@ -924,6 +930,8 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
         return False
     if _PROHIBITION.search(text, max(clause.start, q.start - 6), q.number_start):
         return False  # 合作研究单位不得超过2个: a prohibition's limit is a rule, not a goal
+    if _PERMITTED_CHANGE.search(text, clause.start, q.number_start):
+        return False  # 优质房地产企业重点监管资金比例可降低15%: what a rule permits, not a goal
     if _threshold(text, q, clause):
         return False
     return True
@@ -933,6 +941,7 @@ _NOT_GOAL_CLAUSE = re.compile("|".join(map(re.escape, tables.NOT_GOAL_CLAUSE)))
 _RATE_OF_CHANGE = re.compile("|".join(map(re.escape, tables.RATE_OF_CHANGE)))
 
 
+_PERMITTED_CHANGE = re.compile(r"可(?:以)?(?:降低|下调|下浮|上浮|上调|提高|减少|放宽|延长|增加)(?:至|到)?$")
 _SHARE_OF_WHOLE = re.compile(r"占[^，。；,;]{1,20}(?:比重|比例)(?:达到|提高到|提升到|超过)?$")
 
 
