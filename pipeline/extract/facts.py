@@ -508,7 +508,7 @@ def _goal_reached_by(text: str, d: DateExpr) -> bool:
     if _SUBMIT_STRICT.search(body):
         return False  # …前完成…报送: still a submission
     return bool(_GOAL_STATE.search(body)) or any(
-        (q.comparator != "=" or _GOAL_VERB_AT.search(body, 0, q.start)) and not _is_duration(q)
+        (q.comparator != "=" or _GOAL_VERB.search(body, 0, q.start)) and not _is_duration(q)
         for q in find_quantities(body))  # 一九八五年底前建成投产八千万吨: an amount to reach by then
 
 
