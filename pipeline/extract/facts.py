@@ -1021,8 +1021,8 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
     if q.unit.endswith(("平方米", "亩", "岁", "周岁")) and re.match(r"(?:[（(]含[)）])?(?:以[上下])?的[\u4e00-\u9fff]", text[q.end:]):
         return True  # 筹集超过70平方米的保障性租赁住房: a size class of what is meant, whatever the verb
     head = text[clause.start:q.number_start]
-    if re.match(r"对于?", head) and not _GOAL_VERB.search(_COMPARATOR_WORDS.sub("", head)):
-        return True  # 对年度财力贡献超过3000万元的…: whom a rule rewards
+    if re.match(r"对于?", head) and (not _GOAL_VERB.search(_COMPARATOR_WORDS.sub("", head)) or q.unit.endswith("元")):
+        return True  # 对年度财力贡献超过3000万元的…: whom a rule rewards; 对三孩家庭提高10万元: what it grants
     if (_GOAL_VERB.search(text, clause.start, q.start) or text.endswith(("使", "让"), clause.start, q.start)
             or _share_reaching(text, q, clause)):
         return False  # 使50%以上的社区实现…: a share to reach
