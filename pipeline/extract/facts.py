@@ -500,16 +500,21 @@ def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[F
     return facts
 
 
+_DRAFTS = re.compile(r"[，,\s]*(?:研究)?(?:制定|编制|出台|印发|修订|起草)")
+
+
 def _goal_reached_by(text: str, d: DateExpr) -> bool:
     """A state or a quantity reached by a date (…前全面完成…任务, …前完成交付率90%以上): a milestone or a
     target; the clause after the date decides."""
     after = _clause_of(text, d.end + 1 if text.startswith(("，", ","), d.end) else d.end)
     body = text[max(after.start, d.end):after.end]
-    if _SUBMIT_STRICT.search(body):
-        return False  # …前完成…报送: still a submission
+    if _SUBMIT_STRICT.search(body) or _DRAFTS.match(body):
+        return False  # …前完成…报送: still a submission; …前制定…全面推行…的实施方案: a document to deliver
+    start = max(after.start, d.end)
     return bool(_GOAL_STATE.search(body)) or any(
-        (q.comparator != "=" or _GOAL_VERB.search(body, 0, q.start)) and not _is_duration(q)
-        for q in find_quantities(body))  # 一九八五年底前建成投产八千万吨: an amount to reach by then
+        (q.comparator != "=" or (_GOAL_VERB.search(text, start, q.start) and _is_goal_number(text, q)))
+        and not _is_duration(q)  # 一九八五年底前建成投产八千万吨: an amount to reach by then (“三项制度”: a name)
+        for q in find_quantities(text) if start <= q.start and q.end <= after.end)
 
 
 def _recurring_duties(line: Line, dates: tuple[DateExpr, ...]) -> list[Fact]:
