@@ -76,7 +76,7 @@ def _in_brackets(text: str, pos: int) -> bool:
 
 def date_reason(text: str, d: DateExpr, ctx: rules.ArticleContext, dated_later: bool) -> tuple[str, str]:
     """(decision, reason) for a date span that gave no fact of its own."""
-    if _in_brackets(text, d.start) or (d.period and re.match(r"[年)）]", text[d.end:d.end + 1] or "x")
+    if rules.names_a_text(text, d) or (d.period and re.match(r"[年)）]", text[d.end:d.end + 1] or "x")
                                        and re.search(r"(?:计划|方案|规划|纲要)[（(]?$", text[:d.start])):
         return "rejected", "in_title"
     sentence = rules._sentence(text, rules.Span(d.start, d.end))

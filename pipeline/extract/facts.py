@@ -272,6 +272,19 @@ def line_dates(text: str, issued: dt.date | None) -> tuple[DateExpr, ...]:
                         key=lambda d: d.start))
 
 
+# A plan or text named by its date (制定2030年前碳排放达峰行动方案, 《2026年度项目申报指南》): part of a name
+_NAMED_BY_DATE = re.compile(r"[^，。；、,;：:“”《》（）()\s]{1,16}?(?:行动方案|实施方案|工作方案|方案|规划|计划|纲要|指南|要点)(?!的|中|提出|要求|明确|实施|执行)")
+_TEXT_VERB = re.compile(r"(?:制定|编制|印发|出台|发布|实施|落实|贯彻|推进|组织实施|研究制定)$")
+
+
+def names_a_text(text: str, d: DateExpr) -> bool:
+    """Family: a date that is part of a text's name — inside 《…》, or after a verb that makes or carries out a
+    text and followed by the text's noun (制定2030年前碳排放达峰行动方案): it dates nothing."""
+    if text.rfind("《", 0, d.start) > text.rfind("》", 0, d.start):
+        return True
+    return bool(_TEXT_VERB.search(text, max(0, d.start - 6), d.start) and _NAMED_BY_DATE.match(text, d.end))
+
+
 def extract_line(line: Line, ctx: ArticleContext, carried: DateExpr | None = None) -> tuple[list[Fact], DateExpr | None]:
     """Facts in one line, and the goal date it leaves for the lines after it."""
     text = line.text
@@ -475,7 +488,7 @@ def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[F
     facts = []
     text = line.text
     for d in dates:
-        if condition_date(text, d):
+        if condition_date(text, d) or names_a_text(text, d):
             continue
         if (_before_issue(d, ctx) or _PAST.search(text, _clause_start(text, d.start), d.start)
                 or re.match(r"[，,]?[^，。；]{0,4}?已", text[d.end:])):
@@ -576,7 +589,7 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                                     or _scheduled(text, d, ctx) or _future_year(text, d, ctx))
                and not _past_period(text, d, ctx) and not _year_deadline(text, d, ctx) and not _before_issue(d, ctx)
                and not _scheduled_task(text, d, ctx) and not _dated_action(text, d, ctx)
-               and not text.startswith(_OPEN_ENDED, d.end)
+               and not text.startswith(_OPEN_ENDED, d.end) and not names_a_text(text, d)
                and not (condition_date(text, d) and not (d.role == "from" and _TAKES_EFFECT.match(text, d.end))
                         and not re.match(r"将|要", text[d.end:d.end + 1]))]  # 在1957年将达到的…如下: a forecast
     rel = horizon_from_relative_years(text, ctx.issued_on)
