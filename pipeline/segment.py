@@ -35,6 +35,8 @@ def segment(doc: Document) -> list[Article]:
     """Articles in reading order, each with title, line range, kind, number, date and issuer mentions."""
     lines = doc.lines
     toc_start, toc_end, titles = _table_of_contents(lines)
+    if titles and 2 * sum(1 for t in titles if _NUMBERED_PART.match(t)) >= len(titles):
+        titles = []  # 目录 一、总体要求 （一）指导思想…: one text's own contents, its parts are no articles
     starts: list[tuple[int, str]] = []
     if titles:
         cursor = toc_end + 1
@@ -185,6 +187,8 @@ _PUBLISHER = re.compile(r"[^，。；\n]{2,40}$")
 _SOURCE_LINE = re.compile(r"^[（(]\s*来源\s*[:：]\s*(?P<who>[^）)]{2,40})[）)]$")  # （来源：河南省人民政府）
 _SECTION_LABEL = re.compile(r"^[【\[［].{1,12}[】\]］]$")
 _TITLE_END = re.compile(r"[。；;，,：:！!？?）)]$")
+# A part of one text (一、总体要求, （二）基本原则, 第三章, 专栏2), as against a bulletin's articles (1. 关于…的通知)
+_NUMBERED_PART = re.compile(r"^(?:(?:任务)?专栏\s*\d|第[一二三四五六七八九十百]+[章节条部分篇]|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十]{1,3}[)）])")
 
 
 def _plain_headings(lines: list[Line]) -> list[tuple[int, str]]:

@@ -97,6 +97,21 @@ def test_table_of_contents_without_page_numbers():
     assert (articles[1].period_start, articles[1].period_end) == (2026, 2028)
 
 
+def test_a_documents_own_contents_cut_it_into_no_articles():
+    """A plan's own 目录 lists its numbered parts (一、总体要求 （一）指导思想): the plan stays one article, so
+    its goals under 二、 keep the plan's title, date and kind."""
+    from pipeline.build import document_from_text
+
+    text = "\n".join([
+        "石化行业智能制造标准体系建设指南", "2022年11月", "目录",
+        "一、总体要求........1", "（一）指导思想........1", "（二）建设目标........2", "二、组织实施........3",
+        "一、总体要求", "（一）指导思想", "坚持需求牵引。", "（二）建设目标",
+        "到2025年，制修订30项以上石化行业智能制造标准。", "二、组织实施", "加强统筹协调。",
+    ])
+    articles = segment(document_from_text(text, "own_toc.txt"))
+    assert len(articles) == 1 and articles[0].title.startswith("石化行业智能制造标准体系建设指南")
+
+
 def test_headings_without_table_of_contents_or_markdown():
     """Titles after a blank line or a 【section】 label, opening a numbered document or a paragraph."""
     from pipeline.build import document_from_text

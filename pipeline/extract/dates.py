@@ -288,6 +288,9 @@ def _point_in_year(year: int, m: re.Match) -> tuple[dt.date | None, str]:
 _APPLICATION_CUTOFF = re.compile(r"(?:申请|受理|报名|申报|提交|征集|报送|递交)[^，。；,;]{0,6}$")
 
 
+_GOALS_OF_YEAR = re.compile(r"的?(?:主要|发展|总体|工作|具体)?(?:预期)?目标(?:任务)?(?:是|为)?[：:]")
+
+
 def _parse_absolute(m: re.Match, text: str) -> DateExpr | None:
     year = int(m.group("y"))
     lead, by, since = m.group("lead") or "", m.group("by"), m.group("from")
@@ -308,8 +311,8 @@ def _parse_absolute(m: re.Match, text: str) -> DateExpr | None:
         return DateExpr(m.start(), m.end(), due, precision, "past")
     if by and by != "止" or (by == "止" and lead in ("到", "至")):
         role = "by"
-    elif lead in ("到", "至", "力争到", "力争在", "力争"):
-        role = "target"
+    elif lead in ("到", "至", "力争到", "力争在", "力争") or (precision == "year" and _GOALS_OF_YEAR.match(text, m.end())):
+        role = "target"  # 到2027年; 2025年的主要目标是：… (the year a goals lead-in names)
     else:
         role = "plain"
     return DateExpr(m.start(), m.end(), due, precision, role)
