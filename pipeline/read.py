@@ -114,7 +114,7 @@ def _looks_like_text(text: str) -> bool:
     return controls <= max(8, len(sample) // 50)  # a few stray controls are stripped later, not fatal
 
 
-DASHES = "—–－―‐‑‒〜～~"
+DASHES = "—–－―‐‑‒〜～~─━"  # ─── (box drawing) is how PDF text writes a —— bullet
 _SPACE = re.compile(r"[ \t\u3000\u00a0]+")
 _TIGHT = re.compile(r"[0-9.%年月日号个项家亿万千百元倍]|[\u4e00-\u9fff（）()《》“”、，。；：]")
 
