@@ -417,6 +417,7 @@ _WHOM_THEN_GRANT = re.compile(r"的[，,]|的(?:%s)" % "|".join(tables.GRANT_WOR
 _QUALIFIER_OF = re.compile(r"(?:[（(]含[)）])?[^，。；的]{0,2}的")
 
 
+_BRACKETED_WINDOW = re.compile(r"[（(][\u4e00-\u9fff]{1,10}(?:时间|日期)(?:为|是|在)?$")
 _BRACKETED_CUTOFF = re.compile(r"[（(](?:截止|截至)(?:时间|日期)?[为是：:]?$")
 
 
@@ -440,8 +441,11 @@ def condition_date(text: str, d: DateExpr) -> str | None:
             or _CONDITION_SOON.match(text, d.end) or tail.startswith(("后", "之后", "以后"))
             or _MODIFIER.match(tail)):
         return "condition_date"  # …的; 在2023年9月18日后由购房者…: a date after which is a condition
-    if _CONDITION_ACT.search(tail) and _NOT_GOAL_CLAUSE.search(text, sentence.start, sentence.end):
-        return "condition_date"  # 且在2024年6月30日前缴清契税，…实施消费补贴
+    if _BRACKETED_WINDOW.search(text, max(0, d.start - 16), d.start):
+        return "condition_date"  # 获得户籍不满3年(获得户籍时间为2021年4月1日至2024年3月31日): who qualifies
+    duty = re.search(r"(?:应|须|需|请)(?:当|要)?(?:在|于)?$", head) and _SUBMIT.search(tail)
+    if _CONDITION_ACT.search(tail) and _NOT_GOAL_CLAUSE.search(text, sentence.start, sentence.end) and not duty:
+        return "condition_date"  # 且在2024年6月30日前缴清契税，…实施消费补贴 (申请人应于…前提交购房补贴申请: a duty)
     if text[d.start - 1:d.start] in "（(" and text.startswith(("截止", "截至"), d.start) and text.startswith(("）", ")"), d.end):
         return "condition_date"  # 子女未满18周岁(截止2022年7月31日): as of a date, in a condition
     if _BRACKETED_CUTOFF.search(text, 0, d.start) and text.startswith(("）", ")"), d.end) and not _SUBMIT.search(head):
