@@ -38,8 +38,8 @@ _GENRES = [(name, re.compile(pattern)) for name, pattern in tables.GENRE_WORDS]
 _AHEAD = re.compile(r"要|将|今年|明年|今后|力争|目标|计划|预期|争取|必须|应当")
 # The year a report reviews, named in its opening (刚刚过去的1992年): it is delivered the year after
 _YEAR_PAST = re.compile(r"(?:刚刚过去的|刚刚结束的|过去的)((?:19|20)\d{2})年")
-# The year a report sets its goals for: 2006年国民经济和社会发展的主要预期目标是
-_YEAR_AIMED = re.compile(r"((?:19|20)\d{2})年[^。；，]{0,16}主要预期目标")
+# The year a report sets its goals for: 2006年国民经济和社会发展的主要预期目标是; 2002年是…的一年。做好今年…
+_YEAR_AIMED = re.compile(r"((?:19|20)\d{2})年[^。；，]{0,16}主要预期目标|((?:19|20)\d{2})年是[^。]{0,40}一年。[^。]{0,8}今年")
 REPORT_OPENING_LINES = 12
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 
@@ -69,7 +69,7 @@ def document_reading(lines: list[Line], issued: dt.date | None) -> Reading | Non
     if not opening or genre(opening[0], opening[1:]) != "work_report":
         return None
     if issued is None:  # the year it is delivered in: the year its goals are set for, or the one after the year reviewed
-        aimed = [int(m.group(1)) for line in lines for m in _YEAR_AIMED.finditer(line.text)]
+        aimed = [int(m.group(1) or m.group(2)) for line in lines for m in _YEAR_AIMED.finditer(line.text)]
         reviewed = [int(m.group(1)) + 1 for line in lines[:REPORT_OPENING_LINES] for m in _YEAR_PAST.finditer(line.text)]
         year = max(aimed or reviewed or [0])
         issued = dt.date(year, 1, 1) if year else None
