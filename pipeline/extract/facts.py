@@ -273,8 +273,9 @@ def line_dates(text: str, issued: dt.date | None) -> tuple[DateExpr, ...]:
 
 
 # A plan or text named by its date (制定2030年前碳排放达峰行动方案, 《2026年度项目申报指南》): part of a name
-_NAMED_BY_DATE = re.compile(r"[^，。；、,;：:“”《》（）()\s]{1,16}?(?:行动方案|实施方案|工作方案|方案|规划|计划|纲要|指南|要点)(?!的|中|提出|要求|明确|实施|执行)")
-_TEXT_VERB = re.compile(r"(?:制定|编制|印发|出台|发布|实施|落实|贯彻|推进|组织实施|研究制定)$")
+_NAMED_BY_DATE = re.compile(r"[^，。；、,;：:“”《》（）()\s]{1,16}?(?:%s)(?!的|中|提出|要求|明确|实施|执行)"
+                            % "|".join(sorted(tables.TEXT_NOUNS, key=len, reverse=True)))
+_TEXT_VERB = re.compile("(?:%s)$" % "|".join(tables.TEXT_VERBS))
 
 
 def names_a_text(text: str, d: DateExpr) -> bool:
@@ -517,7 +518,7 @@ def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[F
     return facts
 
 
-_DRAFTS = re.compile(r"[，,\s]*(?:研究)?(?:制定|编制|出台|印发|修订|起草)")
+_DRAFTS = re.compile(r"[，,\s]*(?:研究)?(?:%s)" % "|".join(tables.DRAFTING_VERBS))
 
 
 def _goal_reached_by(text: str, d: DateExpr) -> bool:
@@ -963,7 +964,7 @@ _NOT_GOAL_CLAUSE = re.compile("|".join(map(re.escape, tables.NOT_GOAL_CLAUSE)))
 _RATE_OF_CHANGE = re.compile("|".join(map(re.escape, tables.RATE_OF_CHANGE)))
 
 
-_PERMITTED_CHANGE = re.compile(r"可(?:以)?(?:降低|下调|下浮|上浮|上调|提高|减少|放宽|延长|增加)(?:至|到)?$")
+_PERMITTED_CHANGE = re.compile(r"可(?:以)?(?:%s)(?:至|到)?$" % "|".join(tables.CHANGE_VERBS))
 _SHARE_OF_WHOLE = re.compile(r"占[^，。；,;]{1,20}(?:比重|比例)(?:达到|提高到|提升到|超过)?$")
 
 

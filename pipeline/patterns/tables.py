@@ -216,3 +216,12 @@ GRANT_WORDS = ["由", "给予", "按", "可", "享受", "予以", "将", "不予
 EVENT_WORDS = ["发生", "召开", "举行", "举办", "开幕", "闭幕", "放假", "调休"]
 # A text naming itself: its own issue or entry into force is no deadline (本文件于2024年6月20日发布执行).
 SELF_REFERENCE = r"本(?:文件|通知|办法|意见|措施|政策|公告|通告|规定|细则|方案)"
+
+# A text named by its date (制定2030年前碳排放达峰行动方案): the verbs that make or carry out a text, and the
+# nouns that end its name.
+TEXT_VERBS = ["研究制定", "组织实施", "制定", "编制", "印发", "出台", "发布", "实施", "落实", "贯彻", "推进"]
+TEXT_NOUNS = ["行动方案", "实施方案", "工作方案", "方案", "规划", "计划", "纲要", "指南", "要点"]
+# A document to deliver by a date (…前制定…实施方案): a deadline whatever goal words its name holds.
+DRAFTING_VERBS = ["制定", "编制", "出台", "印发", "修订", "起草"]
+# What a rule may change a level by (监管资金比例可降低15%): a permission, not a goal.
+CHANGE_VERBS = ["降低", "下调", "下浮", "上浮", "上调", "提高", "减少", "放宽", "延长", "增加"]
