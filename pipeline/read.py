@@ -14,7 +14,6 @@ import codecs
 import hashlib
 import os
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,9 @@ from pipeline.formats import MAX_FILE_BYTES, IngestError, document_text, sniff
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 MAX_LINE_CHARS = 100_000  # a bulletin paragraph is a few thousand characters; more is not prose
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The control characters (Unicode category Cc) other than \t, \n, \r and \f: one regex counts them
+# ten times faster than asking unicodedata character by character
+_STRAY_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -110,7 +112,7 @@ def _strict(data: bytes, codec: str, label: str) -> str:
 
 def _looks_like_text(text: str) -> bool:
     sample = text[:4000]
-    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f")
+    controls = len(_STRAY_CONTROLS.findall(sample))
     return controls <= max(8, len(sample) // 50)  # a few stray controls are stripped later, not fatal
 
 

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import codecs
+import sys
+import unicodedata
 
 import pytest
 
-from pipeline.read import IngestError, decode, discover, normalize_line, read_document, split_lines
+from pipeline.read import _STRAY_CONTROLS, IngestError, decode, discover, normalize_line, read_document, split_lines
 
 TEXT = "到2027年，建成10个示范园区。"
 
@@ -31,6 +33,20 @@ def test_decode_detects_the_encoding_from_the_bytes(data, encoding):
 def test_decode_rejects_what_is_not_text(data, message):
     with pytest.raises(IngestError, match=message):
         decode(data)
+
+
+def test_stray_controls_are_the_control_characters_other_than_tab_and_line_breaks():
+    every = (chr(code) for code in range(sys.maxunicode + 1))
+    assert ([ch for ch in every if _STRAY_CONTROLS.match(ch)]
+            == [chr(code) for code in range(sys.maxunicode + 1)
+                if unicodedata.category(chr(code)) == "Cc" and chr(code) not in "\r\n\t\f"])
+
+
+def test_decode_accepts_a_few_stray_controls_and_rejects_many():
+    text = "到2027年，建成10个示范园区。" * 20  # 340 characters: 8 controls allowed
+    assert decode(("\x01" * 8 + text).encode("utf-8"))[0].startswith("\x01")
+    with pytest.raises(IngestError, match="binary file"):
+        decode(("\x01" * 9 + text).encode("utf-8"))
 
 
 def test_normalize_line_maps_every_character_back():
