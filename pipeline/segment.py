@@ -19,6 +19,9 @@ TOC_HEADINGS = {"目录", "本期要目", "要目", "本期目录"}
 _TOC_ENTRY = re.compile(r"^(?:[-*•]\s*)?(?:(?P<lead>\d{1,3})\s+)?(?P<title>.+?)(?:\s*(?:[.…·]{2,}|\t| {2,})\s*(?P<page>\d{1,3}))?\s*$")
 _NOISE = re.compile(r"[\s《》“”\"'()（）|｜·:：\-—_*#.…、，,!！?？\[\]【】]")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号")
+# DOC_NUMBER's tail: searching for it first spares the backtracking DOC_NUMBER does at every Chinese character
+# of a text that has no document number (most of them)
+_DOC_NUMBER_TAIL = re.compile(DOC_NUMBER.pattern.removeprefix(r"[\u4e00-\u9fff]{1,12}"))
 STANDALONE_DATE = re.compile(r"^[(（]?\s*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日\s*[)）]?$")
 PLAN_YEARS = re.compile(r"(?P<n>[一二三四五六七八九十]|\d{1,2})年行动(?:计划|方案)")
 INTERPRETATION_HEADING = re.compile(r"^(?:#+\s*)?(?:政策)?解读\s*[|｜:：丨]")
@@ -84,7 +87,7 @@ def _editor_note_before(lines: list[Line], heading: int, previous: int) -> int:
     (after the previous article's （来源：…） line), else at the heading."""
     for j in range(heading - 1, max(previous, heading - 20), -1):
         text = lines[j].text.strip()
-        if compact(text) in ("编者按", "编者的话"):
+        if "编" in text and compact(text) in ("编者按", "编者的话"):
             return j
         if _SOURCE_LINE.match(text):
             break
@@ -94,7 +97,7 @@ def _editor_note_before(lines: list[Line], heading: int, previous: int) -> int:
 def _table_of_contents(lines: list[Line]) -> tuple[int, int, list[str]]:
     """(index of the 目录 line, index of its last entry, titles) or (-1, -1, [])."""
     for i, line in enumerate(lines[:200]):
-        if compact(line.text) in TOC_HEADINGS:
+        if "目" in line.text and compact(line.text) in TOC_HEADINGS:  # each heading has 目: compact only those
             titles: list[str] = []
             last = i
             j = i + 1
@@ -171,11 +174,16 @@ def _find_heading(lines: list[Line], title: str, cursor: int) -> int | None:
     return None
 
 
+_MARKDOWN_HEADING = re.compile(r"^(#{1,2})\s+(.+)$")
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
+
+
 def _markdown_headings(lines: list[Line]) -> list[tuple[int, str]]:
     heads = []
     for i, line in enumerate(lines):
-        m = re.match(r"^(#{1,2})\s+(.+)$", line.text.strip())
-        if m and len(m.group(2)) >= 6 and not re.match(r"^[一二三四五六七八九十]+、", m.group(2)):
+        text = line.text.strip()
+        m = _MARKDOWN_HEADING.match(text) if text.startswith("#") else None
+        if m and len(m.group(2)) >= 6 and not _NUMBERED.match(m.group(2)):
             heads.append((i, m.group(2).strip()))
     return heads
 
@@ -228,7 +236,7 @@ def _heading_text(lines: list[Line], index: int, toc_title: str) -> str:
 def _describe(article: Article, lines: list[Line]) -> Article:
     """Kind, document number, issue date, plan period and issuer mentions from the article's own text."""
     head_text = "\n".join(line.text for line in lines[:12])
-    number = DOC_NUMBER.search(head_text)
+    number = DOC_NUMBER.search(head_text) if _DOC_NUMBER_TAIL.search(head_text) else None
     interpretation = "解读" in article.title[:6]
     article.doc_number = re.sub(r"\s+", "", number.group(0)) if number and not interpretation else None
     issued = _issue_date(lines)
