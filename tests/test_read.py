@@ -58,6 +58,18 @@ def test_normalize_line_maps_every_character_back():
         assert ch == original[offsets[i]] or ord(original[offsets[i]]) - 0xFEE0 == ord(ch) or ch == "—"
 
 
+@pytest.mark.parametrize("original, text, offsets", [
+    ("二〇二五年九月二十九日印发", "2025年9月29日印发", [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12]),
+    ("每年十二月十五日前报送", "每年12月15日前报送", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+    ("三日内 完成", "三日内完成", [0, 1, 2, 4, 5]),  # a duration stays in words; the space between words goes
+    ("十二五期间", "十二五期间", [0, 1, 2, 3, 4]),  # no 年, 月, 日 after the numeral: no date
+    ("Section 3 of the plan", "Section 3 of the plan", list(range(21))),  # spaces between Latin words stay
+])
+def test_normalize_line_writes_dates_in_digits_and_drops_spaces_between_words(original, text, offsets):
+    normalized, mapped = normalize_line(original)
+    assert (normalized, list(mapped)) == (text, offsets)
+
+
 def test_split_lines_numbers_lines_like_sed():
     assert split_lines("a\r\nb\rc\n") == ["a", "b", "c", ""]
 
