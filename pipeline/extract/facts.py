@@ -66,6 +66,7 @@ _GOAL_STATE = re.compile("|".join(map(re.escape, [c for c in tables.MILESTONE_CU
 _CONDITION = re.compile("(?:%s)" % "|".join(tables.CONDITION_WORDS))
 _ASSURED = re.compile("(?:%s)$" % "|".join(tables.GOAL_ASSURANCE))
 _NOT_GOAL_BEFORE = re.compile("(?:%s)$" % "|".join(map(re.escape, tables.NOT_GOAL_BEFORE)))
+_NOT_GOAL_AFTER = tuple(tables.NOT_GOAL_AFTER)  # str.startswith takes them all at once
 _REPORTED = re.compile(r"(?<![为除])了")  # 发布了…: a report
 _DONE = re.compile(r"已经?|" + _REPORTED.pattern)  # 累计 (a cumulative goal) is no sign of the past here
 _PUBLISH = re.compile(r"公布|公示|发布|截止|开始|启动|上线|结束|开放")  # a dated publication or opening
@@ -889,7 +890,7 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
         return False  # "培育百亿级企业10家": the level qualifies what is counted
     if q.unit == "%" and re.search(r"(占|的)$", before):
         return False
-    if any(text.startswith(word, q.end) for word in tables.NOT_GOAL_AFTER) or before.endswith(("“", '"')):
+    if text.startswith(_NOT_GOAL_AFTER, q.end) or before.endswith(("“", '"')):
         return False
     opening = text.rfind("“", 0, q.start)
     if opening > text.rfind("”", 0, q.start) and 0 < text.find("”", q.end) - opening <= 16:
@@ -1004,18 +1005,18 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _breaks(text: str, sentences: bool) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Where a line's clause (or sentence) delimiters start and end, found once per line: every rule asks
-    for the clause or sentence around some position, many times a line."""
+    """Where a line's clauses (or sentences) start and end, found once per line: every rule asks for the
+    clause or sentence around some position, many times a line. Piece i starts where delimiter i - 1
+    ends (the first at 0) and ends where delimiter i starts (the last at the line's end)."""
     found = list((SENTENCE_END if sentences else CLAUSE_END).finditer(text))
-    return tuple(m.start() for m in found), tuple(m.end() for m in found)
+    return (0, *(m.end() for m in found)), (*(m.start() for m in found), len(text))
 
 
 def _span_around(text: str, pos: int, sentences: bool) -> Span:
     """From the end of the last delimiter before pos to the start of the first at or after it."""
     starts, ends = _breaks(text, sentences)
-    before = bisect.bisect_right(starts, pos - 1)  # delimiters that start before pos end at or before it
-    after = bisect.bisect_left(starts, pos)
-    return Span(ends[before - 1] if before else 0, starts[after] if after < len(starts) else len(text))
+    piece = bisect.bisect_left(ends, pos, 0, len(ends) - 1)  # the delimiters that start before pos
+    return Span(starts[piece], ends[piece])
 
 
 def _clause_start(text: str, pos: int) -> int:
