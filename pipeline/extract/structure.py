@@ -146,7 +146,8 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
             out[line.number] = conditions
             continue
         conditions = None
-        if _CONDITIONS_LEAD_IN.search(text[-30:]):
+        tail = text[-30:]
+        if ("条件" in tail or "资格要求" in tail) and _CONDITIONS_LEAD_IN.search(tail):  # every lead-in says one
             conditions = Section("conditions", line.number)  # family: conditions lists (…须同时符合以下条件：)
         heading = heading_level(text)
         if heading is not None:
