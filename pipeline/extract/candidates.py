@@ -42,6 +42,7 @@ REASONS = {
 
 _NOT_GOAL_BEFORE = tuple(tables.NOT_GOAL_BEFORE)  # str.endswith takes them all at once
 THRESHOLD = re.compile(r"^[^，。；]{0,12}的|^(?:及)?以[上下]的")
+_RULE_OPENER = re.compile(r"(?:对于?|凡)[^，。；]*$")  # 对…, 凡…: whom a rule applies to
 
 
 @dataclass
@@ -122,7 +123,7 @@ def quantity_reason(text: str, q: Quantity, ctx: rules.ArticleContext, dates: tu
         return "article_word"
     if q.unit in tables.TIME_UNITS:
         return "duration_no_limit"
-    if THRESHOLD.match(text, q.end, clause.end) or re.search(r"(?:对于?|凡)[^，。；]*$", text[clause.start:q.start]):
+    if THRESHOLD.match(text, q.end, clause.end) or _RULE_OPENER.search(text[clause.start:q.start]):
         return "threshold"
     future = rules._FUTURE_STRICT.search(sentence)
     if not future and any(d.role in ("plain", "past") and d.precision and not rules._ahead(d, ctx)
