@@ -32,7 +32,9 @@ _EVERY_N = re.compile(r"每$")
 _BEFORE_EVENT = re.compile(r"(?:届满|期满|到期|截止|开始|结束|举办|召开|实施|施行|开工|交付)前$")
 _TAKES_EFFECT = re.compile(r"[^，。；]{0,3}(?:施行|实施|执行|生效)")
 _RECURRENCE_WORDS = sorted(tables.RECURRENCE, key=len, reverse=True)
-_PAST = re.compile("|".join(list(map(re.escape, tables.PAST_CUES)) + tables.PAST_PATTERNS))
+_PAST = re.compile("(?=[%s%s])(?:%s)" % ("".join(sorted({re.escape(cue[0]) for cue in tables.PAST_CUES})),
+                                          tables.PAST_PATTERNS_FIRST,
+                                          "|".join(list(map(re.escape, tables.PAST_CUES)) + tables.PAST_PATTERNS)))
 _FUTURE = re.compile(r"将|力争|预计|目标|(?<!年)到\d{4}年|要|应|推动|打造|培育")  # 从1979年到1982年 is a span
 _PAST_PARAGRAPH = re.compile(r"近年来|以来|截至|目前|过去|(?<![未今此之])(?:[一二三四五六七八九十两多]|\d{1,2})年来")
 _FUTURE_STRICT = re.compile(r"将|力争|预计|目标|计划|(?<!年)到\d{4}年|到“十|未来[一二三四五六七八九十两\d]+年|今后")
