@@ -184,7 +184,7 @@ def extract_article(lines: list[Line], article: Article | None, ctx: ArticleCont
         if table is not None and table.header_line != line.number:
             facts += table.row_targets(line)
             continue
-        if HEADING.match(text) or reach <= 0:
+        if reach <= 0 or HEADING.match(text):
             carried = None
         line_ctx = ctx.at(line.number)
         if line_ctx.role in ("review", "conditions"):
@@ -295,7 +295,7 @@ def extract_line(line: Line, ctx: ArticleContext, carried: DateExpr | None = Non
     if not goal_facts and not carried:
         facts += _plan_milestones(line, ctx)
         facts += _completions(line, dates, ctx)
-    if _CLOSING.search(text):
+    if facts and _CLOSING.search(text):
         facts = [f for f in facts if f.kind != "milestone" or not _CLOSING.search(f.context)]
     return facts, last_anchor
 
