@@ -14,7 +14,6 @@ import codecs
 import hashlib
 import os
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,9 @@ from pipeline.formats import MAX_FILE_BYTES, IngestError, document_text, sniff
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 MAX_LINE_CHARS = 100_000  # a bulletin paragraph is a few thousand characters; more is not prose
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The control characters (Unicode category Cc) other than \t, \n, \r and \f: one regex counts them
+# ten times faster than asking unicodedata character by character
+_STRAY_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -110,7 +112,7 @@ def _strict(data: bytes, codec: str, label: str) -> str:
 
 def _looks_like_text(text: str) -> bool:
     sample = text[:4000]
-    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f")
+    controls = len(_STRAY_CONTROLS.findall(sample))
     return controls <= max(8, len(sample) // 50)  # a few stray controls are stripped later, not fatal
 
 
@@ -138,6 +140,9 @@ _CN_DATE = re.compile(
     r"(?P<y>[〇零○一二三四五六七八九]{4})(?=年)"
     r"|(?<![〇零○一二三四五六七八九十百千万两第])(?P<m>十[一二]?|[一二三四五六七八九])(?=月)"
     r"|(?<=月)(?P<d>[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])(?=[日号])")
+# A numeral right before 年, 月, 日 or 号, as every _CN_DATE match ends: one cheap search spares the full
+# pattern on the few lines in a hundred with a date in Arabic digits or none
+_CN_DATE_CUE = re.compile("[〇零○一二三四五六七八九十][年月日号]")
 
 
 def _cn_date_digits(match: re.Match) -> str:
@@ -159,8 +164,8 @@ def normalize_line(original: str) -> tuple[str, Sequence[int]]:
     text = original.translate(_WIDTH) if _NEEDS_WIDTH.search(original) else original
     edits = [(m.start(), m.end(), "") for m in _SPACES.finditer(text)
              if 0 < m.start() and m.end() < len(text)
-             and _TIGHT.match(text[m.start() - 1]) and _TIGHT.match(text[m.end()])]
-    if "月" in text or "年" in text:
+             and _TIGHT.match(text[m.start() - 1]) and _TIGHT.match(text[m.end()])] if " " in text else []
+    if ("月" in text or "年" in text) and _CN_DATE_CUE.search(text):
         edits += [(m.start(), m.end(), _cn_date_digits(m)) for m in _CN_DATE.finditer(text)]
     if not edits:
         return text, range(len(text))

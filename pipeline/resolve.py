@@ -70,7 +70,8 @@ class AgencyResolver:
                 agency = Agency(agency.name + dept.group("dept"), agency.level, agency.name)
             found.append((m.start(), agency))
             taken.append((m.start(), m.end()))
-        for m in _LOCAL.finditer(text):
+        # _LOCAL's lazy scan is slow; four texts in five name no 省, 自治区 or 市, which its place ends in
+        for m in _LOCAL.finditer(text) if "省" in text or "市" in text or "自治区" in text else ():
             lead = _SENTENCE_LEAD.match(m.group("place"))  # "并将名单报送省工信厅": the place starts after 报送
             place = m.group("place")[lead.end():] if lead else m.group("place")
             start = m.start() + (lead.end() if lead else 0)

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import codecs
+import sys
+import unicodedata
 
 import pytest
 
-from pipeline.read import IngestError, decode, discover, normalize_line, read_document, split_lines
+from pipeline.read import _STRAY_CONTROLS, IngestError, decode, discover, normalize_line, read_document, split_lines
 
 TEXT = "到2027年，建成10个示范园区。"
 
@@ -33,6 +35,20 @@ def test_decode_rejects_what_is_not_text(data, message):
         decode(data)
 
 
+def test_stray_controls_are_the_control_characters_other_than_tab_and_line_breaks():
+    every = (chr(code) for code in range(sys.maxunicode + 1))
+    assert ([ch for ch in every if _STRAY_CONTROLS.match(ch)]
+            == [chr(code) for code in range(sys.maxunicode + 1)
+                if unicodedata.category(chr(code)) == "Cc" and chr(code) not in "\r\n\t\f"])
+
+
+def test_decode_accepts_a_few_stray_controls_and_rejects_many():
+    text = "到2027年，建成10个示范园区。" * 20  # 340 characters: 8 controls allowed
+    assert decode(("\x01" * 8 + text).encode("utf-8"))[0].startswith("\x01")
+    with pytest.raises(IngestError, match="binary file"):
+        decode(("\x01" * 9 + text).encode("utf-8"))
+
+
 def test_normalize_line_maps_every_character_back():
     original = "到２０２７年 1 月，规模达到 3.5 万亿元（2024－2026年）"
     text, offsets = normalize_line(original)
@@ -40,6 +56,18 @@ def test_normalize_line_maps_every_character_back():
     assert len(offsets) == len(text)
     for i, ch in enumerate(text):
         assert ch == original[offsets[i]] or ord(original[offsets[i]]) - 0xFEE0 == ord(ch) or ch == "—"
+
+
+@pytest.mark.parametrize("original, text, offsets", [
+    ("二〇二五年九月二十九日印发", "2025年9月29日印发", [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12]),
+    ("每年十二月十五日前报送", "每年12月15日前报送", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+    ("三日内 完成", "三日内完成", [0, 1, 2, 4, 5]),  # a duration stays in words; the space between words goes
+    ("十二五期间", "十二五期间", [0, 1, 2, 3, 4]),  # no 年, 月, 日 after the numeral: no date
+    ("Section 3 of the plan", "Section 3 of the plan", list(range(21))),  # spaces between Latin words stay
+])
+def test_normalize_line_writes_dates_in_digits_and_drops_spaces_between_words(original, text, offsets):
+    normalized, mapped = normalize_line(original)
+    assert (normalized, list(mapped)) == (text, offsets)
 
 
 def test_split_lines_numbers_lines_like_sed():

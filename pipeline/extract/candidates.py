@@ -40,7 +40,9 @@ REASONS = {
     "no_goal_clause": "a goal date whose clause states no goal or task",
 }
 
+_NOT_GOAL_BEFORE = tuple(tables.NOT_GOAL_BEFORE)  # str.endswith takes them all at once
 THRESHOLD = re.compile(r"^[^，。；]{0,12}的|^(?:及)?以[上下]的")
+_RULE_OPENER = re.compile(r"(?:对于?|凡)[^，。；]*$")  # 对…, 凡…: whom a rule applies to
 
 
 @dataclass
@@ -115,14 +117,13 @@ def quantity_reason(text: str, q: Quantity, ctx: rules.ArticleContext, dates: tu
     sentence = rules._sentence(text, rules.Span(q.start, q.end))
     if rules._PAST.search(sentence):
         return "past_statistic"
-    if (any(before.endswith(w) for w in tables.NOT_GOAL_BEFORE)
-            or any(text.startswith(w, q.end) for w in tables.NOT_GOAL_AFTER)):
+    if before.endswith(_NOT_GOAL_BEFORE) or text.startswith(rules._NOT_GOAL_AFTER, q.end):
         return "ordinal_or_structure"
     if text[q.number_start:q.number_start + 1] in "一两" and q.value <= 2:
         return "article_word"
     if q.unit in tables.TIME_UNITS:
         return "duration_no_limit"
-    if THRESHOLD.match(text, q.end, clause.end) or re.search(r"(?:对于?|凡)[^，。；]*$", text[clause.start:q.start]):
+    if THRESHOLD.match(text, q.end, clause.end) or _RULE_OPENER.search(text[clause.start:q.start]):
         return "threshold"
     future = rules._FUTURE_STRICT.search(sentence)
     if not future and any(d.role in ("plain", "past") and d.precision and not rules._ahead(d, ctx)

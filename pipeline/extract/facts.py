@@ -32,7 +32,9 @@ _EVERY_N = re.compile(r"每$")
 _BEFORE_EVENT = re.compile(r"(?:届满|期满|到期|截止|开始|结束|举办|召开|实施|施行|开工|交付)前$")
 _TAKES_EFFECT = re.compile(r"[^，。；]{0,3}(?:施行|实施|执行|生效)")
 _RECURRENCE_WORDS = sorted(tables.RECURRENCE, key=len, reverse=True)
-_PAST = re.compile("|".join(list(map(re.escape, tables.PAST_CUES)) + tables.PAST_PATTERNS))
+_PAST = re.compile("(?=[%s%s])(?:%s)" % ("".join(sorted({re.escape(cue[0]) for cue in tables.PAST_CUES})),
+                                          tables.PAST_PATTERNS_FIRST,
+                                          "|".join(list(map(re.escape, tables.PAST_CUES)) + tables.PAST_PATTERNS)))
 _FUTURE = re.compile(r"将|力争|预计|目标|(?<!年)到\d{4}年|要|应|推动|打造|培育")  # 从1979年到1982年 is a span
 _PAST_PARAGRAPH = re.compile(r"近年来|以来|截至|目前|过去|(?<![未今此之])(?:[一二三四五六七八九十两多]|\d{1,2})年来")
 _FUTURE_STRICT = re.compile(r"将|力争|争取|预计|目标|计划|(?<!年)到\d{4}年|到“十|未来[一二三四五六七八九十两\d]+年|今后")
@@ -66,6 +68,7 @@ _GOAL_STATE = re.compile("|".join(map(re.escape, [c for c in tables.MILESTONE_CU
 _CONDITION = re.compile("(?:%s)" % "|".join(tables.CONDITION_WORDS))
 _ASSURED = re.compile("(?:%s)$" % "|".join(tables.GOAL_ASSURANCE))
 _NOT_GOAL_BEFORE = re.compile("(?:%s)$" % "|".join(map(re.escape, tables.NOT_GOAL_BEFORE)))
+_NOT_GOAL_AFTER = tuple(tables.NOT_GOAL_AFTER)  # str.startswith takes them all at once
 _REPORTED = re.compile(r"(?<![为除])了")  # 发布了…: a report
 _DONE = re.compile(r"已经?|" + _REPORTED.pattern)  # 累计 (a cumulative goal) is no sign of the past here
 _PUBLISH = re.compile(r"公布|公示|发布|截止|开始|启动|上线|结束|开放")  # a dated publication or opening
@@ -181,7 +184,7 @@ def extract_article(lines: list[Line], article: Article | None, ctx: ArticleCont
         if table is not None and table.header_line != line.number:
             facts += table.row_targets(line)
             continue
-        if HEADING.match(text) or reach <= 0:
+        if reach <= 0 or HEADING.match(text):
             carried = None
         line_ctx = ctx.at(line.number)
         if line_ctx.role in ("review", "conditions"):
@@ -306,7 +309,7 @@ def extract_line(line: Line, ctx: ArticleContext, carried: DateExpr | None = Non
     if not goal_facts and not carried:
         facts += _plan_milestones(line, ctx)
         facts += _completions(line, dates, ctx)
-    if _CLOSING.search(text):
+    if facts and _CLOSING.search(text):
         facts = [f for f in facts if f.kind != "milestone" or not _CLOSING.search(f.context)]
     return facts, last_anchor
 
@@ -416,6 +419,11 @@ _CLOSING = re.compile(r"而(?:努力|不懈|团结|继续)?奋斗|作出(?:新�
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WHOM_THEN_GRANT = re.compile(r"的[，,]|的(?:%s)" % "|".join(tables.GRANT_WORDS))  # …的，可享受…
 _QUALIFIER_OF = re.compile(r"(?:[（(]含[)）])?[^，。；的]{0,2}的")
+_SIZE_CLASS_OF = re.compile(r"(?:[（(]含[)）])?(?:以[上下])?的[\u4e00-\u9fff]")
+_DONE_AFTER = re.compile(r"[，,]?[^，。；]{0,4}?已")
+_NO_LIMIT_BEFORE = re.compile(r"(近|未来|今后|连续|(?<!提)前|过去|最近|已|满)$")
+_LIMIT_WORDS = ("不得少于", "不少于", "不超过", "不得超过", "最长", "最短", "提前", "延长")
+_DAILY = re.compile(r"每[天日周]")
 
 
 _BRACKETED_WINDOW = re.compile(r"[（(][\u4e00-\u9fff]{1,10}(?:时间|日期)(?:为|是|在)?$")
@@ -435,7 +443,7 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     labelled = clause.start >= 2 and text[clause.start - 1] in "：:"  # 政策执行期：发文之日起至…
     if (_IN_FORCE.search(text, clause.start, d.start + 1) or (labelled and _IN_FORCE.search(text, _clause_start(text, clause.start - 2), clause.start)) or tail.startswith("阶段性") or _VALID_UNTIL.match(tail)
             or (not tail.strip(" 前止") and rest.startswith("有效期"))
-            or re.search(r"期间[（(]$", text[max(0, d.start - 4):d.start])
+            or text.endswith(("期间（", "期间("), 0, d.start)
             or (d.due_from and tail.startswith("期间") and not tail.rstrip("的").endswith(("申请", "申报")))):
         return "condition_date" if tail.endswith("的") else "period_in_force"
     if (_CONDITION_OPENER.search(head) or tail.endswith("的") or _CONDITION_NOUN.match(tail)
@@ -469,7 +477,7 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     if tail.strip(" 内期间限止") or clause.end >= len(text):
         return None
     # the sentence after a bare window says what it is for
-    if re.match(r"对于?|凡", rest) or _ACT_OF.search(rest):  # (the window's tail: 期间, 期限内)
+    if rest.startswith(("对", "凡")) or _ACT_OF.search(rest):  # (the window's tail: 期间, 期限内)
         return "period_in_force"  # 自…至…，对出售…的纳税人…予以退税; 即日起至…，凡在我区新购买…的: the condition
     if _permits_other_than_applying(rest):
         return "period_in_force"  # 自…至…，缴存职工可提取…; …可申请在项目首栋…缴纳: a measure's period
@@ -496,7 +504,7 @@ def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[F
         if condition_date(text, d) or names_a_text(text, d):
             continue
         if (_before_issue(d, ctx) or _PAST.search(text, _clause_start(text, d.start), d.start)
-                or re.match(r"[，,]?[^，。；]{0,4}?已", text[d.end:])):
+                or _DONE_AFTER.match(text, d.end)):
             continue  # 2023年8月31日前金融机构已发放的: what was done by then
         if _EVENT.search(text, d.end, _sentence_span(text, d.start).end) and not _SUBMIT.search(
                 text, d.end, _clause_of(text, d.end).end):
@@ -819,15 +827,15 @@ def _relatives(line: Line, dates: list[DateExpr]) -> list[Fact]:
         if not _is_duration(q) or q.value_max is not None or any(d.start <= q.start < d.end for d in dates):
             continue  # "7月31日" inside a date is no duration
         before, after = text[max(0, q.start - 12):q.start], text[q.end:q.end + 8]
-        if (re.search(r"(近|未来|今后|连续|(?<!提)前|过去|最近|已|满)$", before) or before.endswith("第")) and not _BEFORE_EVENT.search(before):
+        if (_NO_LIMIT_BEFORE.search(before) or before.endswith("第")) and not _BEFORE_EVENT.search(before):
             continue  # 近三年, 连续3年: no limit; 届满前三个月 (before an event) is one
-        if q.unit in ("日", "天", "月", "个月") and re.match(r"(起|前|底|末)", after):
+        if q.unit in ("日", "天", "月", "个月") and after.startswith(("起", "前", "底", "末")):
             continue
         within_suffix = text.endswith(("以内", "之内"), 0, q.end)  # 30日以内: the suffix is in the quantity
         is_within = bool(_RELATIVE_AFTER.match(after)) or within_suffix or bool(_BEFORE_EVENT.search(before))
-        bounded = (re.search(r"(?:不得少于|不少于|不超过|不得超过|最长|最短|提前|延长)$", text[max(0, q.number_start - 5):q.number_start])
+        bounded = (text.endswith(_LIMIT_WORDS, 0, q.number_start)
                    and not _PAST.search(text, _clause_start(text, q.start), q.start)
-                   and not re.search(r"每[天日周]", text[_clause_start(text, q.start):q.start]))
+                   and not _DAILY.search(text[_clause_start(text, q.start):q.start]))
         if not (is_within or bounded or _RELATIVE_BEFORE.search(before) or _EVERY_N.search(before)):
             continue  # a time limit: 3个月内, 有效期3年, 不得少于5年, 最长不超过3年, 提前15个工作日
         if _EVERY_N.search(before) and _FREQUENCY.match(text, q.start - 1) and _DUTY_VERB.search(text, q.end, _clause_of(text, q.start).end):
@@ -835,7 +843,7 @@ def _relatives(line: Line, dates: list[DateExpr]) -> list[Fact]:
         recurrence = next((tables.RECURRENCE[w] for w in _RECURRENCE_WORDS if w in before), None)
         unit = tables.DURATION_UNIT.get(q.unit, q.unit)
         # "3个月内" is at most; a period's length ("有效期3年", "公示期为5个工作日") is exact
-        within = within_suffix or bool(re.match(r"(?:内|以内|之内)", after))
+        within = within_suffix or after.startswith(("内", "以内", "之内"))
         comparator = q.comparator if q.comparator != "=" else ("<=" if within else "=")
         quote = _quote_span(text, q.start, q.end)
         facts.append(_make(line, "relative", quote, value=q.value, unit=unit, comparator=comparator,
@@ -924,15 +932,15 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
             return False  # 一个/一家 are articles; 两个 counts only as a goal verb's object (打造两个)
     if q.unit in ("批", "次") and q.comparator == "=":
         return False
-    if q.unit == "条" and re.match(r"(?:及|政策|措施|意见|举措|规定)", text[q.end:q.end + 2]):
+    if q.unit == "条" and text.startswith(("及", "政策", "措施", "意见", "举措", "规定"), q.end):
         return False  # 落实金融支持房地产发展16条及其延期政策: a policy named by its count of articles
     if q.unit == "级" and not _GOAL_VERB_AT.search(text, 0, q.start):
         return False  # 二级以上医疗机构: a grade, not a count (达到3级 is one)
     if text.endswith("级", 0, q.end) and find_quantities(text[q.end:_clause_of(text, q.start).end]):
         return False  # "培育百亿级企业10家": the level qualifies what is counted
-    if q.unit == "%" and re.search(r"(占|的)$", before):
+    if q.unit == "%" and before.endswith(("占", "的")):
         return False
-    if any(text.startswith(word, q.end) for word in tables.NOT_GOAL_AFTER) or before.endswith(("“", '"')):
+    if text.startswith(_NOT_GOAL_AFTER, q.end) or before.endswith(("“", '"')):
         return False
     opening = text.rfind("“", 0, q.start)
     if opening > text.rfind("”", 0, q.start) and 0 < text.find("”", q.end) - opening <= 16:
@@ -972,7 +980,7 @@ def _money_rule(text: str, q: Quantity, clause: Span) -> bool:
     """A clause that grants or charges money (给予最高50万元补贴, 处…罚款) or sets eligibility (对于, 是指):
     its numbers are rules, not goals; a rate of change (价格涨幅2%左右) or a head count (开展补贴性技能培训
     3万人) is still a goal."""
-    if q.unit.endswith("元") and ("每" in text[clause.start:q.start] or re.match(r"(?:左右)?/", text[q.end:q.end + 3])):
+    if q.unit.endswith("元") and ("每" in text[clause.start:q.start] or text.startswith(("/", "左右/"), q.end)):
         return True  # 每50公斤提高5到7元, 3.3万元左右/方: a price per unit
     if not _NOT_GOAL_CLAUSE.search(text, clause.start, clause.end):
         return False
@@ -1032,7 +1040,7 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
     """'处理超过10万人的个人信息', '两人及两人以上联名举报…的，': a number qualifying whom or what a rule
     applies to — a '的' right after it, or a clause closed by '的' (the conditional of rules) — with no
     goal verb before it."""
-    if text[clause.start:clause.end].endswith("的") and re.match(r"[，,]", text[clause.end:clause.end + 1]):
+    if text[clause.start:clause.end].endswith("的") and text.startswith(("，", ","), clause.end):
         return True  # 年销售收入首次达到5000万元、1亿元的，给予奖励: a condition even with a goal verb
     if (text.endswith(("以上", "以下"), 0, q.end) and _CJK.match(text, q.end)
             and (q.unit.endswith(("元", "平方米", "亩", "米", "岁", "级")) or text.endswith("以下", 0, q.end))):
@@ -1041,10 +1049,10 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
         return True  # 按切位100座以上和40座以上…给予奖补: the tier a rule grants by
     if q.unit in ("岁", "周岁") and _CJK.match(text, q.end):
         return True  # 0—6岁儿童, 60岁以上老人: an age class, not a count
-    if q.unit.endswith(("平方米", "亩", "岁", "周岁")) and re.match(r"(?:[（(]含[)）])?(?:以[上下])?的[\u4e00-\u9fff]", text[q.end:]):
+    if q.unit.endswith(("平方米", "亩", "岁", "周岁")) and _SIZE_CLASS_OF.match(text, q.end):
         return True  # 筹集超过70平方米的保障性租赁住房: a size class of what is meant, whatever the verb
     head = text[clause.start:q.number_start]
-    if re.match(r"对于?", head) and (not _GOAL_VERB.search(_COMPARATOR_WORDS.sub("", head)) or q.unit.endswith("元")):
+    if head.startswith("对") and (not _GOAL_VERB.search(_COMPARATOR_WORDS.sub("", head)) or q.unit.endswith("元")):
         return True  # 对年度财力贡献超过3000万元的…: whom a rule rewards; 对三孩家庭提高10万元: what it grants
     if (_GOAL_VERB.search(text, clause.start, q.start) or text.endswith(("使", "让"), clause.start, q.start)
             or _share_reaching(text, q, clause)):
@@ -1057,18 +1065,18 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _breaks(text: str, sentences: bool) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Where a line's clause (or sentence) delimiters start and end, found once per line: every rule asks
-    for the clause or sentence around some position, many times a line."""
+    """Where a line's clauses (or sentences) start and end, found once per line: every rule asks for the
+    clause or sentence around some position, many times a line. Piece i starts where delimiter i - 1
+    ends (the first at 0) and ends where delimiter i starts (the last at the line's end)."""
     found = list((SENTENCE_END if sentences else CLAUSE_END).finditer(text))
-    return tuple(m.start() for m in found), tuple(m.end() for m in found)
+    return (0, *(m.end() for m in found)), (*(m.start() for m in found), len(text))
 
 
 def _span_around(text: str, pos: int, sentences: bool) -> Span:
     """From the end of the last delimiter before pos to the start of the first at or after it."""
     starts, ends = _breaks(text, sentences)
-    before = bisect.bisect_right(starts, pos - 1)  # delimiters that start before pos end at or before it
-    after = bisect.bisect_left(starts, pos)
-    return Span(ends[before - 1] if before else 0, starts[after] if after < len(starts) else len(text))
+    piece = bisect.bisect_left(ends, pos, 0, len(ends) - 1)  # the delimiters that start before pos
+    return Span(starts[piece], ends[piece])
 
 
 def _clause_start(text: str, pos: int) -> int:

@@ -17,6 +17,9 @@ BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 
 
+_ARABIC = re.compile(r"\d+(?:\.\d+)?")
+
+
 def parse_numeral(text: str) -> float | None:
     """'300' -> 300, '3.5' -> 3.5, '三百' -> 300, '十五' -> 15, '两' -> 2, '一千二百' -> 1200,
     '一点四' -> 1.4, '六亿二千万' -> 620000000.
@@ -25,7 +28,7 @@ def parse_numeral(text: str) -> float | None:
     text = text.strip()
     if not text:
         return None
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+    if _ARABIC.fullmatch(text):
         return float(text)
     whole, point, decimals = text.partition("点")
     if point:
@@ -142,6 +145,15 @@ def _shares(text: str) -> list[Quantity]:
     return found
 
 
+_FORMULA_BOUND = re.compile(r"[≥≤＞＜<>][A-Za-z]")  # 3%<T: a bound in a formula
+# The forms the main pattern cannot read, each after the two characters every match of it holds (its
+# magnitude and bound, its last digit and bound, 分之 or a tenths' 成): most lines with a number have none,
+# and scanning them for nothing cost as much as the main pattern's scan
+_EXTRA_READERS = ((re.compile(r"[万亿](?:以上|左右|以下|余|多)"), _bare_magnitudes),  # 1000万以上贫困人口
+                  (re.compile(r"\d(?:左右|以上|以下)"), _bare_indices),  # 指数达到125左右
+                  (re.compile(r"分之|[一二三四五六七八九]成"), _shares))  # 三分之一, 八成
+
+
 @functools.lru_cache(maxsize=8192)
 def find_quantities(text: str) -> tuple[Quantity, ...]:
     """Every number with a unit in a normalized line, with its comparator (cached: see find_dates)."""
@@ -149,47 +161,48 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
         return ()
     found = []
     for m in QUANTITY.finditer(text):
-        num = m.group("num")
-        before = text[max(0, m.start("num") - 1):m.start("num")]
+        pre, num, unit1, num2, mag, approx, unit_word, level_word, post = m.group(
+            "pre", "num", "unit1", "num2", "mag", "approx", "unit", "level", "post")
+        start, number_start = m.start(), m.start("num")
+        before = text[max(0, number_start - 1):number_start]
         if before == "第" or (before.isdigit() or before == "."):
             continue  # ordinal (第二批) or the tail of a longer number
-        if m.group("pre") in ("≥", "≤", "＞", "＜") and text[max(0, m.start() - 1):m.start()].isascii() and m.start() > 0:
+        if pre in ("≥", "≤", "＞", "＜") and text[max(0, start - 1):start].isascii() and start > 0:
             continue  # 80%≤k≤120%: a bound in a formula, not a goal
-        if re.match(r"[≥≤＞＜<>][A-Za-z]", text[m.end():m.end() + 2]):
+        if _FORMULA_BOUND.match(text, m.end()):
             continue
-        unit = (m.group("mag") or "") + m.group("unit")
-        if m.group("mag") and re.search("[亿万]", num):
-            num, unit = num + m.group("mag"), m.group("unit")  # 六亿二千万斤: one numeral, 620000000 斤
+        unit = (mag or "") + unit_word
+        if mag and ("亿" in num or "万" in num):
+            num, unit = num + mag, unit_word  # 六亿二千万斤: one numeral, 620000000 斤
         value = parse_numeral(num)
         if value is None or text.startswith("之", m.end("unit")):
             continue  # 三分之一 is a share, read by _shares
-        level = m.group("level") or (m.group("unit") == "级" and m.group("mag"))
-        if num in ("百", "千") and not (m.group("mag") and level):
+        level = level_word or (unit_word == "级" and mag)
+        if num in ("百", "千") and not (mag and level):
             continue  # 上千万亿倍, 百余家: an order of magnitude, not a stated number
         if level and before and before in "个家项":
             continue  # 15个千万级连接: the level describes what is counted
-        if m.group("unit") == "级" and m.group("mag"):
-            unit = m.group("mag")  # 百亿级规模 -> 100, '亿'
-        if num == "十" and m.group("unit") == "分" and not m.group("pre"):
+        if unit_word == "级" and mag:
+            unit = mag  # 百亿级规模 -> 100, '亿'
+        if num == "十" and unit_word == "分" and not pre:
             continue  # 十分繁重: the adverb "very", not ten points
-        if m.group("unit") == "元" and not m.group("mag") and len(num) == 1 and num in CN_NUMERAL:
+        if unit_word == "元" and not mag and len(num) == 1 and num in CN_NUMERAL:
             continue  # 三元协同, 二元结构: a count of parts, not money
-        if m.group("unit") in tables.TIME_UNITS and not m.group("mag") and value >= 1900:
+        if unit_word in tables.TIME_UNITS and not mag and value >= 1900:
             continue  # a year, not a quantity
-        if m.group("unit1") and m.group("unit1") != m.group("unit"):
+        if unit1 and unit1 != unit_word:
             continue  # 8%—10个: two quantities, not a range
-        value_max = parse_numeral(m.group("num2")) if m.group("num2") else None
+        value_max = parse_numeral(num2) if num2 else None
         if value_max is not None and value_max <= value:
             value_max = None
-        comparator = comparator_for(m.group("pre"), m.group("post"), m.group("approx"), m.group("level"))
+        comparator = comparator_for(pre, post, approx, level_word)
         found.append(Quantity(
-            start=m.start(), end=m.end(), value=value, value_max=value_max, unit=unit,
-            comparator=comparator, number_start=m.start("num"), number_end=m.end("unit"),
+            start=start, end=m.end(), value=value, value_max=value_max, unit=unit,
+            comparator=comparator, number_start=number_start, number_end=m.end("unit"),
         ))
     # the forms the main pattern cannot read, where it read nothing at the same place
-    for cues, extra in ((("万", "亿"), _bare_magnitudes), (("左右", "以上", "以下"), _bare_indices),
-                        (("分之", "成"), _shares)):  # 1000万以上贫困人口; 指数达到125左右; 三分之一, 八成
-        if any(cue in text for cue in cues):
+    for cue, extra in _EXTRA_READERS:
+        if cue.search(text):
             taken = [(q.start, q.end) for q in found]
             found += [q for q in extra(text) if not any(q.start < e and s < q.end for s, e in taken)]
     found.sort(key=lambda q: q.start)

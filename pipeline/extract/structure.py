@@ -34,6 +34,8 @@ _CONDITIONS_LEAD_IN = re.compile(tables.CONDITIONS_LEAD_IN)
 _LIST_ITEM = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳]|[一二三四五六七八九十]是)")
 _PERIOD = re.compile("“?(%s)”?" % "|".join(tables.FIVE_YEAR_PLANS))
 _GENRES = [(name, re.compile(pattern)) for name, pattern in tables.GENRE_WORDS]
+_TITLE_MARKS = re.compile(r"[\s《》“”\"]")
+_YEAR = re.compile(r"(?:19|20)\d{2}年")
 # What makes a work report's paragraph outside any stated part look ahead; without it, it reports the year.
 _AHEAD = re.compile(r"要|将|今年|明年|今后|力争|目标|计划|预期|争取|必须|应当")
 # The year a report reviews, named in its opening (刚刚过去的1992年): it is delivered the year after
@@ -83,7 +85,7 @@ def document_reading(lines: list[Line], issued: dt.date | None) -> Reading | Non
 def genre(title: str, first_lines: list[str]) -> str:
     """work_report | interpretation | regulation | plan | notice | news, from the title, else the opening
     lines (各位代表：, 第一条): each has its default reading in facts.ArticleContext."""
-    title = re.sub(r"[\s《》“”\"]", "", title)
+    title = _TITLE_MARKS.sub("", title)
     for name, pattern in _GENRES:
         if pattern.search(title):
             return name
@@ -164,7 +166,8 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
             out[line.number] = conditions
             continue
         conditions = None
-        if _CONDITIONS_LEAD_IN.search(text[-30:]):
+        tail = text[-30:]
+        if ("条件" in tail or "资格要求" in tail) and _CONDITIONS_LEAD_IN.search(tail):  # every lead-in says one
             conditions = Section("conditions", line.number)  # family: conditions lists (…须同时符合以下条件：)
         heading = heading_level(text)
         if heading is not None:
@@ -175,7 +178,7 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
             enclosing = next((s for _, s in reversed(open_parts) if s is not None), None)
             if role == "tasks" and enclosing is not None and enclosing.role == "review":
                 role = None  # （三）聚焦重点领域…深化改革 under 一、过去五年工作回顾: what was done, still review
-            if role is None and re.search(r"(?:19|20)\d{2}年", phrase) and "工作" in phrase:
+            if role is None and "工作" in phrase and _YEAR.search(phrase):
                 role = "tasks"  # 三、2011年的工作
             sibling = tasks_at.get(level)
             if role is None and genre_name == "work_report" and sibling is not None:
