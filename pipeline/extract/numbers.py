@@ -86,7 +86,7 @@ QUANTITY = re.compile(
 )
 
 
-_ANY_NUMERAL = re.compile(f"[0-9{CN_NUMERAL}]")
+_ANY_NUMERAL = re.compile(f"[0-9{CN_NUMERAL}半]")  # 半: half a unit of time (_halves)
 
 # An index or score with no unit, reached by a verb and bounded (两化融合发展指数达到125左右): unit "".
 BARE_INDEX = re.compile(r"(?P<pre>达到|提高到|提升至|提升到|提高至|降至|降低到|降低至)(?P<num>\d+(?:\.\d+)?)(?P<post>左右|以上|以下)(?=[，。；、,;]|$)")
@@ -145,13 +145,22 @@ def _shares(text: str) -> list[Quantity]:
     return found
 
 
+# Half a unit of time (完成户籍迁入后半年内, 半个月内): 上半年, 每半年, 一年半 and 半年度 are other words
+HALF = re.compile(r"(?<![上下每多大一两三四五六七八九十年])半(?P<unit>个月|年|小时|天)(?!度|期|来)")
+
+
+def _halves(text: str) -> list[Quantity]:
+    return [Quantity(m.start(), m.end(), 0.5, None, m.group("unit"), "=", m.start(), m.end()) for m in HALF.finditer(text)]
+
+
 _FORMULA_BOUND = re.compile(r"[≥≤＞＜<>][A-Za-z]")  # 3%<T: a bound in a formula
 # The forms the main pattern cannot read, each after the two characters every match of it holds (its
 # magnitude and bound, its last digit and bound, 分之 or a tenths' 成): most lines with a number have none,
 # and scanning them for nothing cost as much as the main pattern's scan
 _EXTRA_READERS = ((re.compile(r"[万亿](?:以上|左右|以下|余|多)"), _bare_magnitudes),  # 1000万以上贫困人口
                   (re.compile(r"\d(?:左右|以上|以下)"), _bare_indices),  # 指数达到125左右
-                  (re.compile(r"分之|[一二三四五六七八九]成"), _shares))  # 三分之一, 八成
+                  (re.compile(r"分之|[一二三四五六七八九]成"), _shares),  # 三分之一, 八成
+                  (re.compile(r"半(?:个月|年|小时|天)"), _halves))  # 半年内
 
 
 @functools.lru_cache(maxsize=8192)
