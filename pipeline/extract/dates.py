@@ -284,6 +284,8 @@ def _point_in_year(year: int, m: re.Match) -> tuple[dt.date | None, str]:
     return dt.date(year, 12, 31), "year"
 
 
+# The cut-off of an application written as a label (受理购房补贴申请截止日期调整为2025年6月30日): a date to act by
+_CUTOFF_LABEL = re.compile(r"(?:申请|受理|申报|报名|提交|报送|征集|递交)[^，。；,;]{0,10}截止(?:日期|时间)(?:调整|延长|顺延)?(?:为|是|至|到|[：:])$")
 # 截至 after what applicants or staff do (申请/受理/报名…时间截至…) closes a window; elsewhere it is "as of".
 _APPLICATION_CUTOFF = re.compile(r"(?:申请|受理|报名|申报|提交|征集|报送|递交)[^，。；,;]{0,6}$")
 
@@ -303,8 +305,8 @@ def _parse_absolute(m: re.Match, text: str) -> DateExpr | None:
         start = _period_start(year, m, precision, due)
         return DateExpr(m.start(), m.end(), due if precision == "day" else None,
                         "day" if precision == "day" else None, "from", due_from=start)
-    if lead.startswith("截止"):
-        return DateExpr(m.start(), m.end(), due, precision, "by")  # 申报截止到2026年6月30日 (截至…: as of)
+    if lead.startswith("截止") or _CUTOFF_LABEL.search(text, max(0, m.start() - 20), m.start()):
+        return DateExpr(m.start(), m.end(), due, precision, "by")  # 申报截止到2026年6月30日 (截至…: as of); 受理…申请截止日期调整为…
     if lead.startswith("截至") and _APPLICATION_CUTOFF.search(text, max(0, m.start() - 10), m.start()):
         return DateExpr(m.start(), m.end(), due, precision, "by")  # 补贴申请受理时间截至2024年3月31日: a cut-off to act by
     if since == "以来" or lead.startswith("截"):
