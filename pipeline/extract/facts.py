@@ -426,6 +426,10 @@ _LIMIT_WORDS = ("不得少于", "不少于", "不超过", "不得超过", "最�
 _DAILY = re.compile(r"每[天日周]")
 
 
+_WINDOW_OPENED = re.compile(r"(?:自|从)[^，。；,;]*$")  # 自2024年7月1日(含当日)至2024年12月31日: a window's two ends
+# When a beneficiary acts, named as a time (缴清契税时间延长到…, 网签日期为…): the date says who qualifies
+_ACT_TIME = re.compile("(?:%s)(?:(?!申报|申请|受理|截止)[\u4e00-\u9fff]){0,4}(?:时间|日期)" % "|".join(tables.CONDITION_ACTS))
+# (申报购房补贴截止时间为…, 受理购房补贴申请时间截止至…: still the applicants' cut-off)
 _BRACKETED_WINDOW = re.compile(r"[（(][\u4e00-\u9fff]{1,10}(?:时间|日期)(?:为|是|在)?$")
 _BRACKETED_CUTOFF = re.compile(r"[（(](?:截止|截至)(?:时间|日期)?[为是：:]?$")
 
@@ -444,14 +448,18 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     if (_IN_FORCE.search(text, clause.start, d.start + 1) or (labelled and _IN_FORCE.search(text, _clause_start(text, clause.start - 2), clause.start)) or tail.startswith("阶段性") or _VALID_UNTIL.match(tail)
             or (not tail.strip(" 前止") and rest.startswith("有效期"))
             or text.endswith(("期间（", "期间("), 0, d.start)
-            or (d.due_from and tail.startswith("期间") and not tail.rstrip("的").endswith(("申请", "申报")))):
-        return "condition_date" if tail.endswith("的") else "period_in_force"
+            or ((d.due_from or (_WINDOW_OPENED.search(head) and text.startswith(("至", "到"), d.start)))
+                and tail.startswith("期间")
+                and not tail.rstrip("的").endswith(("申请", "申报")))):
+        return "condition_date" if tail.endswith("的") else "period_in_force"  # 自…(含当日)至…(含当日)期间: one window
     if (_CONDITION_OPENER.search(head) or tail.endswith("的") or _CONDITION_NOUN.match(tail)
             or _CONDITION_SOON.match(text, d.end) or tail.startswith(("后", "之后", "以后"))
             or _MODIFIER.match(tail)):
         return "condition_date"  # …的; 在2023年9月18日后由购房者…: a date after which is a condition
-    if _BRACKETED_WINDOW.search(text, max(0, d.start - 16), d.start):
-        return "condition_date"  # 获得户籍不满3年(获得户籍时间为2021年4月1日至2024年3月31日): who qualifies
+    if _BRACKETED_WINDOW.search(text, max(0, d.start - 16), d.start) or _ACT_TIME.search(head):
+        return "condition_date"  # (获得户籍时间为…至…), 缴清契税时间延长到…止: when a beneficiary acts, who qualifies
+    if d.role == "by" and not d.due_from and _permits_other_than_applying(tail):
+        return "period_in_force"  # 2020年年底前省属重点文化企业可免缴国有资本收益: a permission until a date
     duty = re.search(r"(?:应|须|需|请)(?:当|要)?(?:在|于)?$", head) and _SUBMIT.search(tail)
     if _CONDITION_ACT.search(tail) and _NOT_GOAL_CLAUSE.search(text, sentence.start, sentence.end) and not duty:
         return "condition_date"  # 且在2024年6月30日前缴清契税，…实施消费补贴 (申请人应于…前提交购房补贴申请: a duty)
