@@ -78,6 +78,7 @@ QUANTITY = re.compile(
     _FIRST +
     rf"(?P<pre>{_PREFIX})?"
     rf"(?P<num>{_NUM})(?:(?P<unit1>%|个百分点)?(?P<dash>—|-|至|到)(?P<num2>{_NUM}))?"
+    rf"(?:(?P<more>余|多)(?=万亿|亿|万))?"  # 三千多万平方米: more than 3,000 ten-thousands
     rf"(?P<mag>万亿|千亿|百亿|十亿|亿|千万|百万|万)?"
     rf"(?P<approx>余|多)?"
     rf"(?P<unit>{_UNITS})"
@@ -102,7 +103,8 @@ BARE_MAGNITUDE = re.compile(
 SHARE = re.compile(
     _FIRST +
     rf"(?P<pre>{_PREFIX})?"
-    r"(?:百分之(?P<percent>[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)|(?P<den>[一二三四五六七八九十]|\d{1,2})分之(?P<num>[一二三四五六七八九十]|\d{1,2})|(?P<tenths>[一二三四五六七八九])成(?!为|果|效|本|员|立|熟|长|就|都|交))"
+    r"(?:千分之(?P<permille>[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)|"
+    r"百分之(?P<percent>[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)|(?P<den>[一二三四五六七八九十]|\d{1,2})分之(?P<num>[一二三四五六七八九十]|\d{1,2})|(?P<tenths>[一二三四五六七八九])成(?!为|果|效|本|员|立|熟|长|就|都|交))"
     rf"(?P<post>{_SUFFIX})?"
 )
 
@@ -128,6 +130,13 @@ def _bare_indices(text: str) -> list[Quantity]:
 def _shares(text: str) -> list[Quantity]:
     found = []
     for m in SHARE.finditer(text):
+        if m.group("permille"):  # 人口增长率降到千分之十左右: per mille, as written
+            value = parse_numeral(m.group("permille"))
+            if value is None:
+                continue
+            found.append(Quantity(m.start(), m.end(), value, None, "‰", comparator_for(m.group("pre"), m.group("post")),
+                                  m.start("permille"), m.end()))
+            continue
         if m.group("percent"):
             value = parse_numeral(m.group("percent"))
             if value is None:
@@ -170,8 +179,9 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
         return ()
     found = []
     for m in QUANTITY.finditer(text):
-        pre, num, unit1, num2, mag, approx, unit_word, level_word, post = m.group(
-            "pre", "num", "unit1", "num2", "mag", "approx", "unit", "level", "post")
+        pre, num, unit1, num2, more, mag, approx, unit_word, level_word, post = m.group(
+            "pre", "num", "unit1", "num2", "more", "mag", "approx", "unit", "level", "post")
+        approx = approx or more
         start, number_start = m.start(), m.start("num")
         before = text[max(0, number_start - 1):number_start]
         if before == "第" or (before.isdigit() or before == "."):

@@ -51,11 +51,11 @@ PAST_CUES = [
 # The same as patterns: a span of months (1—11月, 1-11月) reports a year to date;
 # "共推出18项举措" describes the document itself.
 PAST_PATTERNS = [r"(?<!\d)1[—\-](?:1[0-2]|[2-9])月", r"共(?:推出|提出|包括|涉及|分为|设置|明确)",
-                 r"(?:新增|建成|新建|开展|取得|培育|打造|组织)了",  # 新增了228个项目: what was done
+                 r"(?:新增|建成|新建|开展|取得|培育|打造|组织|推广)了",  # 新增了228个项目: what was done
                  r"(?<![未今此之])(?:[一二三四五六七八九十两多]|\d{1,2})年来"]  # 两年来, 五年来: over the years past
 # Every character a PAST_PATTERNS match can start with, as a regex class's content (tests/test_patterns.py
 # checks it): facts.py looks for one of them before trying every cue at a position, four times faster.
-PAST_PATTERNS_FIRST = r"1共新建开取培打组一二三四五六七八九十两多\d"
+PAST_PATTERNS_FIRST = r"1共新建开取培打组推一二三四五六七八九十两多\d"
 
 # Words after which a number is not a goal: 若干千亿级, 第二批, 都有近十种 (a description).
 NOT_GOAL_BEFORE = ["若干", "第", "每", "以下", "下列", "如下", "上述", "前", "从", "都有", "就有", "只有", "仅有", "还有",
