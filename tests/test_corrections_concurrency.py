@@ -21,8 +21,8 @@ import json, sys, time
 from pathlib import Path
 from dashboard import queries
 from pipeline.ledger import corrections
-tracker, count = Path(sys.argv[1]), int(sys.argv[2])
-ids, store = sys.argv[3:], corrections.store_path(Path(sys.argv[1]))
+tracker, count, spread = Path(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+ids, store = sys.argv[4:], corrections.store_path(Path(sys.argv[1]))
 entries, started = [], time.perf_counter()
 for i in range(count):
     fid = ids[i % len(ids)]
@@ -38,13 +38,15 @@ for i in range(count):
         entries.append(corrections.reject(store, fid, fact, "张三", "duplicate", f"第{i}次"))
     if i % 25 == 0:
         queries.fact_rows(tracker, heads_only=False, limit=None)
+    time.sleep(max(0.0, started + spread * (i + 1) / count - time.perf_counter()))  # at least `spread` s in all
 print(json.dumps({"entries": entries, "seconds": time.perf_counter() - started}))
 """
 
 
 def test_300_corrections_survive_a_rebuild_loop(tmp_path):
-    with rebuilding(tmp_path, BULLETIN) as (tracker, ids, rebuilds):
-        corrector = subprocess.Popen([sys.executable, "-c", CORRECTOR, str(tracker), "300", *ids], cwd=ROOT,
+    with rebuilding(tmp_path, BULLETIN) as (tracker, ids, rebuilds, build_seconds):
+        corrector = subprocess.Popen([sys.executable, "-c", CORRECTOR, str(tracker), "300", str(3 * build_seconds), *ids],
+                                     cwd=ROOT,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         out, err = corrector.communicate(timeout=600)
     assert corrector.returncode == 0, err
