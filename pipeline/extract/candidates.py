@@ -72,10 +72,6 @@ def _quantity_detail(q: Quantity) -> str:
     return f"{q.comparator} {value} {q.unit}"
 
 
-def _in_brackets(text: str, pos: int) -> bool:
-    return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
-
-
 def date_reason(text: str, d: DateExpr, ctx: rules.ArticleContext, dated_later: bool) -> tuple[str, str]:
     """(decision, reason) for a date span that gave no fact of its own."""
     if rules.names_a_text(text, d) or (d.period and re.match(r"[年)）]", text[d.end:d.end + 1] or "x")
@@ -106,7 +102,7 @@ def quantity_reason(text: str, q: Quantity, ctx: rules.ArticleContext, dates: tu
     """The reason a quantity gave no fact, in REASONS order (the sentence tests last: they cost most)."""
     clause = rules._clause_of(text, q.start)
     before = text[max(0, q.start - 2):q.start]
-    if _in_brackets(text, q.start):
+    if rules.in_cited_title(text, q.start):
         return "in_title"
     if ctx.role == "review":
         return "review_section"

@@ -281,10 +281,15 @@ _NAMED_BY_DATE = re.compile(r"[^，。；、,;：:“”《》（）()\s]{1,16}?
 _TEXT_VERB = re.compile("(?:%s)$" % "|".join(tables.TEXT_VERBS))
 
 
+def in_cited_title(text: str, pos: int) -> bool:
+    """Whether pos lies inside a cited title 《…》."""
+    return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
+
+
 def names_a_text(text: str, d: DateExpr) -> bool:
     """Family: a date that is part of a text's name — inside 《…》, or after a verb that makes or carries out a
     text and followed by the text's noun (制定2030年前碳排放达峰行动方案): it dates nothing."""
-    if text.rfind("《", 0, d.start) > text.rfind("》", 0, d.start):
+    if in_cited_title(text, d.start):
         return True
     return bool(_TEXT_VERB.search(text, max(0, d.start - 6), d.start) and _NAMED_BY_DATE.match(text, d.end))
 
@@ -426,6 +431,7 @@ _LIMIT_WORDS = ("不得少于", "不少于", "不超过", "不得超过", "最�
 _DAILY = re.compile(r"每[天日周]")
 
 
+_DUTY_BEFORE = re.compile(r"(?:应|须|需|请)(?:当|要)?(?:在|于)?$")  # 申请人应于…前提交: a duty, whatever it is about
 _WINDOW_OPENED = re.compile(r"(?:自|从)[^，。；,;]*$")  # 自2024年7月1日(含当日)至2024年12月31日: a window's two ends
 # When a beneficiary acts, named as a time (缴清契税时间延长到…, 网签日期为…): the date says who qualifies
 _ACT_TIME = re.compile("(?:%s)(?:(?!申报|申请|受理|截止)[\u4e00-\u9fff]){0,4}(?:时间|日期)" % "|".join(tables.CONDITION_ACTS))
@@ -460,8 +466,8 @@ def condition_date(text: str, d: DateExpr) -> str | None:
         return "condition_date"  # (获得户籍时间为…至…), 缴清契税时间延长到…止: when a beneficiary acts, who qualifies
     if d.role == "by" and not d.due_from and _permits_other_than_applying(tail):
         return "period_in_force"  # 2020年年底前省属重点文化企业可免缴国有资本收益: a permission until a date
-    duty = re.search(r"(?:应|须|需|请)(?:当|要)?(?:在|于)?$", head) and _SUBMIT.search(tail)
-    if _CONDITION_ACT.search(tail) and _NOT_GOAL_CLAUSE.search(text, sentence.start, sentence.end) and not duty:
+    if (_CONDITION_ACT.search(tail) and _NOT_GOAL_CLAUSE.search(text, sentence.start, sentence.end)
+            and not (_DUTY_BEFORE.search(head) and _SUBMIT.search(tail))):
         return "condition_date"  # 且在2024年6月30日前缴清契税，…实施消费补贴 (申请人应于…前提交购房补贴申请: a duty)
     if text[d.start - 1:d.start] in "（(" and text.startswith(("截止", "截至"), d.start) and text.startswith(("）", ")"), d.end):
         return "condition_date"  # 子女未满18周岁(截止2022年7月31日): as of a date, in a condition
@@ -541,10 +547,10 @@ def _goal_reached_by(text: str, d: DateExpr) -> bool:
     """A state or a quantity reached by a date (…前全面完成…任务, …前完成交付率90%以上): a milestone or a
     target; the clause after the date decides."""
     after = _clause_of(text, d.end + 1 if text.startswith(("，", ","), d.end) else d.end)
-    body = text[max(after.start, d.end):after.end]
+    start = max(after.start, d.end)
+    body = text[start:after.end]
     if _SUBMIT_STRICT.search(body) or _DRAFTS.match(body):
         return False  # …前完成…报送: still a submission; …前制定…全面推行…的实施方案: a document to deliver
-    start = max(after.start, d.end)
     return bool(_GOAL_STATE.search(body)) or any(
         (q.comparator != "=" or (_GOAL_VERB.search(text, start, q.start) and _is_goal_number(text, q)))
         and not _is_duration(q)  # 一九八五年底前建成投产八千万吨: an amount to reach by then (“三项制度”: a name)

@@ -35,7 +35,7 @@ _LIST_ITEM = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[①-�
 _PERIOD = re.compile("“?(%s)”?" % "|".join(tables.FIVE_YEAR_PLANS))
 _GENRES = [(name, re.compile(pattern)) for name, pattern in tables.GENRE_WORDS]
 _TITLE_MARKS = re.compile(r"[\s《》“”\"]")
-_YEAR = re.compile(r"(?:19|20)\d{2}年")
+_YEAR = re.compile(r"((?:19|20)\d{2})年")  # a year named, its digits as group 1
 # What makes a work report's paragraph outside any stated part look ahead; without it, it reports the year.
 _AHEAD = re.compile(r"要|将|今年|明年|今后|力争|目标|计划|预期|争取|必须|应当")
 # The year a report reviews, named in its opening (刚刚过去的1992年): it is delivered the year after
@@ -43,7 +43,6 @@ _YEAR_PAST = re.compile(r"(?:刚刚过去的|刚刚结束的|过去的)((?:19|20
 # The year a report sets its goals for: 2006年国民经济和社会发展的主要预期目标是; 2002年是…的一年。做好今年…
 _YEAR_AIMED = re.compile(r"((?:19|20)\d{2})年[^。；，]{0,16}主要预期目标|((?:19|20)\d{2})年是[^。]{0,40}一年。[^。]{0,8}今年")
 REPORT_OPENING_LINES = 12
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
 
 
 @dataclass(frozen=True)
