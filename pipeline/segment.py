@@ -58,6 +58,9 @@ def segment(doc: Document) -> list[Article]:
         starts = (_dateline_headings(lines) or _markdown_headings(lines) or _plain_headings(lines)
                   or [(_first_content_line(lines), "")])
     starts.sort()
+    first = _first_content_line(lines)
+    if not titles and starts[0][0] > first and _prose_chars(lines[first:starts[0][0]]) >= PREAMBLE_PROSE_CHARS:
+        starts.insert(0, (first, ""))  # a notice's own body before its annexes' headings is an article, not lost
     firsts = [_editor_note_before(lines, index, starts[k - 1][0] if k else -1) for k, (index, _) in enumerate(starts)]
     articles = []
     for ordinal, (index, title) in enumerate(starts, start=1):
@@ -220,6 +223,16 @@ def _plain_headings(lines: list[Line]) -> list[tuple[int, str]]:
         if numbered or opens_paragraph:
             heads.append((i, text))
     return heads if len(heads) >= 2 else []
+
+
+# Sentences before the first heading found that make a text of their own (a notice before the forms it
+# annexes, a report's opening before its first titled part). A text with a table of contents is a
+# bulletin: what precedes its first article is its cover and masthead.
+PREAMBLE_PROSE_CHARS = 100
+
+
+def _prose_chars(lines: list[Line]) -> int:
+    return sum(len(t) for line in lines if (t := line.text.strip()) and t[-1] in "。；;！!？?")
 
 
 def _first_content_line(lines: list[Line]) -> int:

@@ -132,6 +132,26 @@ def test_headings_without_table_of_contents_or_markdown():
     assert [resolve_article(a) and a.issuers for a in articles] == [["江苏省工业和信息化厅"], ["广东省人民政府办公厅"]]
 
 
+def test_a_notices_body_before_the_first_heading_found_is_an_article():
+    """A notice whose annexed forms have headings: its own body, before them, is read, not dropped;
+    a bulletin's masthead (no sentences) is not an article."""
+    from pipeline.build import document_from_text
+
+    body = "申报主体须于2022年10月28日前完成线上申报，并对申报内容真实性负责。推荐单位应于2022年11月11日前完成线上审核，按推荐项目优先顺序填写推荐汇总表，将纸质版申报书和推荐汇总表各1份报送工业和信息化部（装备工业一司）。"
+    text = "\n".join([
+        "为贯彻落实规划，四部门联合开展2022年度试点示范行动。有关事项通知如下：", body, "",
+        "解决复杂壳体加工效率低、质量不高等突出问题", "",
+        "在已有五轴数控机床的基础上，配置上下料机器人、三坐标测量仪和在线检测系统，搭建多台五轴机床与多台机器人组成的柔性产线，实现多台设备协同作业。", "",
+        "在该场景进行智能化改造后，整个工厂的产能提升了10%，经济效益明显", "",
+        "该场景总计花费了500万元，但每年为公司节省超过200万，并且大幅提高产品质量，使得公司竞争力大幅提升。同时该场景采用的均是通用设备，定制化开发投入小，适合在行业进行推广应用。",
+    ])
+    articles = segment(document_from_text(text, "notice_with_forms.txt"))
+    assert articles[0].start_line == 1
+    assert [a.start_line for a in articles[1:]] == [4, 8]
+    masthead = "\n".join(["为数字创新领导者提供决策参考", "", "2025年1月14日 第3期", ""]) + "\n" + text[text.index("解决"):]
+    assert [a.start_line for a in segment(document_from_text(masthead, "bulletin.txt"))] == [5, 9]
+
+
 def test_a_verb_before_a_province_is_not_part_of_its_name():
     from pipeline.resolve import resolver
 
