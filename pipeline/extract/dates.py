@@ -266,6 +266,34 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
     return found
 
 
+def yearless_after_dated(text: str, dates: tuple[DateExpr, ...]) -> list[DateExpr]:
+    """'2023年3月上旬前完成报名；4月上旬前完成面试；12月底前办理入职': a month without a year after a dated
+    one in the same sentence is in that date's year (family: yearless dates). It holds whether or not the
+    text's issue date is known, and before the issue-year reading, which a schedule crossing a new year
+    gets wrong."""
+    dated = [d for d in dates if d.due and d.precision in ("day", "month", "quarter", "year") and not d.recurrence]
+    if not dated or "月" not in text:
+        return []
+    found = []
+    for m in MONTH_DAY_BY.finditer(text):
+        before = [d for d in dated if d.end <= m.start() and not _SENTENCE_END.search(text, d.end, m.start())]
+        if not before or any(d.start <= m.start() < d.end for d in dates):
+            continue
+        due, precision = _point_in_year(before[-1].due.year, m)
+        if due is None or due < before[-1].due.replace(day=1):
+            continue  # 2023年12月…，3月底前: which year is not stated
+        if m.group("since"):
+            found.append(DateExpr(m.start(), m.end(), due if precision == "day" else None,
+                                  "day" if precision == "day" else None, "from",
+                                  due_from=due if precision == "day" else due.replace(day=1)))
+        else:
+            found.append(DateExpr(m.start(), m.end(), due, precision, "by"))
+    return found
+
+
+_SENTENCE_END = re.compile("[。！？!?]")
+
+
 def _point_in_year(year: int, m: re.Match) -> tuple[dt.date | None, str]:
     """The last day a match's day, month, half-year or quarter covers in `year`; else the year's end."""
     if m.group("d"):

@@ -14,7 +14,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.dates import EVENT_AFTER, DateExpr, find_dates, find_relative_dates, horizon_from_relative_years
+from pipeline.extract.dates import (EVENT_AFTER, DateExpr, find_dates, find_relative_dates, horizon_from_relative_years,
+                                    yearless_after_dated)
 from pipeline.extract import structure
 from pipeline.extract.numbers import Quantity, comparator_for, find_quantities
 from pipeline.model import Article, Fact
@@ -268,11 +269,14 @@ def line_dates(text: str, issued: dt.date | None) -> tuple[DateExpr, ...]:
     """A line's dates: absolute ones, then those counted from the issue date where none overlaps
     (cached: the candidates step asks again; callers must not change what it returns)."""
     dates = find_dates(text)
-    relative = find_relative_dates(text, issued)
+    relative = yearless_after_dated(text, dates) + find_relative_dates(text, issued)
     if not relative:
         return dates
-    return tuple(sorted(list(dates) + [r for r in relative if not any(r.start < d.end and d.start < r.end for d in dates)],
-                        key=lambda d: d.start))
+    kept = list(dates)
+    for r in relative:  # the first reading of a span wins: its own sentence's year before the issue year
+        if not any(r.start < d.end and d.start < r.end for d in kept):
+            kept.append(r)
+    return tuple(sorted(kept, key=lambda d: d.start))
 
 
 # A plan or text named by its date (制定2030年前碳排放达峰行动方案, 《2026年度项目申报指南》): part of a name
