@@ -893,7 +893,7 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         if rules_only and not scale:
             continue
         explicit = (_EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3]) or scale
-                    or _share_reaching(text, q, clause))
+                    or _share_reaching(text, q, clause) or _committed(clause_text))
         horizon = ctx.horizon if line.number >= ctx.horizon_line else None
         if not explicit and not (horizon and ctx.goal_verbs.search(clause_text)) and not _undated_goal(text, q, ctx):
             continue
@@ -909,6 +909,16 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         facts.append(_target(line, quote, q, horizon.due if horizon else None, horizon.precision if horizon else None,
                              due_from=horizon.due_from if horizon else None))
     return facts
+
+
+def _committed(clause_text: str) -> bool:
+    """Family: commitments. '确保全年新增规上企业40户', '力争完成276万亩覆膜任务': a pledge word, then a goal verb,
+    before the number in its clause make it a goal, dated or not."""
+    pledge = _PLEDGE.search(clause_text)
+    return bool(pledge and (_GOAL_VERB.search(clause_text, pledge.end()) or "完成" in clause_text[pledge.end():]))
+
+
+_PLEDGE = re.compile("确保|力争|争取")
 
 
 def _undated_goal(text: str, q: Quantity, ctx: ArticleContext) -> bool:
