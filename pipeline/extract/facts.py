@@ -561,6 +561,9 @@ def _goal_reached_by(text: str, d: DateExpr) -> bool:
         for q in find_quantities(text) if start <= q.start and q.end <= after.end)
 
 
+_HOW_OFTEN_UNITS = ("次", "批", "轮", "期")  # 每年开展一次评估: how often the duty recurs, not a quota
+
+
 def _recurring_duties(line: Line, dates: tuple[DateExpr, ...]) -> list[Fact]:
     """'每月…开展校核', '按季度报送', '每年开展一次评估': a duty given by its frequency (a recurring
     deadline with no date); a frequency that names its date (每年3月31日前) is read in dates.py."""
@@ -578,6 +581,8 @@ def _recurring_duties(line: Line, dates: tuple[DateExpr, ...]) -> list[Fact]:
             continue  # 每年增长10% is a rate, 每月结束后5个工作日内 a relative limit: not dated duties
         if any(word in body[:verb.start()] for word in tables.MONEY_WORDS):
             continue  # 每年安排补贴资金…: money, not a duty (每月评估分析…价格水平 is one)
+        if any(q.unit not in tables.TIME_UNITS and q.unit not in _HOW_OFTEN_UNITS for q in find_quantities(body)):
+            continue  # 每年新增200家企业…, 每年募集…岗位100万个: a quota each period, a target, not a dated duty
         recurrence = tables.FREQUENCY[m.group(0)]
         quote = _trim(text, Span(clause.start, clause.end))
         facts.append(_make(line, "deadline", quote, recurrence=recurrence, due_basis="explicit",
@@ -898,6 +903,8 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         if not explicit and not (horizon and ctx.goal_verbs.search(clause_text)) and not _undated_goal(text, q, ctx):
             continue
         sentence = _sentence(text, Span(q.start, q.end))
+        if _named_goal(text, q, clause):
+            sentence = text[clause.start:q.end]  # 调控目标定为8%，物价涨幅比去年低一些: the past is the next clause's
         if _PAST.search(sentence) or (_dated_report(sentence, ctx.issued_on) and not _FUTURE_STRICT.search(sentence)):
             continue
         if not ctx.is_plan and not _FUTURE_STRICT.search(text, _sentence_span(text, q.start).start, q.start):
@@ -909,6 +916,15 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         facts.append(_target(line, quote, q, horizon.due if horizon else None, horizon.precision if horizon else None,
                              due_from=horizon.due_from if horizon else None))
     return facts
+
+
+def _named_goal(text: str, q: Quantity, clause: Span) -> bool:
+    """Family: named goals. '经济增长速度的调控目标定为８％', '主要预期目标是…增长6%': the clause names the number a
+    goal, so only its own words can make it a report of the past, not the sentence's next clause."""
+    return bool(_GOAL_NAMED.search(text, clause.start, q.number_start))
+
+
+_GOAL_NAMED = re.compile(r"目标(?:定为|确定为|设定为|为|是)")
 
 
 def _committed(clause_text: str) -> bool:
