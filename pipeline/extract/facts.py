@@ -444,6 +444,9 @@ _BRACKETED_WINDOW = re.compile(r"[（(][\u4e00-\u9fff]{1,10}(?:时间|日期)(?:
 _BRACKETED_CUTOFF = re.compile(r"[（(](?:截止|截至)(?:时间|日期)?[为是：:]?$")
 
 
+_STAGE_LABEL = re.compile(r"阶段(?:为|是)?[：:]$")
+
+
 def condition_date(text: str, d: DateExpr) -> str | None:
     """Family: dates that qualify a rule. 'condition_date' for a date inside a clause saying whom a rule
     applies to (在2026年6月30日前缴清契税的，给予…; 2023年8月1日至12月31日期间购买…的; 对于…之前供应的…);
@@ -462,6 +465,9 @@ def condition_date(text: str, d: DateExpr) -> str | None:
                 and tail.startswith("期间")
                 and not tail.rstrip("的").endswith(("申请", "申报")))):
         return "condition_date" if tail.endswith("的") else "period_in_force"  # 自…(含当日)至…(含当日)期间: one window
+    if (labelled and d.due_from and text[d.end:d.end + 1] in ("；", ";", "。", "")
+            and _STAGE_LABEL.search(text, max(0, clause.start - 8), clause.start)):
+        return "period_in_force"  # 第一阶段为：2024年7月8日至8月31日；: a measure's stages, each a period, no act in it
     if (_CONDITION_OPENER.search(head) or tail.endswith("的") or _CONDITION_NOUN.match(tail)
             or _CONDITION_SOON.match(text, d.end) or tail.startswith(("后", "之后", "以后"))
             or _MODIFIER.match(tail)):
