@@ -147,7 +147,7 @@ def evaluate(gold: list[dict], predicted: list[dict]) -> Evaluation:
     overall = _score(scored(required), scored(optional), scored(predicted_keys))
     blind = lambda keys: {k[1:] for k in keys if k[0] in ("deadline", "milestone")}  # noqa: E731
     dated = _score(blind(required), blind(optional), blind(predicted_keys))
-    documents = sorted({os.path.basename(f["seed"]) for f in gold})
+    documents = sorted({os.path.basename(f["seed"]) for f in gold} | {k[1] for k in scored(predicted_keys)})
     by_document = {doc: _score({k for k in scored(required) if k[1] == doc}, {k for k in scored(optional) if k[1] == doc},
                                {k for k in scored(predicted_keys) if k[1] == doc}) for doc in documents}
     return Evaluation(by_kind, overall, by_document, sorted(required - predicted_keys),
@@ -189,6 +189,8 @@ def evaluate_set(folder: Path, db: Path | None = None, corrected: bool = False) 
     gold_dir = folder / "gold" if (folder / "gold").is_dir() else folder
     gold = load_gold(gold_dir)
     files = {os.path.basename(f["seed"]) for f in gold}
+    if (folder / "docs").is_dir():  # a document with nothing to find (an empty facts file) scores what it gives
+        files |= {p.name for p in (folder / "docs").iterdir() if p.is_file()}
     if db is not None:
         return evaluate(gold, load_predictions(db, files, corrected))
     from pipeline.build import run_build

@@ -28,3 +28,18 @@ def test_a_document_with_nothing_to_find_gets_its_row(tmp_path):
     nothing, notice = rows  # sorted by name
     assert notice.startswith("| notice.txt | notice | 1 | 1.00/1.00/1.00 (1) |") and "**1.000**" in notice
     assert nothing.startswith("| nothing.txt | notice | 0 |") and "**1.000**" in nothing
+
+
+def test_a_set_scores_the_false_positives_of_a_document_with_nothing_to_find(tmp_path):
+    """evaluate_set (eval/, --gold) counts what a document with an empty facts file gives, as first_look does:
+    a pooled score over a new batch is not kinder than its rows."""
+    from pipeline.evaluate import evaluate_set
+
+    deadline = {"seed": "notice.txt", "line": 2, "kind": "deadline", "quote": "于2026年6月30日前报送工作总结",
+                "due": "2026-06-30", "recurrence": None}
+    decoy = "关于某项工作的说明\n请各单位于2026年9月30日前报送评估报告。\n"
+    folder = _folder(tmp_path, {"notice.txt": NOTICE, "decoy.txt": decoy}, {"notice.txt": [deadline]})
+    result = evaluate_set(folder)
+    assert result.by_kind["deadline"].predicted == 2
+    assert result.by_kind["deadline"].hit_recall == 1
+    assert "decoy.txt" in result.by_document
