@@ -1049,7 +1049,7 @@ def _rule_context(text: str, q: Quantity, clause: Span) -> bool:
     a goal not reached (未达到项目投资额25%的土地)."""
     head = text[clause.start:q.number_start]
     previous = _clause_of(text, clause.start - 2) if clause.start >= 2 else None
-    verbs = _COMPARATOR_WORDS.sub("", head)  # 二套及以上不低于30%: a comparator is no action
+    verbs = _LEVEL_CHANGE.sub("", _COMPARATOR_WORDS.sub("", head))  # 二套及以上不低于30%, 二套房提高至65万元: no action
     sentence = _sentence_span(text, q.start)
     if (previous is not None and len(head) <= 8 and not _GOAL_VERB.search(verbs) and not re.search(r"\d{4}年|将|要", head)
             and sentence.start <= previous.start and _RULE_WORDS.search(text, previous.start, previous.end)):
@@ -1068,6 +1068,7 @@ _TIER = re.compile(r"按(?!时|期|计划|要求|照)[^，。；]{0,8}$")
 _TO_A_LEVEL = re.compile(r"(?:下降|降低|提高|调整|上调|下调)(?:为|到|至)$|(?:下降|降低|提高|调整|上调|下调)(?:为|到|至)[^，。；\d]{0,4}$")
 _RULE_WORDS = re.compile("|".join(map(re.escape, tables.MONEY_WORDS + tables.FINANCE_RULE_WORDS)))
 _COMPARATOR_WORDS = re.compile(r"不少于|不低于|不超过|不高于|超过|达到|至少|低于|高于")
+_LEVEL_CHANGE = re.compile(r"(?:下降|降低|提高|调整|上调|下调)(?:为|到|至)")  # the rule's next case changes to a level
 _QUOTA_BEFORE = re.compile(r"(?:不少于|至少|不低于|达到|每[^，。；]{0,10})$")
 _APPLYING_FOR = re.compile(r"申请(?:办理)?[^，。；]{0,12}(?:许可|证书?|手续|登记|审批|备案)")
 _REACHES = re.compile("|".join(map(re.escape, tables.STATE_VERBS + ["满足", "覆盖", "建成", "开展", "接入", "应用", "使用"])))
