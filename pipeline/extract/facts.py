@@ -944,8 +944,23 @@ _PLEDGE = re.compile("确保|力争|争取")
 
 
 def _undated_goal(text: str, q: Quantity, ctx: ArticleContext) -> bool:
-    """'推动3—5个通用大模型…' in a policy with no goal date: a goal verb right before the number."""
-    return ctx.is_plan and bool(_GOAL_VERB_AT.search(text, 0, q.start))
+    """'推动3—5个通用大模型…', '数字化率达到70%' in a policy with no goal date: a goal verb right before the
+    number (its own 达到 or 超过 included); and each item of an enumeration under one (培育50个创新实验室、300个创新
+    中心和100个创新人才基地: family: enumerated goals)."""
+    if not ctx.is_plan:
+        return False
+    if _goal_verb_before(text, q):
+        return True
+    if text[q.start - 1:q.start] not in ("、", "和", "及") or q.start == 0:
+        return False
+    clause = _clause_of(text, q.start)
+    first = next((p for p in find_quantities(text) if clause.start <= p.start < q.start), None)
+    return first is not None and _goal_verb_before(text, first)
+
+
+def _goal_verb_before(text: str, q: Quantity) -> bool:
+    """A goal verb right before the number, or as its own lead (达到70%: 达到 is in the quantity's span)."""
+    return bool(_GOAL_VERB_AT.search(text, 0, q.start) or _GOAL_VERB_AT.search(text, 0, q.number_start))
 
 
 def _comparator(text: str, q: Quantity) -> str:
@@ -999,7 +1014,7 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
     if _CHANGE_BASE.search(text, clause.start, q.start) and re.search(
             r"(?:增加|提高|提升|扩大|增长|下降|减少|降低|压减|调整)(?:到|至|为)", text[q.end:clause.end]):
         return False  # 由1400万吨增加到2900万吨, 从人均8.7万元提高到12万元: the base the goal starts from
-    if text.startswith("级", q.end) or (text.endswith("级", 0, q.end) and text.startswith("的", q.end)):
+    if text.startswith("级", q.end) or (text.endswith("级", 0, q.end) and text.startswith(("的", "别"), q.end)):
         return False  # 千亿级产业规模, 打造千亿级的…基地: a class of size, not a stated number
     if (text.startswith("的", q.end) and (q.unit == "级" or text.endswith(tuple(tables.COMPARATOR_SUFFIX), 0, q.end))
             and not text.endswith(("使", "让"), 0, q.start)
@@ -1087,12 +1102,18 @@ def _share_reaching(text: str, q: Quantity, clause: Span) -> bool:
     return bool(_REACHES.search(rest)) and not find_quantities(rest)
 
 
+_WHEN = re.compile(r"(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]?)?(?:当|如|若|凡)")
+_WHEN_END = re.compile(r"时|的时候|之时")
+
+
 def _threshold(text: str, q: Quantity, clause: Span) -> bool:
     """'处理超过10万人的个人信息', '两人及两人以上联名举报…的，': a number qualifying whom or what a rule
     applies to — a '的' right after it, or a clause closed by '的' (the conditional of rules) — with no
     goal verb before it."""
     if text[clause.start:clause.end].endswith("的") and text.startswith(("，", ","), clause.end):
         return True  # 年销售收入首次达到5000万元、1亿元的，给予奖励: a condition even with a goal verb
+    if _WHEN.match(text, clause.start) and _WHEN_END.search(text, q.end, clause.end):
+        return True  # 当个贷率达到85%时，暂停…: the level that triggers a rule, not a goal
     if (text.endswith(("以上", "以下"), 0, q.end) and _CJK.match(text, q.end)
             and (q.unit.endswith(("元", "平方米", "亩", "米", "岁", "级")) or text.endswith("以下", 0, q.end))):
         return True  # 加大144平方米以下改善性住房供应, 推动二级以上医疗机构…, 30万千瓦以下煤电机组: a class, not a count

@@ -197,6 +197,8 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
         if value is None or text.startswith("之", m.end("unit")):
             continue  # 三分之一 is a share, read by _shares
         level = level_word or (unit_word == "级" and mag)
+        if num in ("零", "〇"):
+            continue  # 零件, 零部件, 零售: words, not zero of a unit
         if num in ("百", "千") and not (mag and level):
             continue  # 上千万亿倍, 百余家: an order of magnitude, not a stated number
         if level and before and before in "个家项":
