@@ -422,6 +422,8 @@ _ACT_THEN_CONDITION = re.compile(_ACT_OF.pattern + "[，,]")
 _SELF_REFERENCE = re.compile(tables.SELF_REFERENCE + r"[^，。；]{0,6}$")
 _CHANGE_BASE = re.compile(r"(?:由|从)[^，。；到至]{0,6}$")
 _PROHIBITION = re.compile(r"不得(?:超过|少于|低于|高于|多于|大于|小于|达到)?$")
+_RESTATED_CHANGE = re.compile(r"[增减降提翻]")  # 即增长2.8倍, 即平均每年递增14.7%, 即增产578亿斤: a goal restated
+_ADVISED = re.compile(r"建议(?:不少于|不低于|不超过|不高于|不多于|为|在)?$")
 _SUBMIT_STRICT = re.compile(r"报送|函送|提交|上报|申报|申请|备案|报告")
 # A closing call (为…而努力奋斗！, 为…作出新的贡献！) names ideals, not goals to track.
 _CLOSING = re.compile(r"而(?:努力|不懈|团结|继续)?奋斗|作出(?:新的|更大的?)*贡献")
@@ -999,8 +1001,8 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
         return False
     if q.unit == "条" and text.startswith(("及", "政策", "措施", "意见", "举措", "规定"), q.end):
         return False  # 落实金融支持房地产发展16条及其延期政策: a policy named by its count of articles
-    if q.unit == "级" and not _GOAL_VERB_AT.search(text, 0, q.start):
-        return False  # 二级以上医疗机构: a grade, not a count (达到3级 is one)
+    if q.unit == "级" and (not _GOAL_VERB_AT.search(text, 0, q.start) or _CJK.match(text, q.end)):
+        return False  # 二级以上医疗机构, 开展三级公立医院绩效考核: a grade of what is named, not a count (达到3级 is one)
     if text.endswith("级", 0, q.end) and find_quantities(text[q.end:_clause_of(text, q.start).end]):
         return False  # "培育百亿级企业10家": the level qualifies what is counted
     if q.unit == "%" and before.endswith(("占", "的")):
@@ -1020,12 +1022,17 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
             and not text.endswith(("使", "让"), 0, q.start)
             and (text.endswith("级", 0, q.end) or not _GOAL_VERB_AT.search(text, max(0, q.start - 4), q.start))):
         return False  # "成熟度2级及以上的企业占比超过60%": a qualifier of what is counted (使50%以上的社区…, 建成20个以上的…: a goal)
-    if _SCALE_BEFORE.search(text, clause.start, q.start) and not q.unit.endswith("元"):
+    if (_SCALE_BEFORE.search(text, clause.start, q.start) and not q.unit.endswith("元")
+            and not text.startswith("对", clause.start)):  # 对用电报装容量160千瓦及以下的用户: whom a rule serves
         return True  # 采用…补贴价格模式的规模为30万千瓦: the scale is the subject, whatever qualifies it
     if _money_rule(text, q, clause) or _rule_context(text, q, clause):
         return False
     if _PROHIBITION.search(text, max(clause.start, q.start - 6), q.number_start):
         return False  # 合作研究单位不得超过2个: a prohibition's limit is a rule, not a goal
+    if _ADVISED.search(text, max(clause.start, q.start - 6), q.number_start) or (
+            text.startswith("即", clause.start) and not _GOAL_VERB.search(_COMPARATOR_WORDS.sub("", text[clause.start:q.end]))
+            and not _RESTATED_CHANGE.search(text, clause.start, q.end)):
+        return False  # 临床试验机构数量建议不少于3家: a guideline's advice; 即…市值不低于1万亿元: a definition (即增长2.8倍 restates a goal)
     if _PERMITTED_CHANGE.search(text, clause.start, q.number_start):
         return False  # 优质房地产企业重点监管资金比例可降低15%: what a rule permits, not a goal
     if _threshold(text, q, clause):
