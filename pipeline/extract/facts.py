@@ -414,7 +414,8 @@ _APPLY_ONLY = re.compile(r"[^，。；]{0,8}?(?:申请|申报|报名)(?:材料|�
 _APPLYING_END = re.compile(r"(?:申请|申报|报名)(?:材料|手续|书)?$")
 _ACTIVITY = re.compile(r"活动$|活动[，,。]")
 # a rule for the time being: 暂缓, 容缺, 认定以…; 执行…收费标准 (a standard applied until the date)
-_FOR_NOW = re.compile(r"鼓励|暂(?:停|缓|按|不|免)|缓交|缓缴|容缺|认定以|按[^，。；]{0,12}认定|执行[^，。；]{0,16}(?:标准|政策|价格)")
+_FOR_NOW = re.compile(r"鼓励|暂(?:停|缓|按|不|免)|缓交|缓缴|容缺|认定以|按[^，。；]{0,12}认定|执行[^，。；]{0,16}(?:标准|政策|价格)"
+                      r"|(?:予以|给予)[^，。；]{0,12}(?:退税|减免|免征|优惠)")  # …前，对…的纳税人…予以退税优惠: a benefit until then
 _PUBLISHED_THING = re.compile(r"[^，。；]{0,10}?(?:发布|印发|公布|出台|下发)的")
 _PUBLISHED_TEXT = re.compile(r"(?:正式)?(?:发布|印发|公布|出台|下发)(?:了)?《")
 _ACT_OF = re.compile(_CONDITION_ACT.pattern + "[^，。；]{0,30}的")
