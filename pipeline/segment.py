@@ -203,6 +203,9 @@ _TITLE_END = re.compile(r"[。；;，,：:！!？?）)]$")
 _NUMBERED_PART = re.compile(r"^(?:(?:任务)?专栏\s*\d|第[一二三四五六七八九十百]+[章节条部分篇]|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十]{1,3}[)）])")
 
 
+_SUB_PART = re.compile(r"[（(][一二三四五六七八九十]{1,3}[)）]")
+
+
 def _plain_headings(lines: list[Line]) -> list[tuple[int, str]]:
     """Without a table of contents or markdown: a short line after a blank (or a section label such
     as 【地方动态】) that ends in no punctuation and opens either a document (a number such as
@@ -210,8 +213,8 @@ def _plain_headings(lines: list[Line]) -> list[tuple[int, str]]:
     heads = []
     for i, line in enumerate(lines):
         text = line.text.strip()
-        if not 8 <= len(text) <= 60 or _TITLE_END.search(text) or _SECTION_LABEL.match(text):
-            continue
+        if not 8 <= len(text) <= 60 or _TITLE_END.search(text) or _SECTION_LABEL.match(text) or _SUB_PART.match(text):
+            continue  # （一）新建类项目: a part of the text under way, never the title of another
         after_break = i == 0 or not (prev := lines[i - 1].text.strip()) or _SECTION_LABEL.match(prev)
         if not after_break or STANDALONE_DATE.match(text):
             continue

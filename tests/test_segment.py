@@ -152,6 +152,26 @@ def test_a_notices_body_before_the_first_heading_found_is_an_article():
     assert [a.start_line for a in segment(document_from_text(masthead, "bulletin.txt"))] == [5, 9]
 
 
+def test_numbered_sub_parts_are_no_articles():
+    """（一）新建类项目 after a blank line is a part of the text under way, not another text's title: the
+    conditions heading above it still reads its items (项目需在…前开工 is who qualifies, not a duty)."""
+    from pipeline.build import document_from_text, extract_document
+
+    item = "项目需在2024年9月30日前开工新建，且在2025年12月31日前竣工并投入交付运营；"
+    text = "\n".join([
+        "关于做好保障性租赁住房项目补助资金申报工作的通知", "",
+        "二、申请项目条件", "",
+        "（一）新建类项目", "",
+        "1.利用新供应国有建设用地、产业园区配套用地建设的保障性租赁住房项目，须符合国土空间规划要求；", "",
+        "2." + item, "",
+        "（二）改建类项目", "",
+        "1.利用闲置和低效利用的商业办公、厂房等非居住存量房屋改建的保障性租赁住房项目，须依法办理相关手续；", "",
+    ])
+    articles, facts, _, _ = extract_document(document_from_text(text, "subsidy_notice.txt"))
+    assert [a.start_line for a in articles] == [1]
+    assert not [f for f in facts if f.kind == "deadline"]
+
+
 def test_a_verb_before_a_province_is_not_part_of_its_name():
     from pipeline.resolve import resolver
 
