@@ -415,7 +415,7 @@ _APPLYING_END = re.compile(r"(?:申请|申报|报名)(?:材料|手续|书)?$")
 _ACTIVITY = re.compile(r"活动$|活动[，,。]")
 # a rule for the time being: 暂缓, 容缺, 认定以…; 执行…收费标准 (a standard applied until the date)
 _FOR_NOW = re.compile(r"鼓励|暂(?:停|缓|按|不|免)|缓交|缓缴|容缺|认定以|按[^，。；]{0,12}认定|执行[^，。；]{0,16}(?:标准|政策|价格)"
-                      r"|(?:予以|给予)[^，。；]{0,12}(?:退税|减免|免征|优惠)")  # …前，对…的纳税人…予以退税优惠: a benefit until then
+                      r"|(?:予以|给予)[^，。；]{0,12}(?:退税|减免|免征|优惠|补贴|补助|奖励|资助)")  # …前，对…予以退税优惠: a benefit until then
 _PUBLISHED_THING = re.compile(r"[^，。；]{0,10}?(?:发布|印发|公布|出台|下发)的")
 _PUBLISHED_TEXT = re.compile(r"(?:正式)?(?:发布|印发|公布|出台|下发)(?:了)?《")
 _ACT_OF = re.compile(_CONDITION_ACT.pattern + "[^，。；]{0,30}的")
@@ -448,6 +448,8 @@ _BRACKETED_CUTOFF = re.compile(r"[（(](?:截止|截至)(?:时间|日期)?[为�
 
 
 _STAGE_LABEL = re.compile(r"阶段(?:为|是)?[：:]$")
+_PLAIN_CUTOFF = re.compile(r"截止(?:日期|时间)(?:为|是|至|到|[：:])?$")
+_ENUMERATOR = re.compile(r"^[\s(（]*[一二三四五六七八九十\d]{1,3}[)）.、．]?")
 
 
 def condition_date(text: str, d: DateExpr) -> str | None:
@@ -468,6 +470,9 @@ def condition_date(text: str, d: DateExpr) -> str | None:
                 and tail.startswith("期间")
                 and not tail.rstrip("的").endswith(("申请", "申报")))):
         return "condition_date" if tail.endswith("的") else "period_in_force"  # 自…(含当日)至…(含当日)期间: one window
+    if (_PLAIN_CUTOFF.search(head) and not _SUBMIT.search(text, sentence.start, d.start)
+            and _RULE_WORDS.search(text, sentence.start, sentence.end)):
+        return "period_in_force"  # 最低可享受8万元补贴，截止日期2024年1月3日: when a benefit ends, not an act due
     if (labelled and d.due_from and text[d.end:d.end + 1] in ("；", ";", "。", "")
             and _STAGE_LABEL.search(text, max(0, clause.start - 8), clause.start)):
         return "period_in_force"  # 第一阶段为：2024年7月8日至8月31日；: a measure's stages, each a period, no act in it
@@ -489,7 +494,7 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     if (not tail.strip(" 前内期间止") or tail.endswith("期间")) and _ACT_THEN_CONDITION.search(rest):
         return "condition_date"  # 2024年6月30日前，缴存人家庭…购买自住住房…的，可申请提取…; …和…房交会期间，购买…的
     window = (d.role == "by" and d.due_from) or "至" in text[d.start:d.end]  # 从5月1日起 alone starts, it spans nothing
-    if (not window and d.role == "by" and not head.strip(" 在于")
+    if (not window and d.role == "by" and not _ENUMERATOR.sub("", head).strip(" 在于")
             and not tail.strip(" 前之以止") and (_permits_other_than_applying(rest) or _FOR_NOW.search(rest))):
         return "period_in_force"  # 2024年10月31日前，新取得的土地可申请分期缴纳…: a permission until a date
     if not window:
