@@ -443,7 +443,7 @@ _WINDOW_OPENED = re.compile(r"(?:自|从)[^，。；,;]*$")  # 自2024年7月1�
 # When a beneficiary acts, named as a time (缴清契税时间延长到…, 网签日期为…): the date says who qualifies
 _ACT_TIME = re.compile("(?:%s)(?:(?!申报|申请|受理|截止)[\u4e00-\u9fff]){0,4}(?:时间|日期)" % "|".join(tables.CONDITION_ACTS))
 # (申报购房补贴截止时间为…, 受理购房补贴申请时间截止至…: still the applicants' cut-off)
-_BRACKETED_WINDOW = re.compile(r"[（(][\u4e00-\u9fff]{1,10}(?:时间|日期)(?:为|是|在)?$")
+_BRACKETED_WINDOW = re.compile(r"[（(](?!北京时间)[\u4e00-\u9fff]{1,10}(?:时间|日期)(?:为|是|在)?$")  # 北京时间: a time zone
 _BRACKETED_CUTOFF = re.compile(r"[（(](?:截止|截至)(?:时间|日期)?[为是：:]?$")
 
 
