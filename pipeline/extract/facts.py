@@ -415,7 +415,7 @@ _APPLYING_END = re.compile(r"(?:申请|申报|报名)(?:材料|手续|书)?$")
 _ACTIVITY = re.compile(r"活动$|活动[，,。]")
 # a rule for the time being: 暂缓, 容缺, 认定以…; 执行…收费标准 (a standard applied until the date)
 _FOR_NOW = re.compile(r"鼓励|暂(?:停|缓|按|不|免)|缓交|缓缴|容缺|认定以|按[^，。；]{0,12}认定|执行[^，。；]{0,16}(?:标准|政策|价格)"
-                      r"|(?:予以|给予)[^，。；]{0,12}(?:退税|减免|免征|优惠|补贴|补助|奖励|资助)")  # …前，对…予以退税优惠: a benefit until then
+                      r"|(?:予以|给予)[^，。；]{0,12}(?:%s)" % "|".join(tables.BENEFITS_GRANTED))  # …前，对…予以退税优惠: a benefit until then
 _PUBLISHED_THING = re.compile(r"[^，。；]{0,10}?(?:发布|印发|公布|出台|下发)的")
 _PUBLISHED_TEXT = re.compile(r"(?:正式)?(?:发布|印发|公布|出台|下发)(?:了)?《")
 _ACT_OF = re.compile(_CONDITION_ACT.pattern + "[^，。；]{0,30}的")
@@ -575,9 +575,6 @@ def _goal_reached_by(text: str, d: DateExpr) -> bool:
         for q in find_quantities(text) if start <= q.start and q.end <= after.end)
 
 
-_HOW_OFTEN_UNITS = ("次", "批", "轮", "期")  # 每年开展一次评估: how often the duty recurs, not a quota
-
-
 def _recurring_duties(line: Line, dates: tuple[DateExpr, ...]) -> list[Fact]:
     """'每月…开展校核', '按季度报送', '每年开展一次评估': a duty given by its frequency (a recurring
     deadline with no date); a frequency that names its date (每年3月31日前) is read in dates.py."""
@@ -595,7 +592,7 @@ def _recurring_duties(line: Line, dates: tuple[DateExpr, ...]) -> list[Fact]:
             continue  # 每年增长10% is a rate, 每月结束后5个工作日内 a relative limit: not dated duties
         if any(word in body[:verb.start()] for word in tables.MONEY_WORDS):
             continue  # 每年安排补贴资金…: money, not a duty (每月评估分析…价格水平 is one)
-        if any(q.unit not in tables.TIME_UNITS and q.unit not in _HOW_OFTEN_UNITS for q in find_quantities(body)):
+        if any(q.unit not in tables.TIME_UNITS and q.unit not in tables.HOW_OFTEN_UNITS for q in find_quantities(body)):
             continue  # 每年新增200家企业…, 每年募集…岗位100万个: a quota each period, a target, not a dated duty
         recurrence = tables.FREQUENCY[m.group(0)]
         quote = _trim(text, Span(clause.start, clause.end))
@@ -938,7 +935,7 @@ def _named_goal(text: str, q: Quantity, clause: Span) -> bool:
     return bool(_GOAL_NAMED.search(text, clause.start, q.number_start))
 
 
-_GOAL_NAMED = re.compile(r"目标(?:定为|确定为|设定为|为|是)")
+_GOAL_NAMED = re.compile("|".join(tables.GOAL_NAMING))
 
 
 def _committed(clause_text: str) -> bool:
@@ -948,7 +945,7 @@ def _committed(clause_text: str) -> bool:
     return bool(pledge and (_GOAL_VERB.search(clause_text, pledge.end()) or "完成" in clause_text[pledge.end():]))
 
 
-_PLEDGE = re.compile("确保|力争|争取")
+_PLEDGE = re.compile("|".join(tables.PLEDGE_WORDS))
 
 
 def _undated_goal(text: str, q: Quantity, ctx: ArticleContext) -> bool:

@@ -228,3 +228,11 @@ TEXT_NOUNS = ["行动方案", "实施方案", "工作方案", "方案", "规划"
 DRAFTING_VERBS = ["制定", "编制", "出台", "印发", "修订", "起草"]
 # What a rule may change a level by (监管资金比例可降低15%): a permission, not a goal.
 CHANGE_VERBS = ["降低", "下调", "下浮", "上浮", "上调", "提高", "减少", "放宽", "延长", "增加"]
+# Commitments (确保全年新增规上企业40户): a pledge word, then a goal verb, make the number a goal, dated or not.
+PLEDGE_WORDS = ["确保", "力争", "争取"]
+# Units that count how often a recurring duty is done (每年开展一次评估), not a quota to reach each period.
+HOW_OFTEN_UNITS = ["次", "批", "轮", "期"]
+# What a measure grants until a date (…前，对…纳税人予以退税优惠; …前，对…人才给予补贴): a period in force.
+BENEFITS_GRANTED = ["退税", "减免", "免征", "优惠", "补贴", "补助", "奖励", "资助"]
+# Words that name a clause's number a goal (经济增长速度的调控目标定为8%).
+GOAL_NAMING = ["目标定为", "目标确定为", "目标设定为", "目标为", "目标是"]
