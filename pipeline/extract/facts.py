@@ -414,7 +414,7 @@ _APPLY_ONLY = re.compile(r"[^，。；]{0,8}?(?:申请|申报|报名)(?:材料|�
 _APPLYING_END = re.compile(r"(?:申请|申报|报名)(?:材料|手续|书)?$")
 _ACTIVITY = re.compile(r"活动$|活动[，,。]")
 # a rule for the time being: 暂缓, 容缺, 认定以…; 执行…收费标准 (a standard applied until the date)
-_FOR_NOW = re.compile(r"鼓励|暂(?:停|缓|按|不|免)|缓交|缓缴|容缺|认定以|按[^，。；]{0,12}认定|执行[^，。；]{0,16}(?:标准|政策|价格)"
+_FOR_NOW = re.compile(r"鼓励|暂(?:停|缓|按|不|免)|缓交|缓缴|容缺|认定以|按[^，。；]{0,12}(?:认定|确定)|执行[^，。；]{0,16}(?:标准|政策|价格)"
                       r"|(?:予以|给予)[^，。；]{0,12}(?:%s)" % "|".join(tables.BENEFITS_GRANTED))  # …前，对…予以退税优惠: a benefit until then
 _PUBLISHED_THING = re.compile(r"[^，。；]{0,10}?(?:发布|印发|公布|出台|下发)的")
 _PUBLISHED_TEXT = re.compile(r"(?:正式)?(?:发布|印发|公布|出台|下发)(?:了)?《")
@@ -439,7 +439,7 @@ _DAILY = re.compile(r"每[天日周]")
 
 
 _DUTY_BEFORE = re.compile(r"(?:应|须|需|请)(?:当|要)?(?:在|于)?$")  # 申请人应于…前提交: a duty, whatever it is about
-_WINDOW_OPENED = re.compile(r"(?:自|从)[^，。；,;]*$")  # 自2024年7月1日(含当日)至2024年12月31日: a window's two ends
+_WINDOW_OPENED = re.compile(r"(?:自|从)[^，。；,;]*$|起$")  # 自2024年7月1日(含当日)至…, 于2024年11月5日起至…: a window's two ends
 # When a beneficiary acts, named as a time (缴清契税时间延长到…, 网签日期为…): the date says who qualifies
 _ACT_TIME = re.compile("(?:%s)(?:(?!申报|申请|受理|截止)[\u4e00-\u9fff]){0,4}(?:时间|日期)" % "|".join(tables.CONDITION_ACTS))
 # (申报购房补贴截止时间为…, 受理购房补贴申请时间截止至…: still the applicants' cut-off)
@@ -448,6 +448,7 @@ _BRACKETED_CUTOFF = re.compile(r"[（(](?:截止|截至)(?:时间|日期)?[为�
 
 
 _STAGE_LABEL = re.compile(r"阶段(?:为|是)?[：:]$")
+_JOINED_DATE = re.compile(r"(?:和|及|以及|、)(?=(?:19|20)\d{2}年)")
 _PLAIN_CUTOFF = re.compile(r"截止(?:日期|时间)(?:为|是|至|到|[：:])?$")
 _ENUMERATOR = re.compile(r"^[\s(（]*[一二三四五六七八九十\d]{1,3}[)）.、．]?")
 
@@ -470,6 +471,15 @@ def condition_date(text: str, d: DateExpr) -> str | None:
                 and tail.startswith("期间")
                 and not tail.rstrip("的").endswith(("申请", "申报")))):
         return "condition_date" if tail.endswith("的") else "period_in_force"  # 自…(含当日)至…(含当日)期间: one window
+    joined = _JOINED_DATE.match(text, d.end)
+    if joined:  # 2023年8月1日至8月31日和2023年11月1日至12月31日，…购买…的: two windows, one clause
+        second = next((e for e in find_dates(text) if e.start == joined.end()), None)
+        if second is not None:
+            return condition_date(text, second)
+    if (not head.strip(" 至到") and (text[d.start:d.end] + tail.strip()).endswith("止")
+            and (text[d.start] in "至到" or head.strip() in ("至", "到"))
+            and _TAKES_EFFECT.search(text, _clause_start(text, max(0, clause.start - 2)), clause.start)):
+        return "period_in_force"  # 补助政策自文件下发之日起施行，至2022年12月31日止: when the measure ends
     if (_PLAIN_CUTOFF.search(head) and not _SUBMIT.search(text, sentence.start, d.start)
             and _RULE_WORDS.search(text, sentence.start, sentence.end)):
         return "period_in_force"  # 最低可享受8万元补贴，截止日期2024年1月3日: when a benefit ends, not an act due
