@@ -184,13 +184,19 @@ def eval_sets(root: Path = EVAL_DIR) -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / "gold").is_dir() and (p / "docs").is_dir())
 
 
+def _documents(folder: Path, gold: list[dict]) -> set[str]:
+    """The documents a set scores: every file in docs/, so one with nothing to find (an empty facts file)
+    scores what the extractor gives for it, and any document gold names."""
+    docs = folder / "docs"
+    return {os.path.basename(f["seed"]) for f in gold} | (
+        {p.name for p in docs.iterdir() if p.is_file()} if docs.is_dir() else set())
+
+
 def evaluate_set(folder: Path, db: Path | None = None, corrected: bool = False) -> Evaluation:
     """Build folder/docs into a temporary database (or read `db`) and score it against folder/gold."""
     gold_dir = folder / "gold" if (folder / "gold").is_dir() else folder
     gold = load_gold(gold_dir)
-    files = {os.path.basename(f["seed"]) for f in gold}
-    if (folder / "docs").is_dir():  # a document with nothing to find (an empty facts file) scores what it gives
-        files |= {p.name for p in (folder / "docs").iterdir() if p.is_file()}
+    files = _documents(folder, gold)
     if db is not None:
         return evaluate(gold, load_predictions(db, files, corrected))
     from pipeline.build import run_build
@@ -258,8 +264,7 @@ def _commit() -> str:
 def first_look(folder: Path, kinds: dict[str, str], default_kind: str = "") -> list[str]:
     """FIRST_LOOK.md rows for documents nobody tuned for: each scored alone, P/R/F1 per kind, at this commit."""
     gold = load_gold(folder / "gold")
-    # every document in docs/, a document with nothing to find (an empty facts file) included
-    documents = {os.path.basename(f["seed"]) for f in gold} | {p.name for p in (folder / "docs").iterdir() if p.is_file()}
+    documents = _documents(folder, gold)
     with tempfile.TemporaryDirectory(prefix="tracker-first-look-") as tmp:
         from pipeline.build import run_build
 

@@ -54,11 +54,10 @@ def segment(doc: Document) -> list[Article]:
         text = lines[i].text.strip()
         if "解读" in text and INTERPRETATION_HEADING.match(text) and len(text) < 80 and all(abs(i - s) > 2 for s, _ in starts):
             starts.append((i, text.lstrip("# ").strip()))
-    if not starts:
-        starts = (_dateline_headings(lines) or _markdown_headings(lines) or _plain_headings(lines)
-                  or [(_first_content_line(lines), "")])
-    starts.sort()
     first = _first_content_line(lines)
+    if not starts:
+        starts = (_dateline_headings(lines) or _markdown_headings(lines) or _plain_headings(lines) or [(first, "")])
+    starts.sort()
     if not titles and starts[0][0] > first and _prose_chars(lines[first:starts[0][0]]) >= PREAMBLE_PROSE_CHARS:
         starts.insert(0, (first, ""))  # a notice's own body before its annexes' headings is an article, not lost
     firsts = [_editor_note_before(lines, index, starts[k - 1][0] if k else -1) for k, (index, _) in enumerate(starts)]
@@ -199,11 +198,10 @@ _PUBLISHER = re.compile(r"[^，。；\n]{2,40}$")
 _SOURCE_LINE = re.compile(r"^[（(]\s*来源\s*[:：]\s*(?P<who>[^）)]{2,40})[）)]$")  # （来源：河南省人民政府）
 _SECTION_LABEL = re.compile(r"^[【\[［].{1,12}[】\]］]$")
 _TITLE_END = re.compile(r"[。；;，,：:！!？?）)]$")
+_SUB_PART = re.compile(r"[（(][一二三四五六七八九十]{1,3}[)）]")  # （一）
 # A part of one text (一、总体要求, （二）基本原则, 第三章, 专栏2), as against a bulletin's articles (1. 关于…的通知)
-_NUMBERED_PART = re.compile(r"^(?:(?:任务)?专栏\s*\d|第[一二三四五六七八九十百]+[章节条部分篇]|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十]{1,3}[)）])")
-
-
-_SUB_PART = re.compile(r"[（(][一二三四五六七八九十]{1,3}[)）]")
+_NUMBERED_PART = re.compile(r"^(?:(?:任务)?专栏\s*\d|第[一二三四五六七八九十百]+[章节条部分篇]|[一二三四五六七八九十]+[、．.]|%s)"
+                            % _SUB_PART.pattern)
 
 
 def _plain_headings(lines: list[Line]) -> list[tuple[int, str]]:

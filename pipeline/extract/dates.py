@@ -224,12 +224,8 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
         if due and due < issued:
             later = safe_date(due.year + 1, due.month, due.day)  # 1月15日前 in a November notice
             due = later if later and (later - issued).days <= 183 else due  # 6月1日前 in a September one: past
-        if due and m.group("since"):  # 自7月1日起施行
-            found.append(DateExpr(m.start(), m.end(), due if precision == "day" else None,
-                                  "day" if precision == "day" else None, "from", due_from=due.replace(day=1)
-                                  if precision != "day" else due))
-        elif due:
-            found.append(DateExpr(m.start(), m.end(), due, precision, "by"))
+        if due:
+            found.append(_month_day_expr(m, due, precision))  # 自7月1日起施行, 请于6月30日前
     if "年" in text or "季度" in text:
         for m in PERIOD_OPENING.finditer(text):
             if m.group("q"):
@@ -258,9 +254,7 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
             continue
         lead = m.group("lead") or ""
         if m.group("since"):
-            found.append(DateExpr(m.start(), m.end(), due if precision == "day" else None,
-                                  "day" if precision == "day" else None, "from", due_from=due.replace(day=1)
-                                  if precision != "day" else due))
+            found.append(_start_expr(m, due, precision))
             continue
         role = "by" if m.group("by") else "target" if lead in ("到", "至", "力争到") else "plain"
         found.append(DateExpr(m.start(), m.end(), due, precision, role))
@@ -283,16 +277,23 @@ def yearless_after_dated(text: str, dates: tuple[DateExpr, ...]) -> list[DateExp
         due, precision = _point_in_year(before[-1].due.year, m)
         if due is None or due < before[-1].due.replace(day=1):
             continue  # 2023年12月…，3月底前: which year is not stated
-        if m.group("since"):
-            found.append(DateExpr(m.start(), m.end(), due if precision == "day" else None,
-                                  "day" if precision == "day" else None, "from",
-                                  due_from=due if precision == "day" else due.replace(day=1)))
-        else:
-            found.append(DateExpr(m.start(), m.end(), due, precision, "by"))
+        found.append(_month_day_expr(m, due, precision))
     return found
 
 
-_SENTENCE_END = re.compile("[。！？!?]")
+_SENTENCE_END = re.compile("[。！？!?]")  # a schedule's steps run on over ；, so it does not end a sentence here
+
+
+def _start_expr(m: re.Match, due: dt.date, precision: str) -> DateExpr:
+    """自7月1日起: a start, dated to the day when its day is named, else from its month's first day."""
+    day = precision == "day"
+    return DateExpr(m.start(), m.end(), due if day else None, "day" if day else None, "from",
+                    due_from=due if day else due.replace(day=1))
+
+
+def _month_day_expr(m: re.Match, due: dt.date, precision: str) -> DateExpr:
+    """A MONTH_DAY_BY match: a start (…起) or a date to act by (…前)."""
+    return _start_expr(m, due, precision) if m.group("since") else DateExpr(m.start(), m.end(), due, precision, "by")
 
 
 def _point_in_year(year: int, m: re.Match) -> tuple[dt.date | None, str]:
