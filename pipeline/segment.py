@@ -221,8 +221,8 @@ def _plain_headings(lines: list[Line]) -> list[tuple[int, str]]:
             continue
         numbered = any(DOC_NUMBER.fullmatch(f) for f in following[:2])
         opens_paragraph = len(following[0]) > 2 * len(text) and following[0][-1] in "。；;！!？?"
-        if numbered or opens_paragraph:
-            heads.append((i, text))
+        if (numbered or opens_paragraph) and not _NUMBERED_PART.match(text):
+            heads.append((i, text))  # 二、推动…, 专栏1：…: a part of the text above it, never another text
     return heads if len(heads) >= 2 else []
 
 

@@ -172,6 +172,38 @@ def test_numbered_sub_parts_are_no_articles():
     assert not [f for f in facts if f.kind == "deadline"]
 
 
+def test_a_plans_numbered_parts_are_no_articles():
+    """一、… and 专栏1：… after a blank line are parts of the text above them, as in a table of contents: a
+    plan is read as one text, so its goals section dates the targets under it by the plan's period, not
+    the base it is compared with (比“十一五”末提高); in a bulletin only its own titles start articles."""
+    from pipeline.build import document_from_text, extract_document
+
+    plan = "\n".join([
+        "山东省“十三五”科技创新规划", "",
+        "一、加快推进创新型省份建设", "",
+        "（一）基础与优势。2015年，全社会研究与试验发展经费支出占生产总值的比重达到2.27%，比“十一五”末提高0.55个百分点。", "",
+        "（二）发展目标。到“十三五”末，科研实力和创新能力进一步提升。", "",
+        "二、全面提升科技创新能力", "",
+        "高新技术企业数量达到8000家左右，产值超千亿集群达到20个左右。", "",
+        "专栏1：目标导向的基础前沿研究", "",
+        "围绕新材料、生命科学等领域，每年实施50项左右重大科技创新项目。",
+    ])
+    articles, facts, _, _ = extract_document(document_from_text(plan, "plan.txt"))
+    assert [a.start_line for a in articles] == [1]
+    targets = {(f.value, f.due_date) for f in facts if f.kind == "target"}
+    assert (8000, dt.date(2020, 12, 31)) in targets and (20, dt.date(2020, 12, 31)) in targets
+    assert not {f for f in facts if f.due_date and f.due_date.year == 2010}
+    bulletin = "\n".join([
+        "关于印发《推动物联网产业创新发展行动方案（2025—2027年）》的通知", "",
+        "各省、自治区、直辖市及计划单列市、新疆生产建设兵团工业和信息化主管部门，有关中央企业：现将《推动物联网产业创新发展行动方案（2025—2027年）》印发给你们，请结合实际认真贯彻落实。", "",
+        "二、推动物联网设备创新升级", "",
+        "到2027年，培育一批物联网新型终端产品，推动物联网设备智能化水平显著提升，形成一批标杆示范。", "",
+        "工信部等十部门联合印发人工智能科技伦理审查与服务办法", "",
+        "近日，工业和信息化部等十部门联合印发《人工智能科技伦理审查与服务办法（试行）》，明确审查主体、审查程序和服务保障等内容，自印发之日起施行。",
+    ])
+    assert [a.start_line for a in segment(document_from_text(bulletin, "bulletin.txt"))] == [1, 9]
+
+
 def test_a_verb_before_a_province_is_not_part_of_its_name():
     from pipeline.resolve import resolver
 

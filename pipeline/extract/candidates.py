@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract import facts as rules
-from pipeline.extract.dates import DateExpr
+from pipeline.extract.dates import DateExpr, comparison_base
 from pipeline.extract.numbers import Quantity, find_quantities
 from pipeline.model import Fact
 from pipeline.patterns import tables
@@ -21,6 +21,7 @@ from pipeline.read import Line
 REASONS = {
     "heading": "in the article's title line: names the text, states no goal",
     "in_title": "inside a cited title 《…》 or a plan period (三年行动计划（2024—2026年）)",
+    "comparison_base": "the date a quantity is compared with (比“十一五”末提高, 较2020年下降, 与2015年相比): a past reference",
     "past_statistic": "the clause reports the past (已, 累计, 同比, 截至, 1—11月, a dated report)",
     "before_issue": "a date before the document was issued: a definition or a past event, not a due date",
     "condition_date": "a date inside a condition saying whom a rule applies to (在…前购房的，给予…; 对于…之前…的; "
@@ -82,6 +83,8 @@ def date_reason(text: str, d: DateExpr, ctx: rules.ArticleContext, dated_later: 
         return "rejected", "review_section"
     if ctx.role == "conditions":
         return "rejected", "condition_date"
+    if d.role == "past" and comparison_base(text, d):
+        return "rejected", "comparison_base"
     if d.role == "past" or rules._PAST.search(text[rules._clause_start(text, d.start):d.start]):
         return "rejected", "past_statistic"
     condition = rules.condition_date(text, d)

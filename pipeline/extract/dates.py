@@ -100,6 +100,12 @@ FIVE_YEAR = re.compile(r"(?:[“\"](?P<quoted>[一二三四五六七八九十]{1
                        r"(?P<tail>期间|末|时期|初)?")
 _WINDOW_START = re.compile(r"(?:起|开始|\)|）)$")  # 起至 / 起到: the expression's own lead is 至 or 到
 _NOT_LATER = re.compile(r"不(?:迟|晚)于?$")
+# Family: comparison bases. A date a quantity is measured against (比“十一五”末提高0.55个百分点, 较2020年下降,
+# 与2015年相比, 是“十一五”末的5.1倍) is a past reference point, never the date a goal is due.
+_COMPARED_BY = re.compile(r"(?:比|较|相对于|相较于?)$")
+_COMPARED_WITH = re.compile(r"(?:与|同|和)$")
+_COMPARISON_AFTER = re.compile(r"(?:水平)?(?:相比|比较|持平)")
+_MULTIPLE_OF = re.compile(r"的[\d.]+倍")
 RELATIVE_DATE = re.compile(
     r"(?P<lead>力争到|到|至|于|在)?"
     r"(?:(?P<within>(?:今年|本年度?|当年)内|年内|年底前)"  # first: 今年内 is not 今年 alone
@@ -183,8 +189,18 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
             expr.role = "by"  # 自2024年8月15日起至2024年12月31日, 即日起至…: a window's end
         elif expr.role in ("plain", "target") and expr.precision and _NOT_LATER.search(text, 0, expr.start):
             expr.role = "by"  # 不迟于2026年9月30日
+        if expr.role in ("plain", "target") and comparison_base(text, expr):
+            expr.role = "past"
     found.sort(key=lambda e: e.start)
     return tuple(found)
+
+
+def comparison_base(text: str, expr: DateExpr) -> bool:
+    """Whether the date is what a quantity is compared with (family: comparison bases)."""
+    before = text[max(0, expr.start - 4):expr.start]
+    return bool(_COMPARED_BY.search(before)
+                or (_COMPARED_WITH.search(before) and _COMPARISON_AFTER.match(text, expr.end))
+                or (before.endswith("是") and _MULTIPLE_OF.match(text, expr.end)))
 
 
 def _schedule_field(text: str, expr: DateExpr) -> bool:

@@ -115,9 +115,10 @@ class ArticleContext:
         if article and article.period_end:
             self.horizon = Horizon(dt.date(article.period_end, 12, 31), "year",
                                    dt.date(article.period_start, 1, 1) if article.period_start else None)
-        else:
+        else:  # the first goal date stated, not one a clause reports as reached (已由…上升到1952年的…)
             for line in lines:
-                first = next((d for d in find_dates(line.text) if d.role == "target" and d.due), None)
+                first = next((d for d in find_dates(line.text) if d.role == "target" and d.due
+                              and not _PAST.search(line.text, _clause_start(line.text, d.start), d.start)), None)
                 if first:
                     self.horizon = Horizon(first.due, first.precision, first.due_from)
                     self.horizon_line = line.number
