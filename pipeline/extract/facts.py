@@ -427,8 +427,10 @@ _PROHIBITION = re.compile(r"不得(?:超过|少于|低于|高于|多于|大于|�
 _RESTATED_CHANGE = re.compile(r"[增减降提翻]")  # 即增长2.8倍, 即平均每年递增14.7%, 即增产578亿斤: a goal restated
 _ADVISED = re.compile(r"建议(?:不少于|不低于|不超过|不高于|不多于|为|在)?$")
 _SUBMIT_STRICT = re.compile(r"报送|函送|提交|上报|申报|申请|备案|报告")
-# A closing call (为…而努力奋斗！, 为…作出新的贡献！) names ideals, not goals to track.
-_CLOSING = re.compile(r"而(?:努力|不懈|团结|继续)?奋斗|作出(?:新的|更大的?)*贡献")
+# A closing call (为…而努力奋斗！, 为…作出新的贡献！, 努力完成全年经济社会发展目标任务, 完成各项任务) names
+# ideals or the whole year's task list, not goals to track.
+_CLOSING = re.compile(r"而(?:努力|不懈|团结|继续)?奋斗|作出(?:新的|更大的?)*贡献"
+                      r"|完成(?:今年|全年|各项|本年度?|年度)[^，。；]{0,14}(?:任务|目标)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WHOM_THEN_GRANT = re.compile(r"的[，,]|的(?:%s)" % "|".join(tables.GRANT_WORDS))  # …的，可享受…
 _QUALIFIER_OF = re.compile(r"(?:[（(]含[)）])?[^，。；的]{0,2}的")
