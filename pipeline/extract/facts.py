@@ -636,6 +636,12 @@ def _deadline_quote(text: str, d: DateExpr) -> Span:
 
 # --- dated goals: 到2027年…, 2026年起… --------------------------------------------------------------
 
+def _window_start(d: DateExpr, dates: list[DateExpr]) -> bool:
+    """Family: windows. 2024年10月1日起至2025年2月28日 is one period, read by its end (a deadline, a period
+    in force or a condition's window); its start alone dates no goal."""
+    return d.role == "from" and any(other.start in (d.end, d.end + 1) and other is not d for other in dates)
+
+
 def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                  carried: DateExpr | None) -> tuple[list[Fact], set[int], DateExpr | None]:
     """Milestones and targets in the scope of a goal date (stated in the line, or carried from the
@@ -650,6 +656,7 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                and not _past_period(text, d, ctx) and not _year_deadline(text, d, ctx) and not _before_issue(d, ctx)
                and not _scheduled_task(text, d, ctx) and not _dated_action(text, d, ctx)
                and not text.startswith(_OPEN_ENDED, d.end) and not names_a_text(text, d)
+               and not _window_start(d, dates)
                and not (condition_date(text, d) and not (d.role == "from" and _TAKES_EFFECT.match(text, d.end))
                         and not re.match(r"将|要", text[d.end:d.end + 1]))]  # 在1957年将达到的…如下: a forecast
     rel = horizon_from_relative_years(text, ctx.issued_on)
