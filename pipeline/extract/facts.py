@@ -791,7 +791,8 @@ def _scheduled(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     sentence, still ahead when the article was issued, schedules what follows (in a report it dates the past)."""
     if d.role != "plain" or d.precision not in ("month", "quarter", "year") or not text.startswith("，", d.end):
         return False
-    if d.precision == "year" and not (ctx.issued_on and d.due.year > ctx.issued_on.year):
+    if d.precision == "year" and not (ctx.issued_on and d.due.year > ctx.issued_on.year
+                                      or ctx.issued_on is None and _staged_years(text)):
         return False  # 2026年，…取得阶段性成果 schedules only in a text issued before 2026
     sentence = _sentence_span(text, d.start)
     if text[sentence.start:d.start].strip():
@@ -800,6 +801,17 @@ def _scheduled(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
     if re.search(r"了|成功", after) or _PAST.search(after) or not _MILESTONE_WORD.search(after):
         return False  # 2022年2月，成都市成功入选…，成为了…: a report
     return ctx.is_plan and not (ctx.issued_on and d.due <= ctx.issued_on)
+
+
+# A year opening a sentence or a semicolon's clause: 2020年，…；2021年，…；2022年，…
+_STAGE_YEAR = re.compile(r"(?:^|(?<=[。；;]))\s*((?:19|20)\d{2})年[，,]")
+
+
+def _staged_years(text: str) -> bool:
+    """Family: staged schedules. A line that opens clauses with successive years (2020年，制定…；2021年，…；
+    2022年，…基本建立) lays out a plan's stages, whether or not the text states when it was issued."""
+    years = [int(y) for y in _STAGE_YEAR.findall(text)]
+    return len(years) >= 2 and all(0 < b - a <= 5 for a, b in zip(years, years[1:]))
 
 
 def _trailing_year_goals(line: Line, dates: tuple[DateExpr, ...], covered: set[int]) -> list[Fact]:
