@@ -331,7 +331,7 @@ def _point_in_year(year: int, m: re.Match) -> tuple[dt.date | None, str]:
 
 
 # The cut-off of an application written as a label (受理购房补贴申请截止日期调整为2025年6月30日): a date to act by
-_CUTOFF_LABEL = re.compile(r"(?:申请|受理|申报|报名|提交|报送|征集|递交)[^，。；,;]{0,10}截止(?:日期|时间)(?:调整|延长|顺延)?(?:为|是|至|到|[：:])$")
+_CUTOFF_LABEL = re.compile(r"(?:申请|受理|申报|报名|提交|报送|征集|递交|结算|兑付|兑现|核销)[^，。；,;]{0,10}截止(?:日期|时间)(?:调整|延长|顺延)?(?:为|是|至|到|[：:])?$")
 # 截至 after what applicants or staff do (申请/受理/报名…时间截至…) closes a window; elsewhere it is "as of".
 _APPLICATION_CUTOFF = re.compile(r"(?:申请|受理|报名|申报|提交|征集|报送|递交)[^，。；,;]{0,6}$")
 
