@@ -99,6 +99,21 @@ BARE_MAGNITUDE = re.compile(
     rf"(?P<pre>{_PREFIX})?(?P<num>{_NUM})(?P<mag>万亿|亿|千万|百万|万)(?P<post>以上|左右|以下|余|多)(?=[\u4e00-\u9fff])"
 )
 
+# A magnitude word standing for its number after a bound (力争每年服务企业超万家, 突破千亿元, 近百个):
+# one of that magnitude, the magnitude its unit (1 万家), as 1万家 would be read; 上万人, 成千上万 are descriptions.
+MAGNITUDE_WORD = re.compile(rf"(?P<pre>超过|超|逾|突破|将近|近)(?P<mag>千亿|百亿|千万|百万|百|千|万|亿)(?P<unit>{_UNITS})(?!级|余|多|[亿万])")
+
+
+def _magnitude_words(text: str) -> list[Quantity]:
+    found = []
+    for m in MAGNITUDE_WORD.finditer(text):
+        mag, unit = m.group("mag"), m.group("unit")
+        value, unit = (100.0, unit) if mag == "百" else (1000.0, unit) if mag == "千" else (1.0, mag + unit)
+        comparator = ">" if m.group("pre") == "逾" else comparator_for(m.group("pre"), None)
+        found.append(Quantity(m.start(), m.end(), value, None, unit, comparator, m.start("mag"), m.end()))
+    return found
+
+
 # Shares written in words: 三分之一 -> 33.3 %, 八成 -> 80 %, 百分之九十一 -> 91 %
 SHARE = re.compile(
     _FIRST +
@@ -169,7 +184,8 @@ _FORMULA_BOUND = re.compile(r"[≥≤＞＜<>][A-Za-z]")  # 3%<T: a bound in a f
 _EXTRA_READERS = ((re.compile(r"[万亿](?:以上|左右|以下|余|多)"), _bare_magnitudes),  # 1000万以上贫困人口
                   (re.compile(r"\d(?:左右|以上|以下)"), _bare_indices),  # 指数达到125左右
                   (re.compile(r"分之|[一二三四五六七八九]成"), _shares),  # 三分之一, 八成
-                  (re.compile(r"半(?:个月|年|小时|天)"), _halves))  # 半年内
+                  (re.compile(r"半(?:个月|年|小时|天)"), _halves),  # 半年内
+                  (re.compile(r"(?:超|逾|破|近)(?:千万|百万|[百千万亿])"), _magnitude_words))  # 超万家
 
 
 @functools.lru_cache(maxsize=8192)
