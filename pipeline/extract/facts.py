@@ -441,6 +441,7 @@ _LIMIT_WORDS = ("不得少于", "不少于", "不超过", "不得超过", "最�
 _DAILY = re.compile(r"每[天日周]")
 
 
+_APPLIES = re.compile(r"提交|提出|报送|申报|递交|申请")
 _DUTY_BEFORE = re.compile(r"(?:应|须|需|请)(?:当|要)?(?:在|于)?$")  # 申请人应于…前提交: a duty, whatever it is about
 _WINDOW_OPENED = re.compile(r"(?:自|从)[^，。；,;]*$|起$")  # 自2024年7月1日(含当日)至…, 于2024年11月5日起至…: a window's two ends
 # When a beneficiary acts, named as a time (缴清契税时间延长到…, 网签日期为…): the date says who qualifies
@@ -489,7 +490,8 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     if (labelled and d.due_from and text[d.end:d.end + 1] in ("；", ";", "。", "")
             and _STAGE_LABEL.search(text, max(0, clause.start - 8), clause.start)):
         return "period_in_force"  # 第一阶段为：2024年7月8日至8月31日；: a measure's stages, each a period, no act in it
-    if (_CONDITION_OPENER.search(head) or tail.endswith("的") or _CONDITION_NOUN.match(tail)
+    applies_then = head.endswith("于") and _APPLIES.search(tail)  # 符合补助条件的购房家庭于…期间向…提交申请: when to apply
+    if ((_CONDITION_OPENER.search(head) and not applies_then) or tail.endswith("的") or _CONDITION_NOUN.match(tail)
             or _CONDITION_SOON.match(text, d.end) or tail.startswith(("后", "之后", "以后"))
             or _MODIFIER.match(tail)):
         return "condition_date"  # …的; 在2023年9月18日后由购房者…: a date after which is a condition
