@@ -406,7 +406,7 @@ _IN_FORCE = re.compile("|".join(map(re.escape, tables.IN_FORCE_WORDS)))
 _EVENT = re.compile("|".join(map(re.escape, tables.EVENT_WORDS)))
 _CONDITION_SOON = re.compile(r"[^，。；]{0,20}的[，,]")
 _MODIFIER = re.compile(r"(?:前|以前|之前)?[^，。；的]{1,4}的[\u4e00-\u9fff]")  # …前到期的存量融资: what it qualifies
-_BRACKETED = re.compile(r"[（(][^）)]{0,20}[)）]")
+_BRACKETED = re.compile(r"[（(][^）)]{0,40}[)）]")
 _VALID_UNTIL = re.compile(r"[^，。；]{0,6}有效")
 _TWO_WORDS = re.compile(r"[\u4e00-\u9fff]{2}")
 _WINDOW_WORDS = re.compile(r"自|起|止|即日|之日|发文|印发|发布|本通知|本政策|含|当日|期间|为")
@@ -457,12 +457,24 @@ _PLAIN_CUTOFF = re.compile(r"截止(?:日期|时间)(?:为|是|至|到|[：:])?$
 _ENUMERATOR = re.compile(r"^[\s(（]*[一二三四五六七八九十\d]{1,3}[)）.、．]?")
 
 
+def _over_brackets(text: str, clause: Span) -> Span:
+    """The clause, run on past the commas of a bracket it opens (在…范围内(东至…,西至…)购买…): a bracket's
+    commas end no clause of the sentence around it."""
+    body = text[clause.start:clause.end]
+    if body.count("(") + body.count("（") <= body.count(")") + body.count("）"):
+        return clause
+    close = min((i for i in (text.find(")", clause.end), text.find("）", clause.end)) if i != -1), default=-1)
+    if close == -1:
+        return clause
+    return Span(clause.start, _clause_of(text, close + 1).end if close + 1 < len(text) else len(text))
+
+
 def condition_date(text: str, d: DateExpr) -> str | None:
     """Family: dates that qualify a rule. 'condition_date' for a date inside a clause saying whom a rule
     applies to (在2026年6月30日前缴清契税的，给予…; 2023年8月1日至12月31日期间购买…的; 对于…之前供应的…);
     'period_in_force' for the period a measure is in force (有效期至…; 自A至B，…可提取…; …前消费有效), which
     is never a duty. A window applicants apply in (即日起至…，符合条件的企业可提出申请) is neither."""
-    clause = _clause_of(text, d.start)
+    clause = _over_brackets(text, _clause_of(text, d.start))
     head = text[clause.start:d.start]
     tail = _BRACKETED.sub("", text[d.end:clause.end]).rstrip()
     sentence = _sentence_span(text, d.start)
