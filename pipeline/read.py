@@ -145,6 +145,13 @@ _CN_DATE = re.compile(
 _CN_DATE_CUE = re.compile("[〇零○一二三四五六七八九十][年月日号]")
 
 
+# Dates written with separators (2026-04-30, 2026/4/30, 2026.04.30), as web pages, forms and tables write
+# them: written as the text's own 年月日 so every date rule reads them (征求时间 2026-04-30 至 2026-06-29).
+# One separator throughout, a month and a day that can be; a standard's number (GB/T 22239-2019) or a
+# version (2.0.1) is none.
+_SEPARATED_DATE = re.compile(r"(?<![\d.\-/])((?:19|20)\d{2})([-/.])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])(?![\d.\-/])")
+
+
 def _cn_date_digits(match: re.Match) -> str:
     if match.group("y"):
         return "".join(str(_CN_DIGIT[ch]) for ch in match.group("y"))
@@ -157,7 +164,8 @@ def _cn_date_digits(match: re.Match) -> str:
 
 def normalize_line(original: str) -> tuple[str, Sequence[int]]:
     """Half-width ASCII, spaces removed between Chinese characters and digits, dashes unified to '—',
-    dates in Chinese numerals written in digits (十二月十五日 -> 12月15日).
+    dates in Chinese numerals written in digits (十二月十五日 -> 12月15日), dates with separators in
+    年月日 (2026-04-30 -> 2026年4月30日).
 
     Returns the normalized text and, for each of its characters, the index in the original: dropped
     spaces shift the offsets, and a numeral's digits point into the numeral they replace."""
@@ -167,6 +175,9 @@ def normalize_line(original: str) -> tuple[str, Sequence[int]]:
              and _TIGHT.match(text[m.start() - 1]) and _TIGHT.match(text[m.end()])] if " " in text else []
     if ("月" in text or "年" in text) and _CN_DATE_CUE.search(text):
         edits += [(m.start(), m.end(), _cn_date_digits(m)) for m in _CN_DATE.finditer(text)]
+    if ("-" in text or "/" in text or "." in text) and _SEPARATED_DATE.search(text):
+        edits += [(m.start(), m.end(), f"{m.group(1)}年{int(m.group(3))}月{int(m.group(4))}日")
+                  for m in _SEPARATED_DATE.finditer(text)]
     if not edits:
         return text, range(len(text))
     pieces, offsets, cursor = [], [], 0

@@ -63,6 +63,8 @@ def test_normalize_line_maps_every_character_back():
     ("每年十二月十五日前报送", "每年12月15日前报送", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
     ("三日内 完成", "三日内完成", [0, 1, 2, 4, 5]),  # a duration stays in words; the space between words goes
     ("十二五期间", "十二五期间", [0, 1, 2, 3, 4]),  # no 年, 月, 日 after the numeral: no date
+    ("截止2026-06-29前", "截止2026年6月29日前", list(range(13))),  # a date with separators, as 年月日
+    ("GB/T 22239-2019", "GB/T 22239-2019", list(range(15))),  # a standard's number is no date
     ("Section 3 of the plan", "Section 3 of the plan", list(range(21))),  # spaces between Latin words stay
 ])
 def test_normalize_line_writes_dates_in_digits_and_drops_spaces_between_words(original, text, offsets):
