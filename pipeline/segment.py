@@ -211,8 +211,8 @@ def _plain_headings(lines: list[Line]) -> list[tuple[int, str]]:
     heads = []
     for i, line in enumerate(lines):
         text = line.text.strip()
-        if not 8 <= len(text) <= 60 or _TITLE_END.search(text) or _SECTION_LABEL.match(text) or _SUB_PART.match(text):
-            continue  # （一）新建类项目: a part of the text under way, never the title of another
+        if not 8 <= len(text) <= 60 or _TITLE_END.search(text) or _SECTION_LABEL.match(text) or _NUMBERED_PART.match(text):
+            continue  # 二、推动…, （一）新建类项目, 专栏1：…: a part of the text under way, never the title of another
         after_break = i == 0 or not (prev := lines[i - 1].text.strip()) or _SECTION_LABEL.match(prev)
         if not after_break or STANDALONE_DATE.match(text):
             continue
@@ -221,8 +221,8 @@ def _plain_headings(lines: list[Line]) -> list[tuple[int, str]]:
             continue
         numbered = any(DOC_NUMBER.fullmatch(f) for f in following[:2])
         opens_paragraph = len(following[0]) > 2 * len(text) and following[0][-1] in "。；;！!？?"
-        if (numbered or opens_paragraph) and not _NUMBERED_PART.match(text):
-            heads.append((i, text))  # 二、推动…, 专栏1：…: a part of the text above it, never another text
+        if numbered or opens_paragraph:
+            heads.append((i, text))
     return heads if len(heads) >= 2 else []
 
 

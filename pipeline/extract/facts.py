@@ -653,7 +653,7 @@ def _deadline_quote(text: str, d: DateExpr) -> Span:
 def _window_start(d: DateExpr, dates: list[DateExpr]) -> bool:
     """Family: windows. 2024年10月1日起至2025年2月28日 is one period, read by its end (a deadline, a period
     in force or a condition's window); its start alone dates no goal."""
-    return d.role == "from" and any(other.start in (d.end, d.end + 1) and other is not d for other in dates)
+    return d.role == "from" and any(other.start in (d.end, d.end + 1) for other in dates)
 
 
 def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
