@@ -122,7 +122,8 @@ def quantity_reason(text: str, q: Quantity, ctx: rules.ArticleContext, dates: tu
         return "article_word"
     if q.unit in tables.TIME_UNITS:
         return "duration_no_limit"
-    if THRESHOLD.match(text, q.end, clause.end) or _RULE_OPENER.search(text[clause.start:q.start]):
+    if (THRESHOLD.match(text, q.end, clause.end) or _RULE_OPENER.search(text[clause.start:q.start])
+            or rules._inside_condition_chain(text, clause)):
         return "threshold"
     future = rules._FUTURE_STRICT.search(sentence)
     if not future and any(d.role in ("plain", "past") and d.precision and not rules._ahead(d, ctx)

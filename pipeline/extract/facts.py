@@ -408,6 +408,7 @@ _CONDITION_SOON = re.compile(r"[^，。；]{0,20}的[，,]")
 _MODIFIER = re.compile(r"(?:前|以前|之前)?[^，。；的]{1,4}的[\u4e00-\u9fff]")  # …前到期的存量融资: what it qualifies
 _BRACKETED = re.compile(r"[（(][^）)]{0,40}[)）]")
 _VALID_UNTIL = re.compile(r"[^，。；]{0,6}有效")
+_IN_FORCE_TAIL = re.compile(r"(?:止)?(?:执行|施行|实施|试行)")  # 其他措施自发布之日起至2024年12月31日执行: a window the measure runs in
 _TWO_WORDS = re.compile(r"[\u4e00-\u9fff]{2}")
 _WINDOW_WORDS = re.compile(r"自|起|止|即日|之日|发文|印发|发布|本通知|本政策|含|当日|期间|为")
 _PERMISSION = re.compile(r"(?:可(?:以)?|允许)([^，。；]{0,12})")
@@ -484,8 +485,8 @@ def condition_date(text: str, d: DateExpr) -> str | None:
             or (not tail.strip(" 前止") and rest.startswith("有效期"))
             or text.endswith(("期间（", "期间("), 0, d.start)
             or ((d.due_from or (_WINDOW_OPENED.search(head) and text.startswith(("至", "到"), d.start)))
-                and tail.startswith("期间")
-                and not tail.rstrip("的").endswith(("申请", "申报")))):
+                and ((tail.startswith("期间") and not tail.rstrip("的").endswith(("申请", "申报")))
+                     or _IN_FORCE_TAIL.fullmatch(tail)))):
         return "condition_date" if tail.endswith("的") else "period_in_force"  # 自…(含当日)至…(含当日)期间: one window
     joined = _JOINED_DATE.match(text, d.end)
     if joined:  # 2023年8月1日至8月31日和2023年11月1日至12月31日，…购买…的: two windows, one clause
@@ -1072,7 +1073,9 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
             and (text.endswith("级", 0, q.end) or not _GOAL_VERB_AT.search(text, max(0, q.start - 4), q.start))):
         return False  # "成熟度2级及以上的企业占比超过60%": a qualifier of what is counted (使50%以上的社区…, 建成20个以上的…: a goal)
     if (_SCALE_BEFORE.search(text, clause.start, q.start) and not q.unit.endswith("元")
-            and not text.startswith("对", clause.start)):  # 对用电报装容量160千瓦及以下的用户: whom a rule serves
+            and not text.startswith("对", clause.start)  # 对用电报装容量160千瓦及以下的用户: whom a rule serves
+            and not _GRANT_OR_FINANCE.search(text, clause.start, q.start)  # 给予入户指标10个, 贷款利率上限为4.8%: a rule's
+            and not _TIER.search(text, clause.start, q.start)):  # 按活动规模1万人以上…分别按…: a tier
         return True  # 采用…补贴价格模式的规模为30万千瓦: the scale is the subject, whatever qualifies it
     if _money_rule(text, q, clause) or _rule_context(text, q, clause):
         return False
@@ -1116,7 +1119,7 @@ def _money_rule(text: str, q: Quantity, clause: Span) -> bool:
 def _rule_context(text: str, q: Quantity, clause: Span) -> bool:
     """Family: the context that makes a number a rule's parameter, not a goal. A clause that only names
     the next case of a money rule (首付比例不低于20%，二套及以上不低于30%); a requirement for applying
-    (申请办理预售许可，…形象进度达三分之一以上); a note in brackets (团购（5套房屋及以上）活动);
+    (申请办理预售许可，…形象进度达三分之一以上; …达到25%以上，即可申请办理…); a note in brackets (团购（5套房屋及以上）活动);
     a goal not reached (未达到项目投资额25%的土地)."""
     head = text[clause.start:q.number_start]
     previous = _clause_of(text, clause.start - 2) if clause.start >= 2 else None
@@ -1125,8 +1128,8 @@ def _rule_context(text: str, q: Quantity, clause: Span) -> bool:
     if (previous is not None and len(head) <= 8 and not _GOAL_VERB.search(verbs) and not re.search(r"\d{4}年|将|要", head)
             and sentence.start <= previous.start and _RULE_WORDS.search(text, previous.start, previous.end)):
         return True
-    if _APPLYING_FOR.search(text, sentence.start, clause.start):
-        return True
+    if _APPLYING_FOR.search(text, sentence.start, clause.start) or _PERMITTED_THEN.match(text, clause.end):
+        return True  # 投入开发建设的资金达到工程建设总投资25%以上，即可申请办理…: what one must reach to apply
     opened = max(text.rfind("（", 0, q.start), text.rfind("(", 0, q.start))
     if (opened > max(text.rfind("）", 0, q.start), text.rfind(")", 0, q.start)) and not _GOAL_VERB.search(text, opened, q.start)
             and not _QUOTA_BEFORE.search(text, opened, q.number_start)):
@@ -1138,9 +1141,11 @@ _TIME_LEVEL = re.compile(r"(?:平均|时限|用时|周期|时间)[^，。；]{0,
 _TIER = re.compile(r"按(?!时|期|计划|要求|照)[^，。；]{0,8}$")
 _TO_A_LEVEL = re.compile(r"(?:下降|降低|提高|调整|上调|下调)(?:为|到|至)$|(?:下降|降低|提高|调整|上调|下调)(?:为|到|至)[^，。；\d]{0,4}$")
 _RULE_WORDS = re.compile("|".join(map(re.escape, tables.MONEY_WORDS + tables.FINANCE_RULE_WORDS)))
+_GRANT_OR_FINANCE = re.compile("|".join(map(re.escape, tables.FINANCE_RULE_WORDS + ["给予"])))
 _COMPARATOR_WORDS = re.compile(r"不少于|不低于|不超过|不高于|超过|达到|至少|低于|高于")
 _LEVEL_CHANGE = re.compile(r"(?:下降|降低|提高|调整|上调|下调)(?:为|到|至)")  # the rule's next case changes to a level
 _QUOTA_BEFORE = re.compile(r"(?:不少于|至少|不低于|达到|每[^，。；]{0,10})$")
+_PERMITTED_THEN = re.compile(r"[，,]\s*(?:即|方|就|均|才)?可(?:以)?(?:申请|办理)")
 _APPLYING_FOR = re.compile(r"申请(?:办理)?[^，。；]{0,12}(?:许可|证书?|手续|登记|审批|备案)")
 _REACHES = re.compile("|".join(map(re.escape, tables.STATE_VERBS + ["满足", "覆盖", "建成", "开展", "接入", "应用", "使用"])))
 
@@ -1162,6 +1167,29 @@ _WHEN = re.compile(r"(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]?
 _WHEN_END = re.compile(r"时|的时候|之时")
 
 
+_OPENS_CONDITION = re.compile(r"(?:^|[，,])[\s(（一二三四五六七八九十\d)）、.]*(?:对于?|凡是?)[^，,]*[，,]$")
+_CLOSES_CONDITION = re.compile(r"[^。；;]*?的[，,](?:%s)" % "|".join(tables.GRANT_WORDS))
+
+
+def _inside_condition_chain(text: str, clause: Span) -> bool:
+    """Family: a condition over several clauses (对…企业，年度新增服务企业5家以上，业绩总额达到1000万元的，给予…):
+    a middle clause, after a clause opened by 对/凡 and before the '…的，给予' that closes the condition,
+    says whom the rule rewards, whatever its verb."""
+    sentence = _sentence_span(text, clause.start)
+    head = text[sentence.start:clause.start]
+    return bool(_OPENS_CONDITION.search(head) and not re.search(r"的[，,]", head)
+                and _CLOSES_CONDITION.match(text, clause.start, sentence.end))
+
+
+def _next_tier(text: str, q: Quantity, clause: Span) -> bool:
+    """Family: tiers. 按活动规模1万人以上、5000人以上和1000人以上: each number after the first of an enumeration
+    that opens with 按 is a tier too."""
+    if text[q.start - 1:q.start] not in ("、", "和", "及", "或") or q.start == 0:
+        return False
+    first = next((p for p in find_quantities(text) if clause.start <= p.start < q.start), None)
+    return first is not None and bool(_TIER.search(text, clause.start, first.start))
+
+
 def _threshold(text: str, q: Quantity, clause: Span) -> bool:
     """'处理超过10万人的个人信息', '两人及两人以上联名举报…的，': a number qualifying whom or what a rule
     applies to — a '的' right after it, or a clause closed by '的' (the conditional of rules) — with no
@@ -1173,12 +1201,14 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
     if (text.endswith(("以上", "以下"), 0, q.end) and _CJK.match(text, q.end)
             and (q.unit.endswith(("元", "平方米", "亩", "米", "岁", "级")) or text.endswith("以下", 0, q.end))):
         return True  # 加大144平方米以下改善性住房供应, 推动二级以上医疗机构…, 30万千瓦以下煤电机组: a class, not a count
-    if _TIER.search(text, clause.start, q.start):
+    if _TIER.search(text, clause.start, q.start) or _next_tier(text, q, clause):
         return True  # 按切位100座以上和40座以上…给予奖补: the tier a rule grants by
     if q.unit in ("岁", "周岁") and _CJK.match(text, q.end):
         return True  # 0—6岁儿童, 60岁以上老人: an age class, not a count
     if q.unit.endswith(("平方米", "亩", "岁", "周岁")) and _SIZE_CLASS_OF.match(text, q.end):
         return True  # 筹集超过70平方米的保障性租赁住房: a size class of what is meant, whatever the verb
+    if _inside_condition_chain(text, clause):
+        return True  # 对…省级外贸综合服务企业，年度新增服务企业5家以上，…达到1000万元的，给予…: one condition, several clauses
     head = text[clause.start:q.number_start]
     if head.startswith("对") and (not _GOAL_VERB.search(_COMPARATOR_WORDS.sub("", head)) or q.unit.endswith("元")):
         return True  # 对年度财力贡献超过3000万元的…: whom a rule rewards; 对三孩家庭提高10万元: what it grants
