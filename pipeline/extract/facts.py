@@ -408,6 +408,8 @@ _CONDITION_SOON = re.compile(r"[^，。；]{0,20}的[，,]")
 _MODIFIER = re.compile(r"(?:前|以前|之前)?[^，。；的]{1,4}的[\u4e00-\u9fff]")  # …前到期的存量融资: what it qualifies
 _BRACKETED = re.compile(r"[（(][^）)]{0,40}[)）]")
 _VALID_UNTIL = re.compile(r"[^，。；]{0,6}有效")
+# a window alone in its clause (暂定试行期一年，从2024年7月22日至2025年7月21日止): the clause before names what it is
+_BARE_WINDOW = re.compile(r"(?:自|从)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:起)?(?:至|到|—|-)(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:止)?")
 _IN_FORCE_TAIL = re.compile(r"(?:止)?(?:执行|施行|实施|试行)")  # 其他措施自发布之日起至2024年12月31日执行: a window the measure runs in
 _TWO_WORDS = re.compile(r"[\u4e00-\u9fff]{2}")
 _WINDOW_WORDS = re.compile(r"自|起|止|即日|之日|发文|印发|发布|本通知|本政策|含|当日|期间|为")
@@ -481,7 +483,9 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     sentence = _sentence_span(text, d.start)
     rest = text[clause.end + 1:sentence.end]  # the sentence after the date's clause ("" when it ends there)
     labelled = clause.start >= 2 and text[clause.start - 1] in "：:"  # 政策执行期：发文之日起至…
-    if (_IN_FORCE.search(text, clause.start, d.start + 1) or (labelled and _IN_FORCE.search(text, _clause_start(text, clause.start - 2), clause.start)) or tail.startswith("阶段性") or _VALID_UNTIL.match(tail)
+    named_before = labelled or (clause.start > sentence.start and _BARE_WINDOW.fullmatch(text, clause.start, clause.end))
+    if (_IN_FORCE.search(text, clause.start, d.start + 1) or tail.startswith("阶段性") or _VALID_UNTIL.match(tail)
+            or (named_before and _IN_FORCE.search(text, _clause_start(text, clause.start - 2), clause.start))
             or (not tail.strip(" 前止") and rest.startswith("有效期"))
             or text.endswith(("期间（", "期间("), 0, d.start)
             or ((d.due_from or (_WINDOW_OPENED.search(head) and text.startswith(("至", "到"), d.start)))
