@@ -116,7 +116,7 @@ def quantity_reason(text: str, q: Quantity, ctx: rules.ArticleContext, dates: tu
     sentence = rules._sentence(text, rules.Span(q.start, q.end))
     if rules._PAST.search(sentence):
         return "past_statistic"
-    if before.endswith(_NOT_GOAL_BEFORE) or text.startswith(rules._NOT_GOAL_AFTER, q.end):
+    if before.endswith(_NOT_GOAL_BEFORE) or rules.names_structure(text, q):
         return "ordinal_or_structure"
     if text[q.number_start:q.number_start + 1] in "一两" and q.value <= 2:
         return "article_word"

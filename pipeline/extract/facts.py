@@ -70,6 +70,16 @@ _CONDITION = re.compile("(?:%s)" % "|".join(tables.CONDITION_WORDS))
 _ASSURED = re.compile("(?:%s)$" % "|".join(tables.GOAL_ASSURANCE))
 _NOT_GOAL_BEFORE = re.compile("(?:%s)$" % "|".join(map(re.escape, tables.NOT_GOAL_BEFORE)))
 _NOT_GOAL_AFTER = tuple(tables.NOT_GOAL_AFTER)  # str.startswith takes them all at once
+_NAMED_SET = re.compile(r"(?:[新重点基本保障主要]{1,2})?(?:%s)" % "|".join(tables.NAMED_SET_NOUNS))
+
+
+def names_structure(text: str, q: Quantity) -> bool:
+    """Family: structure words. A count naming the text's own parts (三个方面, 十条措施), or a set known by its
+    count and written in words (八项规定, 八项主张, 五项重点工作): a name, not a number to reach."""
+    if text.startswith(_NOT_GOAL_AFTER, q.end):
+        return True
+    return (q.comparator == "=" and text[q.number_start:q.number_start + 1] in "一二两三四五六七八九十"
+            and q.value <= 10 and bool(_NAMED_SET.match(text, q.end)))
 _REPORTED = re.compile(r"(?<![为除])了")  # 发布了…: a report
 _DONE = re.compile(r"已经?|" + _REPORTED.pattern)  # 累计 (a cumulative goal) is no sign of the past here
 _PUBLISH = re.compile(r"公布|公示|发布|截止|开始|启动|上线|结束|开放")  # a dated publication or opening
@@ -1061,7 +1071,7 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
         return False  # "培育百亿级企业10家": the level qualifies what is counted
     if q.unit == "%" and before.endswith(("占", "的")):
         return False
-    if text.startswith(_NOT_GOAL_AFTER, q.end) or before.endswith(("“", '"')):
+    if names_structure(text, q) or before.endswith(("“", '"')):
         return False
     opening = text.rfind("“", 0, q.start)
     if opening > text.rfind("”", 0, q.start) and 0 < text.find("”", q.end) - opening <= 16:
