@@ -166,7 +166,7 @@ FIVE_YEAR_PLANS = {"一五": (1953, 1957), "二五": (1958, 1962), "三五": (19
 # Heading words of a part that reports the past: its numbers are statistics, its dates events.
 REVIEW_SECTION = ["工作回顾", "回顾", "现状", "过去一年", "过去五年", "取得的成就", "主要成就", "发展成就", "重大成就",
                   "历史性成就", "发展基础", "现实基础", "发展现状", "基本情况", "工作总结", "主要成效", "工作成效",
-                  "取得成效", "进展情况", "发展成效", "成绩"]
+                  "取得成效", "进展情况", "发展成效", "成绩", "执行情况"]
 # Heading words of a part that states goals: what is under it is to be reached by the part's date.
 GOAL_SECTION = ["主要目标", "发展目标", "总体目标", "工作目标", "预期目标", "目标任务", "阶段目标", "建设目标",
                 "具体目标", "行动目标", "主要指标", "目标要求"]
