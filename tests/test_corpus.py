@@ -16,7 +16,7 @@ one, e.g. a plan title with its period) and checks the facts against `expected`:
 
 Fields of an expected fact: kind, line (1-based in the fed text; default: the first line after the
 title), due ('YYYY-MM-DD' or null), precision, due_from ('YYYY-MM-DD' or null), recurrence, value,
-value_max, unit, comparator, quote_contains (a substring the quote must hold).
+value_max, unit, comparator, quote (the quote exactly), quote_contains (a substring the quote must hold).
 """
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ KINDS = {"deadline", "target", "milestone", "relative"}
 FIELDS = {  # expected key -> Fact attribute
     "due": "due_date", "precision": "due_precision", "due_from": "due_from", "recurrence": "recurrence",
     "value": "value", "value_max": "value_max", "unit": "unit", "comparator": "comparator", "line": "line",
+    "quote": "quote",
 }
 CASE_KEYS = {"id", "text", "title", "expected", "exact", "absent", "kinds", "xfail", "note"}
 NUMERALS = set("0123456789０１２３４５６７８９零〇一二两三四五六七八九十百千万亿半")

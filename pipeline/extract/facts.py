@@ -725,6 +725,8 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                 continue
             if _DONE.search(body_text):
                 continue  # …已由最初的3363座扩充到6951座: what was done, under a goal date or not
+            if _in_duty_note(text, body.start):
+                continue  # (责任单位:县住房和城乡建设局): who answers for the item, not a goal of it
             in_clause = [q for q in quantities if body.start <= q.start < body.end and _is_goal_number(text, q)]
             if in_clause:
                 for q in in_clause:
@@ -751,6 +753,18 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                                due_basis="explicit" if explicit else "context", metric=_metric_text(core)))
             first = False
     return facts, covered, last_anchor
+
+
+_DUTY_NOTE = re.compile(r"[（(\[【〔][^（(\[【〔）)\]】〕，。；]{0,6}(?:单位|部门)[:：]")
+
+
+def _in_duty_note(text: str, pos: int) -> bool:
+    """Family: duty notes. Inside a bracket that names who answers for an item ((责任单位:…), 【牵头部门：…】):
+    agencies, never a goal, whatever words their names hold (住房和城乡建设局)."""
+    opened = max(text.rfind(mark, 0, pos) for mark in "（([【〔")
+    if opened < 0 or max(text.rfind(mark, opened, pos) for mark in "）)]】〕") >= 0:
+        return False
+    return bool(_DUTY_NOTE.match(text, opened))
 
 
 def _looks_back(text: str, clause: Span) -> bool:
@@ -1300,9 +1314,16 @@ def _quantity_quote(text: str, q: Quantity) -> Span:
 _ARTICLE_NUMBER = re.compile(r"第[一二三四五六七八九十百零〇]+条\s*|[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、]\s*|\d{1,3}[.．](?!\d)\s*")
 
 
+_UNOPENED_CLOSE = re.compile(r"[^（(\[【〔）)\]】〕]*[）)\]】〕]")
+
+
 def _trim(text: str, span: Span) -> Span:
-    """Strip list punctuation and a leading 第十六条, （二） or 一、 so the quote starts at its words."""
+    """Strip list punctuation and a leading 第十六条, （二） or 一、 so the quote starts at its words, and the
+    tail of a bracket opened before it (…县住房保障中心)上述政策自2023年9月1日起施行)."""
     s, e = span.start, span.end
+    close = _UNOPENED_CLOSE.match(text, s, e)
+    if close and e - close.end() >= QUOTE_MIN:
+        s = close.end()
     for _ in range(2):  # "**第四十九条** 本办法…": markup, number, markup
         while s < e and text[s] in " 　、，,：:;；。（(）)*#-—":
             s += 1
