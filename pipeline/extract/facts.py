@@ -419,7 +419,8 @@ _MODIFIER = re.compile(r"(?:前|以前|之前)?[^，。；的]{1,4}的[\u4e00-\u
 _BRACKETED = re.compile(r"[（(][^）)]{0,40}[)）]")
 _VALID_UNTIL = re.compile(r"[^，。；]{0,6}有效")
 # a window alone in its clause (暂定试行期一年，从2024年7月22日至2025年7月21日止): the clause before names what it is
-_BARE_WINDOW = re.compile(r"(?:自|从)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:起)?(?:至|到|—|-)(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:止)?")
+_BARE_WINDOW = re.compile(r"(?:[\u4e00-\u9fff]{0,4}(?:时间|期限|期间)(?:为|是))?(?:自|从)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:起)?"
+                          r"(?:至|到|—|-)(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:止)?")  # (实施时间为)2024年4月18日至2024年12月31日
 _IN_FORCE_TAIL = re.compile(r"(?:止)?(?:执行|施行|实施|试行)")  # 其他措施自发布之日起至2024年12月31日执行: a window the measure runs in
 _TWO_WORDS = re.compile(r"[\u4e00-\u9fff]{2}")
 _WINDOW_WORDS = re.compile(r"自|起|止|即日|之日|发文|印发|发布|本通知|本政策|含|当日|期间|为")
@@ -537,10 +538,14 @@ def condition_date(text: str, d: DateExpr) -> str | None:
         return "condition_date"  # 2024年6月30日前，缴存人家庭…购买自住住房…的，可申请提取…; …和…房交会期间，购买…的
     window = (d.role == "by" and d.due_from) or "至" in text[d.start:d.end]  # 从5月1日起 alone starts, it spans nothing
     if (not window and d.role == "by" and not _ENUMERATOR.sub("", head).strip(" 在于")
-            and not tail.strip(" 前之以止") and (_permits_other_than_applying(rest) or _FOR_NOW.search(rest))):
+            and not tail.strip(" 前之以止") and (_permits_other_than_applying(rest) or _FOR_NOW.search(rest)
+                                                 or _level_set(rest))):
         return "period_in_force"  # 2024年10月31日前，新取得的土地可申请分期缴纳…: a permission until a date
     if not window:
         return None
+    after = "" if tail else re.match(r"[^，。；,;]*", rest).group(0)  # 逾期不再受理: what missing it costs, no rule
+    if _SUSPENDED.search(tail) or (_SUSPENDED.search(after) and not after.startswith(("逾期", "过期", "超期", "到期"))):
+        return "period_in_force"  # 2023年1月5日至2024年12月31日全市不再新批…: what is not done in the window
     if _RULE_WORDS.search(head) and not _SUBMIT.search(text, clause.start, clause.end):
         return "period_in_force"  # 以上购房补贴比例自文件发布之日起至2022年12月31日止: a rule's period
     if "\t" not in text and not _TWO_WORDS.search(_WINDOW_WORDS.sub("", text[sentence.start:d.start] + tail + rest)):
@@ -560,6 +565,18 @@ def condition_date(text: str, d: DateExpr) -> str | None:
     if not _SUBMIT.search(rest) and _WHOM_THEN_GRANT.search(rest):
         return "period_in_force"  # …的，可享受…: the window says whom, no one applies in it
     return None
+
+
+_RULE_LEVEL = re.compile(r"(?:限额|比例|额度|标准|上限|下限|利率)[^，。；]{0,8}?(?:调整为|为|提高至|提高到|降低至|降低到|下调至|上调至)")
+_DUTY_WORD = re.compile(r"要|应|须|务必|确保|必须|力争")
+_SUSPENDED = re.compile(r"不再|不得|暂停|停止|暂缓|禁止")
+
+
+def _level_set(rest: str) -> bool:
+    """2024年6月30日前，…租房提取限额为18000元/年; …前，将竞买保证金比例调整为挂牌起始价的20%: a rule's level
+    until the date, unless someone is told to set it (各地要将…比例调整为…)."""
+    level = _RULE_LEVEL.search(rest)
+    return bool(level) and not _DUTY_WORD.search(rest, 0, level.start())
 
 
 def _permits_other_than_applying(text: str) -> bool:
