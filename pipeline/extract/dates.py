@@ -144,7 +144,7 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
 
     for m in PLAN_PERIOD.finditer(text):
         a, b = int(m.group("a")), int(m.group("b"))
-        if a <= b <= a + 15:
+        if a <= b:
             lead = text[max(0, m.start() - 1):m.start()]
             role = "target" if lead in ("到", "至") else "plain"
             add(DateExpr(m.start(), m.end(), dt.date(b, 12, 31), "year", role, due_from=dt.date(a, 1, 1), period=(a, b)))
