@@ -438,6 +438,8 @@ _ACT_THEN_CONDITION = re.compile(_ACT_OF.pattern + "[，,]")
 _SELF_REFERENCE = re.compile(tables.SELF_REFERENCE + r"[^，。；]{0,6}$")
 _CHANGE_BASE = re.compile(r"(?:由|从)[^，。；到至]{0,6}$")
 _COMPARED_WITH = re.compile(r"(?:比|较|同)[^，。；比较]{0,14}的$")
+_TOTAL_STATED = re.compile(r"(?:共有|共计|合计|总共)[^，。；]{0,12}$")
+_TOTAL_AHEAD = re.compile(r"将|要|力争|计划|预计|争取|确保|达到")
 _PROHIBITION = re.compile(r"不得(?:超过|少于|低于|高于|多于|大于|小于|达到)?$")
 _RESTATED_CHANGE = re.compile(r"[增减降提翻]")  # 即增长2.8倍, 即平均每年递增14.7%, 即增产578亿斤: a goal restated
 _ADVISED = re.compile(r"建议(?:不少于|不低于|不超过|不高于|不多于|为|在)?$")
@@ -1114,6 +1116,8 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
         return False  # 由1400万吨增加到2900万吨, 从人均8.7万元提高到12万元: the base the goal starts from
     if _COMPARED_WITH.search(text, clause.start, q.start):
         return False  # 比一九五八年的三亿八千万吨增长百分之三十六: the value compared with, not the goal
+    if _TOTAL_STATED.search(text, clause.start, q.number_start) and not _TOTAL_AHEAD.search(text, clause.start, q.number_start):
+        return False  # 全球共有992个超大规模数据中心, 共计浪费六百三十万元: a total stated (我国将共有…: a goal)
     if text.startswith("级", q.end) or (text.endswith("级", 0, q.end) and text.startswith(("的", "别"), q.end)):
         return False  # 千亿级产业规模, 打造千亿级的…基地: a class of size, not a stated number
     if (text.startswith("的", q.end) and (q.unit == "级" or text.endswith(tuple(tables.COMPARATOR_SUFFIX), 0, q.end))
