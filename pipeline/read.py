@@ -152,6 +152,11 @@ _CN_DATE_CUE = re.compile("[〇零○一二三四五六七八九十][年月日�
 _SEPARATED_DATE = re.compile(r"(?<![\d.\-/])((?:19|20)\d{2})([-/.])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])(?![\d.\-/])")
 
 
+# A white circle written for zero inside a numeral (二百○八所, 一千○五十七万元), as old texts write it: 〇, so
+# numbers.py reads the whole numeral; alone (○ as a mark or a placeholder: ○○公司) it stays.
+_CIRCLE_ZERO = re.compile(r"(?<=[零〇一二两三四五六七八九十百千万亿])○|○(?=[零〇一二两三四五六七八九十百千万亿])")
+
+
 def _cn_date_digits(match: re.Match) -> str:
     if match.group("y"):
         return "".join(str(_CN_DIGIT[ch]) for ch in match.group("y"))
@@ -165,7 +170,7 @@ def _cn_date_digits(match: re.Match) -> str:
 def normalize_line(original: str) -> tuple[str, Sequence[int]]:
     """Half-width ASCII, spaces removed between Chinese characters and digits, dashes unified to '—',
     dates in Chinese numerals written in digits (十二月十五日 -> 12月15日), dates with separators in
-    年月日 (2026-04-30 -> 2026年4月30日).
+    年月日 (2026-04-30 -> 2026年4月30日), a white circle for zero inside a numeral as 〇 (二百○八 -> 二百〇八).
 
     Returns the normalized text and, for each of its characters, the index in the original: dropped
     spaces shift the offsets, and a numeral's digits point into the numeral they replace."""
@@ -178,6 +183,9 @@ def normalize_line(original: str) -> tuple[str, Sequence[int]]:
     if ("-" in text or "/" in text or "." in text) and _SEPARATED_DATE.search(text):
         edits += [(m.start(), m.end(), f"{m.group(1)}年{int(m.group(3))}月{int(m.group(4))}日")
                   for m in _SEPARATED_DATE.finditer(text)]
+    if "○" in text:  # a date's circle (一九八○年) is already written in digits
+        edits += [(m.start(), m.end(), "〇") for m in _CIRCLE_ZERO.finditer(text)
+                  if not any(start <= m.start() < end for start, end, _ in edits)]
     if not edits:
         return text, range(len(text))
     pieces, offsets, cursor = [], [], 0

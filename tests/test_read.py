@@ -66,6 +66,8 @@ def test_normalize_line_maps_every_character_back():
     ("截止2026-06-29前", "截止2026年6月29日前", list(range(13))),  # a date with separators, as 年月日
     ("GB/T 22239-2019", "GB/T 22239-2019", list(range(15))),  # a standard's number is no date
     ("Section 3 of the plan", "Section 3 of the plan", list(range(21))),  # spaces between Latin words stay
+    ("高等学校二百○八所", "高等学校二百〇八所", list(range(9))),  # a white circle for zero inside a numeral
+    ("一九八○年建成○○公司", "1980年建成○○公司", list(range(11))),  # a date's circle; a placeholder stays
 ])
 def test_normalize_line_writes_dates_in_digits_and_drops_spaces_between_words(original, text, offsets):
     normalized, mapped = normalize_line(original)
