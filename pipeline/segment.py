@@ -26,6 +26,8 @@ _DOC_NUMBER_TAIL = re.compile(DOC_NUMBER.pattern.removeprefix(r"[\u4e00-\u9fff]{
 STANDALONE_DATE = re.compile(r"^[(（]?\s*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日\s*[)）]?$")
 PLAN_YEARS = re.compile(r"(?P<n>[一二三四五六七八九十]|\d{1,2})年行动(?:计划|方案)")
 INTERPRETATION_HEADING = re.compile(r"^(?:#+\s*)?(?:政策)?解读\s*[|｜:：丨]")
+# A preamble naming the text it opens (…，制定本意见。 …，现提出如下实施意见：), read when it stands as the title
+SELF_NAMED = re.compile(r"(?:制定|制订|出台|提出)(?:本|如下|以下)[\u4e00-\u9fff]{0,4}?(?:意见|办法|方案|规划|计划|细则|规定|纲要|要点)[。：:]?$")
 POLICY_WORDS = ("意见", "通知", "方案", "办法", "计划", "规划", "措施", "要点", "条例", "规定", "指南", "决定", "纲要", "细则", "政策")
 NEWS_WORDS = ("会议", "召开", "主持", "座谈", "讲话", "发布会", "调研", "考察", "论坛", "大会", "下达")
 REPORT_WORDS = ("报告", "展望", "白皮书", "蓝皮书", "指数", "研究", "观察", "分析", "综述")
@@ -350,8 +352,8 @@ def _kind(article: Article) -> str:
     title = article.title
     if "解读" in title[:6]:
         return "interpretation"
-    if article.doc_number:
-        return "policy"
+    if article.doc_number or SELF_NAMED.search(title):
+        return "policy"  # …，制定本意见。: a text whose first line is its preamble names its own kind
     if any(word in title for word in NEWS_WORDS):
         return "news"
     if any(word in title for word in REPORT_WORDS) and not any(word in title for word in POLICY_WORDS):

@@ -266,3 +266,17 @@ def test_a_forwarded_plan_is_dated_by_its_notice_and_a_distribution_block_dates_
     assert [a.title for a in articles][:2] == ["省工业和信息化厅关于印发《数字化转型行动方案》的通知", "数字化转型行动方案"]
     assert articles[1].issued_on == articles[0].issued_on == dt.date(2026, 3, 2)
     assert articles[2].issued_on is None
+
+
+@pytest.mark.parametrize("preamble", [
+    "为贯彻落实全国工作会议精神，加快推进智慧法院建设，制定本意见。",
+    "为贯彻落实省住建厅工作会议精神，结合我市实际，特制定本方案：",
+])
+def test_a_text_whose_first_line_is_its_preamble_is_the_policy_it_names(preamble):
+    """With no title line, the preamble stands as the title; a meeting it cites (会议精神) does not make the
+    text news when the preamble names what it opens (制定本意见)."""
+    from pipeline.build import document_from_text
+
+    text = preamble + "\n一、加快建设网络基础设施。\n二、到2027年，建成一批应用场景。"
+    articles = segment(document_from_text(text, "untitled.txt"))
+    assert [a.kind for a in articles] == ["policy"]
