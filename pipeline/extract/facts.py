@@ -1189,7 +1189,8 @@ def _rule_context(text: str, q: Quantity, clause: Span) -> bool:
     return bool(_NOT_REACHED.search(head))
 
 
-_TIME_LEVEL = re.compile(r"(?:平均|时限|用时|周期|时间)[^，。；]{0,6}(?:压缩|缩短|减少|降低|控制)(?:至|到|在)(?:[^，。；\d]{0,2})$")
+_TIME_LEVEL = re.compile(r"(?:平均|时限|用时|周期|时间)[^，。；]{0,6}(?:压缩|缩短|减少|降低|控制)(?:至|到|在)(?:[^，。；\d]{0,2})$"
+                         r"|平均[^，。；]{0,8}(?:时间|时长|用时)$")  # 书面作业平均完成时间不超过60分钟: an average to keep under
 _TIER = re.compile(r"按(?!时|期|计划|要求|照)[^，。；]{0,8}$")
 _TO_A_LEVEL = re.compile(r"(?:下降|降低|提高|调整|上调|下调)(?:为|到|至)$|(?:下降|降低|提高|调整|上调|下调)(?:为|到|至)[^，。；\d]{0,4}$")
 _RULE_WORDS = re.compile("|".join(map(re.escape, tables.MONEY_WORDS + tables.FINANCE_RULE_WORDS)))
