@@ -546,6 +546,8 @@ def condition_date(text: str, d: DateExpr) -> str | None:
         return "period_in_force"  # 2024年10月31日前，新取得的土地可申请分期缴纳…: a permission until a date
     if not window:
         return None
+    if _FROM_ISSUE.search(head) and not tail.strip(" 止") and not _APPLIES.search(rest):
+        return "period_in_force"  # 自该文件印发之日至2027年12月31日，落实…: how long the text's measures run
     after = "" if tail else re.match(r"[^，。；,;]*", rest).group(0)  # 逾期不再受理: what missing it costs, no rule
     if _SUSPENDED.search(tail) or (_SUSPENDED.search(after) and not after.startswith(("逾期", "过期", "超期", "到期"))):
         return "period_in_force"  # 2023年1月5日至2024年12月31日全市不再新批…: what is not done in the window
@@ -573,6 +575,7 @@ def condition_date(text: str, d: DateExpr) -> str | None:
 _RULE_LEVEL = re.compile(r"(?:限额|比例|额度|标准|上限|下限|利率)[^，。；]{0,8}?(?:调整为|为|提高至|提高到|降低至|降低到|下调至|上调至)")
 _DUTY_WORD = re.compile(r"要|应|须|务必|确保|必须|力争")
 _SUSPENDED = re.compile(r"不再|不得|暂停|停止|暂缓|禁止")
+_FROM_ISSUE = re.compile(r"(?:自|从)[^，。；]{0,10}(?:印发|发布|公布|发文|下发|出台)之日(?:起)?$")
 
 
 def _level_set(rest: str) -> bool:
@@ -603,8 +606,9 @@ def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[F
         if _EVENT.search(text, d.end, _sentence_span(text, d.start).end) and not _SUBMIT.search(
                 text, d.end, _clause_of(text, d.end).end):
             continue  # 8月11日至18日，…连续发生3起事故: an event, not a duty
-        if _SELF_REFERENCE.search(text, _clause_start(text, d.start), d.start):
-            continue  # 本文件于2024年6月20日发布执行: the text's own date
+        if (_SELF_REFERENCE.search(text, _clause_start(text, d.start), d.start)
+                and not _FROM_ISSUE.search(text, _clause_start(text, d.start), d.start)):
+            continue  # 本文件于2024年6月20日发布执行: the text's own date (自本通知发布之日起至…: a window's end)
         action = d.role != "by" and (_scheduled_task(text, d, ctx) or _dated_action(text, d, ctx))
         if (d.role != "by" and not action) or _forecast_state(text, d):
             continue
