@@ -725,7 +725,6 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
     if carried is not None and (not anchors or anchors[0].start > 0):
         anchors.insert(0, DateExpr(0, 0, carried.due, carried.precision, "carried", due_from=carried.due_from,
                                    period=carried.period))
-    ruled = [e for e in dates if e.precision in ("day", "month") and e not in anchors and condition_date(text, e)]
     for i, d in enumerate(anchors):
         scope_end = _report_after(text, d, anchors[i + 1].start if i + 1 < len(anchors) else len(text))
         scope_start = _clause_start(text, d.start)
@@ -752,7 +751,8 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                 continue  # …已由最初的3363座扩充到6951座: what was done, under a goal date or not
             if _in_duty_note(text, body.start):
                 continue  # (责任单位:县住房和城乡建设局): who answers for the item, not a goal of it
-            if any(body.start <= e.start < body.end for e in ruled):
+            if any(body.start <= e.start < body.end and e.precision in ("day", "month") and e not in anchors
+                   and condition_date(text, e) for e in dates):
                 continue  # 补贴实施时间为2024年6月1日至2026年5月31日: a clause stating a period or a condition
             in_clause = [q for q in quantities if body.start <= q.start < body.end and _is_goal_number(text, q)]
             if in_clause:
