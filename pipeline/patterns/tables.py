@@ -70,7 +70,7 @@ NAMED_SET_NOUNS = ["规定", "主张", "原则", "举措", "措施", "行动", "
 
 # Clauses that grant or charge money, not goals: 给予最高50万元补贴, 处1万元以上5万元以下罚款, 补贴价格.
 MONEY_WORDS = ["补贴", "奖励", "资助", "补助", "贴息", "算力券", "奖补", "罚款", "罚金", "没收", "价格", "电价",
-               "收费", "租金", "费用", "单价", "津贴", "优惠"]
+               "收费", "租金", "费用", "单价", "津贴", "优惠", "标价"]
 # A rate of change is a goal even of a price (居民消费价格涨幅2%左右): these words before a % lift the money rule.
 RATE_OF_CHANGE = ["涨幅", "增幅", "增长", "增速", "上涨", "下降", "降幅"]
 # Clauses that set eligibility, define a term or grant, not goals: 对于投资达到30亿元以上的项目, 是指…变化30%以上.
