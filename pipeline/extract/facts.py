@@ -447,7 +447,7 @@ _SUBMIT_STRICT = re.compile(r"报送|函送|提交|上报|申报|申请|备案|�
 # A closing call (为…而努力奋斗！, 为…作出新的贡献！, 努力完成全年经济社会发展目标任务, 完成各项任务) names
 # ideals or the whole year's task list, not goals to track.
 _CLOSING = re.compile(r"而(?:努力|不懈|团结|继续)?奋斗|作出(?:新的|更大的?)*贡献"
-                      r"|完成(?:今年|全年|各项|本年度?|年度)[^，。；]{0,14}(?:任务|目标)")
+                      r"|完成(?:今年|全年|各项|本年度?|年度|新的?)[^，。；]{0,14}(?:任务|目标)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WHOM_THEN_GRANT = re.compile(r"的[，,]|的(?:%s)" % "|".join(tables.GRANT_WORDS))  # …的，可享受…
 _QUALIFIER_OF = re.compile(r"(?:[（(]含[)）])?[^，。；的]{0,2}的")
