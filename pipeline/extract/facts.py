@@ -81,6 +81,9 @@ def names_structure(text: str, q: Quantity) -> bool:
     return (q.comparator == "=" and text[q.number_start:q.number_start + 1] in "一二两三四五六七八九十"
             and q.value <= 10 and bool(_NAMED_SET.match(text, q.end)))
 _REPORTED = re.compile(r"(?<![为除])了")  # 发布了…: a report
+# A clause that serves, wishes or encourages (为…打下扎实的基础, …是全体中国人的共同愿望, 鼓励支持…进行…): no goal of
+# its own to reach by the date
+_NO_GOAL_OF_ITS_OWN = re.compile(r"^为[^，。；]*(?:打下|奠定|创造|提供)[^，。；]{0,8}(?:基础|条件|支撑|保障)|愿望$|^鼓励")
 _DONE = re.compile(r"已经?|" + _REPORTED.pattern)  # 累计 (a cumulative goal) is no sign of the past here
 _PUBLISH = re.compile(r"公布|公示|发布|截止|开始|启动|上线|结束|开放")  # a dated publication or opening
 _OPEN_ENDED = ("及以后", "以后", "及以前", "及之后")  # 2027年及以后投产的机组: a condition on a date
@@ -770,7 +773,7 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                       and not _NOT_A_STATE.search(core))
             cue = _MILESTONE_WORD if weak else _STATE_CUE if states else _MILESTONE_CUE
             if (len(core) < 4 or not cue.search(core) or _PAST.match(core) or _CONDITION.match(core)
-                    or _REPORTED.search(core) or _NOT_REACHED.search(core)):
+                    or _REPORTED.search(core) or _NOT_REACHED.search(core) or _NO_GOAL_OF_ITS_OWN.search(core)):
                 continue
             explicit = first and d.role != "carried"
             quote = Span(d.start, body.end) if explicit and body.start - d.end <= 2 else Span(body.start, body.end)
