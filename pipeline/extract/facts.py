@@ -791,6 +791,8 @@ _DUTY_NOTE = re.compile(r"[（(\[【〔][^（(\[【〔）)\]】〕，。；]{0,6
 def _in_duty_note(text: str, pos: int) -> bool:
     """Family: duty notes. Inside a bracket that names who answers for an item ((责任单位:…), 【牵头部门：…】):
     agencies, never a goal, whatever words their names hold (住房和城乡建设局)."""
+    if "单位" not in text and "部门" not in text:
+        return False  # no note names who answers (one scan a clause instead of ten)
     opened = max(text.rfind(mark, 0, pos) for mark in "（([【〔")
     if opened < 0 or max(text.rfind(mark, opened, pos) for mark in "）)]】〕") >= 0:
         return False
