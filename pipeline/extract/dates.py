@@ -279,16 +279,21 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
 
 def yearless_after_dated(text: str, dates: tuple[DateExpr, ...]) -> list[DateExpr]:
     """'2023年3月上旬前完成报名；4月上旬前完成面试；12月底前办理入职': a month without a year after a dated
-    one in the same sentence is in that date's year (family: yearless dates). It holds whether or not the
+    one in the same sentence is in that date's year, and after a yearly one (每年2月底前…，3月底前…) every year
+    (family: yearless dates). It holds whether or not the
     text's issue date is known, and before the issue-year reading, which a schedule crossing a new year
     gets wrong."""
-    dated = [d for d in dates if d.due and d.precision in ("day", "month", "quarter", "year") and not d.recurrence]
+    dated = [d for d in dates if (d.due and d.precision in ("day", "month", "quarter", "year") and not d.recurrence)
+             or d.recurrence == "yearly"]
     if not dated or "月" not in text:
         return []
     found = []
     for m in MONTH_DAY_BY.finditer(text):
         before = [d for d in dated if d.end <= m.start() and not _SENTENCE_END.search(text, d.end, m.start())]
         if not before or any(d.start <= m.start() < d.end for d in dates):
+            continue
+        if before[-1].recurrence:  # 每年2月底前…，3月底前…: every year too
+            found.append(DateExpr(m.start(), m.end(), None, None, "by", recurrence="yearly", recurrence_rule="每年" + m.group(0)))
             continue
         due, precision = _point_in_year(before[-1].due.year, m)
         if due is None or due < before[-1].due.replace(day=1):
