@@ -71,15 +71,6 @@ _ASSURED = re.compile("(?:%s)$" % "|".join(tables.GOAL_ASSURANCE))
 _NOT_GOAL_BEFORE = re.compile("(?:%s)$" % "|".join(map(re.escape, tables.NOT_GOAL_BEFORE)))
 _NOT_GOAL_AFTER = tuple(tables.NOT_GOAL_AFTER)  # str.startswith takes them all at once
 _NAMED_SET = re.compile(r"(?:[新重点基本保障主要]{1,2})?(?:%s)" % "|".join(tables.NAMED_SET_NOUNS))
-
-
-def names_structure(text: str, q: Quantity) -> bool:
-    """Family: structure words. A count naming the text's own parts (三个方面, 十条措施), or a set known by its
-    count and written in words (八项规定, 八项主张, 五项重点工作): a name, not a number to reach."""
-    if text.startswith(_NOT_GOAL_AFTER, q.end):
-        return True
-    return (q.comparator == "=" and text[q.number_start:q.number_start + 1] in "一二两三四五六七八九十"
-            and q.value <= 10 and bool(_NAMED_SET.match(text, q.end)))
 _REPORTED = re.compile(r"(?<![为除])了")  # 发布了…: a report
 # A clause that serves, wishes or encourages (为…打下扎实的基础, …是全体中国人的共同愿望, 鼓励支持…进行…): no goal of
 # its own to reach by the date
@@ -440,7 +431,7 @@ _ACT_OF = re.compile(_CONDITION_ACT.pattern + "[^，。；]{0,30}的")
 _ACT_THEN_CONDITION = re.compile(_ACT_OF.pattern + "[，,]")
 _SELF_REFERENCE = re.compile(tables.SELF_REFERENCE + r"[^，。；]{0,6}$")
 _CHANGE_BASE = re.compile(r"(?:由|从)[^，。；到至]{0,6}$")
-_COMPARED_WITH = re.compile(r"(?:比|较|同)[^，。；比较]{0,14}的$")
+_COMPARED_VALUE = re.compile(r"(?:比|较|同)[^，。；比较]{0,14}的$")
 _TOTAL_STATED = re.compile(r"(?:共有|共计|合计|总共)[^，。；]{0,12}$")
 _TOTAL_AHEAD = re.compile(r"将|要|力争|计划|预计|争取|确保|达到")
 _PROHIBITION = re.compile(r"不得(?:超过|少于|低于|高于|多于|大于|小于|达到)?$")
@@ -1098,6 +1089,15 @@ def _dated_report(sentence: str, issued: dt.date | None = None) -> bool:
                for d in find_dates(sentence))
 
 
+def names_structure(text: str, q: Quantity) -> bool:
+    """Family: structure words. A count naming the text's own parts (三个方面, 十条措施), or a set known by its
+    count and written in words (八项规定, 八项主张, 五项重点工作): a name, not a number to reach."""
+    if text.startswith(_NOT_GOAL_AFTER, q.end):
+        return True
+    return (q.comparator == "=" and text[q.number_start:q.number_start + 1] in "一二两三四五六七八九十"
+            and q.value <= 10 and bool(_NAMED_SET.match(text, q.end)))
+
+
 def _is_goal_number(text: str, q: Quantity) -> bool:
     """A number that can be a goal: not an ordinal, not 若干/每, not a bare 一 (一个/一家 are articles)."""
     before = text[max(0, q.start - 2):q.start]
@@ -1126,7 +1126,7 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
     if _CHANGE_BASE.search(text, clause.start, q.start) and re.search(
             r"(?:增加|提高|提升|扩大|增长|下降|减少|降低|压减|调整)(?:到|至|为)", text[q.end:clause.end]):
         return False  # 由1400万吨增加到2900万吨, 从人均8.7万元提高到12万元: the base the goal starts from
-    if _COMPARED_WITH.search(text, clause.start, q.start):
+    if _COMPARED_VALUE.search(text, clause.start, q.start):
         return False  # 比一九五八年的三亿八千万吨增长百分之三十六: the value compared with, not the goal
     if _TOTAL_STATED.search(text, clause.start, q.number_start) and not _TOTAL_AHEAD.search(text, clause.start, q.number_start):
         return False  # 全球共有992个超大规模数据中心, 共计浪费六百三十万元: a total stated (我国将共有…: a goal)
