@@ -35,8 +35,8 @@ def _day_in_month(year: int, month: int, day: int | None) -> dt.date:
 
 
 def _monthly_day(rule: str) -> int | None:
-    """The day of the month a monthly rule names (每月5日前 -> 5), 1..31."""
-    match = re.search(r"每月\s*" + _NUM + r"\s*日", rule) or re.search(r"(\d{1,2})(?:st|nd|rd|th)?\b", rule)
+    """The day of the month a monthly rule names (每月5日前, 次月5日前 -> 5), 1..31."""
+    match = re.search(r"[每次]月\s*" + _NUM + r"\s*日", rule) or re.search(r"(\d{1,2})(?:st|nd|rd|th)?\b", rule)
     day = _number(match.group(1)) if match else 0
     return day if 1 <= day <= 31 else None
 

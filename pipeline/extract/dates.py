@@ -54,7 +54,7 @@ _WEEKDAY = (r"(?:[（(](?:星期|周)[一二三四五六日天][)）])?"  # 2026
 ABSOLUTE = re.compile(
     r"(?=[力到至截自从于在12])" + _LEAD + _Y +  # the lookahead skips every other character at once
     r"(?:"
-    rf"(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<mend>底|末|份)|(?P<xun>上旬|中旬|下旬))?"
+    rf"(?P<m>{_MONTH})月(?:(?P<d>{_DAY})(?:[日号]|(?=(?:以前|之前|前)(?!后)))|(?P<mend>底|末|份)|(?P<xun>上旬|中旬|下旬))?"
     r"|(?P<yend>年底|年末|底|末)"
     r"|(?P<early>年初|初)(?![级中步赛审稿选])"  # 2019年初开始执行: the year's first quarter (初级, 初中: a word)
     r"|(?P<half>上半年|下半年)"
@@ -77,7 +77,8 @@ _EVENT_LABEL = re.compile(r"(?:^|[\s、.．)）:：])(?:[\u4e00-\u9fff]{0,4}(?:�
 # A window is a schedule (a deadline at its end) unless it dates an event: 2025年11月3日至5日召开…
 EVENT_AFTER = re.compile(r"[^。；]{0,20}?(?:召开|举办|举行|开幕|闭幕|会议|论坛|博览会|展览|调研|访问)")
 # "请于6月30日前": a month and day with no year, in the year the text was issued
-MONTH_DAY_BY = re.compile(rf"(?<![\d年])(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<mend>底|末)|(?P<xun>上旬|中旬|下旬))"
+# (a day written without 日 right before 前, 于11月20前报送, as hurried notices write it, is that day)
+MONTH_DAY_BY = re.compile(rf"(?<![\d年])(?P<m>{_MONTH})月(?:(?P<d>{_DAY})(?:[日号]|(?=(?:以前|之前|前)(?!后)))|(?P<mend>底|末)|(?P<xun>上旬|中旬|下旬))"
                           + _WEEKDAY + r"(?:(?P<by>以前|之前|前|(?<=[底末])(?=完成|报送|出台|印发|启动|上线|建成))|(?P<since>起))")
 # "报名时间为9月1日至9月15日", "即日起至8月22日": a window without a year, in the year the text was issued
 YEARLESS_WINDOW = re.compile(rf"(?:(?<![\d年])(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]|(?:起|开始))(?:—|-|–|~|～|至|到)"
@@ -86,7 +87,7 @@ YEARLESS_WINDOW = re.compile(rf"(?:(?<![\d年])(?P<m>{_MONTH})月(?P<d>{_DAY})[�
 PERIOD_OPENING = re.compile(r"(?:^|(?<=[。；;]))(?P<half>上半年|下半年)?(?:第?(?P<q>[一二三四])季度)?(?=，|,)")
 
 RECURRING = re.compile(
-    r"(?P<every>每年度|每年|每半年|每个?季度|每个?月)"
+    r"(?P<every>每年度|每年|每半年|每个?季度|每个?月|次月)"  # 次月10日前申报: the month after each month, every month
     rf"(?:(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<mend>底|末))?"
     rf"|(?P<md>{_DAY})[日号]"
     r"|第?(?P<q>[一二三四1-4])季度"
@@ -131,7 +132,8 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
 
     Cached: a line is asked several times (its goals, its relatives, its sentences); callers must
     not change what it returns."""
-    if "年" not in text and "每" not in text and "十" not in text and "世纪" not in text and "五”" not in text:
+    if ("年" not in text and "每" not in text and "十" not in text and "世纪" not in text and "五”" not in text
+            and "次月" not in text):
         return ()  # every expression below has one of these: most lines of a long text have none
     found: list[DateExpr] = []
     taken: list[tuple[int, int]] = []
@@ -385,6 +387,8 @@ def _parse_recurring(m: re.Match) -> DateExpr | None:
     has_point = any(m.group(g) for g in ("m", "md", "q", "half"))
     if not has_point and not m.group("by"):
         return None  # "每年" alone is a frequency word, not a due date
+    if every == "次月" and not (m.group("by") or m.string.startswith("内", m.end())):
+        return None  # 投产月的次月1日到…: where a count starts, not a monthly due date
     rule = m.group(0)
     return DateExpr(m.start(), m.end(), None, None, "by", recurrence=recurrence, recurrence_rule=rule)
 

@@ -1115,8 +1115,10 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
         return False  # 二级以上医疗机构, 开展三级公立医院绩效考核: a grade of what is named, not a count (达到3级 is one)
     if text.endswith("级", 0, q.end) and find_quantities(text[q.end:_clause_of(text, q.start).end]):
         return False  # "培育百亿级企业10家": the level qualifies what is counted
-    if q.unit == "%" and before.endswith(("占", "的")):
-        return False
+    if q.unit == "%" and before.endswith(("占", "的")) and not (
+            q.comparator in (">=", ">", "<=", "<") and _SHARE_OF_NAMED_WHOLE.search(text, 0, q.start)):
+        return False  # 按房价的30%, 占…: a part of something (占总投资的45%左右 a share stated); a bound on a share
+        # of a whole (资金占本地医保基金月结算资金的80%以上) is one to reach
     if names_structure(text, q) or before.endswith(("“", '"')):
         return False
     opening = text.rfind("“", 0, q.start)
@@ -1134,8 +1136,10 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
         return False  # 千亿级产业规模, 打造千亿级的…基地: a class of size, not a stated number
     if (text.startswith("的", q.end) and (q.unit == "级" or text.endswith(tuple(tables.COMPARATOR_SUFFIX), 0, q.end))
             and not text.endswith(("使", "让"), 0, q.start)
-            and (text.endswith("级", 0, q.end) or not _GOAL_VERB_AT.search(text, max(0, q.start - 4), q.start))):
-        return False  # "成熟度2级及以上的企业占比超过60%": a qualifier of what is counted (使50%以上的社区…, 建成20个以上的…: a goal)
+            and (text.endswith("级", 0, q.end) or not _GOAL_VERB_AT.search(text, max(0, q.start - 4), q.start))
+            and not _share_reaching(text, q, clause)):
+        return False  # "成熟度2级及以上的企业占比超过60%": a qualifier of what is counted (使50%以上的社区…, 建成20个以上的…,
+        # 全省80%以上的乡镇实现…: a goal)
     if (_SCALE_BEFORE.search(text, clause.start, q.start) and not q.unit.endswith("元")
             and not text.startswith("对", clause.start)  # 对用电报装容量160千瓦及以下的用户: whom a rule serves
             and not _GRANT_OR_FINANCE.search(text, clause.start, q.start)  # 给予入户指标10个, 贷款利率上限为4.8%: a rule's
@@ -1158,9 +1162,12 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
 
 _NOT_GOAL_CLAUSE = re.compile("|".join(map(re.escape, tables.NOT_GOAL_CLAUSE)))
 _RATE_OF_CHANGE = re.compile("|".join(map(re.escape, tables.RATE_OF_CHANGE)))
+_MONEY_MEASURES = frozenset(tables.MONEY_MEASURES)
+_ENDS_NOUN = re.compile(r"$|[的，。；、,;）)]")
 
 
 _PERMITTED_CHANGE = re.compile(r"可(?:以)?(?:%s)(?:至|到)?$" % "|".join(tables.CHANGE_VERBS))
+_SHARE_OF_NAMED_WHOLE = re.compile(r"占[^，。；,;占]{1,24}的$")
 _SHARE_OF_WHOLE = re.compile(r"占[^，。；,;]{1,20}(?:比重|比例)(?:达到|提高到|提升到|超过)?$")
 
 
@@ -1170,8 +1177,9 @@ def _money_rule(text: str, q: Quantity, clause: Span) -> bool:
     3万人) is still a goal."""
     if q.unit.endswith("元") and ("每" in text[clause.start:q.start] or text.startswith(("/", "左右/"), q.end)):
         return True  # 每50公斤提高5到7元, 3.3万元左右/方: a price per unit
-    if not _NOT_GOAL_CLAUSE.search(text, clause.start, clause.end):
-        return False
+    if not any(m.group() not in _MONEY_MEASURES or m.start() <= q.end + 1 or _ENDS_NOUN.match(text, m.end())
+               for m in _NOT_GOAL_CLAUSE.finditer(text, clause.start, clause.end)):
+        return False  # (18项行政事业性收费的免征范围: the money noun heads what is counted)
     if (q.unit in ("%", "个百分点", "百分点") and _RATE_OF_CHANGE.search(text, clause.start, q.start)
             and not _TO_A_LEVEL.search(text, clause.start, q.start)):
         return False  # 价格涨幅2%左右 is a goal; 保证金比例由5%下降为2% sets a rule's level
@@ -1225,7 +1233,9 @@ def _share_reaching(text: str, q: Quantity, clause: Span) -> bool:
     rest = text[q.end:clause.end]
     if re.search(r"就能|才能|可以", rest):
         return False  # 有6.5%的增速就能够实现…: a condition for a result, not a share to reach
-    return bool(_REACHES.search(rest)) and not find_quantities(rest)
+    # 100%的社区卫生服务中心完成中医馆设置: a share completes a task (12个法院完成建设 may report it done)
+    reaches = _REACHES.search(rest) or (q.unit == "%" and "完成" in rest)
+    return bool(reaches) and not find_quantities(rest)
 
 
 _WHEN = re.compile(r"(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]?)?(?:当|如|若|凡)")

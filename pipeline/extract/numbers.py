@@ -202,8 +202,10 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
         before = text[max(0, number_start - 1):number_start]
         if before == "第" or (before.isdigit() or before == "."):
             continue  # ordinal (第二批) or the tail of a longer number
-        if pre in ("≥", "≤", "＞", "＜") and text[max(0, start - 1):start].isascii() and start > 0:
-            continue  # 80%≤k≤120%: a bound in a formula, not a goal
+        if pre in ("≥", "≤", "＞", "＜") and start > 0 and text[start - 1].isascii() and not text[start - 1].isspace():
+            continue  # 80%≤k≤120%: a bound in a formula, not a goal (a table cell's ≥50% after a tab is one)
+        if before in ("*", "×", "÷"):
+            continue  # 签约人数/常住人口数*100%: a factor of a formula, not a goal
         if _FORMULA_BOUND.match(text, m.end()):
             continue
         unit = (mag or "") + unit_word

@@ -30,7 +30,7 @@ COMPARATOR_SUFFIX = {
 UNITS = [
     "%", "个百分点", "百分点", "个", "项", "家", "元", "倍", "人", "名", "人次", "座", "台", "套", "台（套）", "台(套)",
     "条", "所", "处", "款", "种", "户", "吨", "千瓦", "千瓦时", "瓦", "标准箱", "斤", "公斤", "立方米",
-    "平方米", "平方公里", "公里", "千米", "亩", "张", "件", "份", "篇", "支", "只", "颗", "片",
+    "平方米", "平方公里", "公里", "千米", "亩", "张", "件", "份", "篇", "支", "只", "颗", "片", "间",
     "架", "艘", "辆", "GW", "MW", "TB", "PB", "EFLOPS", "PFLOPS", "Gbps", "Mbps",
     "TFLOPS/w", "TFLOPS", "TOPS/w", "TOPS", "dB", "Pa", "pT", "cm3/h", "h", "度",
     "分", "级", "次", "秒", "毫秒", "周岁", "岁", "场次", "场",
@@ -71,6 +71,10 @@ NAMED_SET_NOUNS = ["规定", "主张", "原则", "举措", "措施", "行动", "
 # Clauses that grant or charge money, not goals: 给予最高50万元补贴, 处1万元以上5万元以下罚款, 补贴价格.
 MONEY_WORDS = ["补贴", "奖励", "资助", "补助", "贴息", "算力券", "奖补", "罚款", "罚金", "没收", "价格", "电价",
                "收费", "租金", "费用", "单价", "津贴", "优惠", "标价"]
+# The money words that name what a number may measure, not a grant or a charge: a rule's number only where they
+# come before it or right after it (收费标准下浮10%, 30%的费用); after the thing counted they name a topic
+# (60%以上的县至少有1家普通门诊费用跨省联网医疗机构).
+MONEY_MEASURES = ["价格", "电价", "收费", "租金", "费用", "单价", "标价"]
 # A rate of change is a goal even of a price (居民消费价格涨幅2%左右): these words before a % lift the money rule.
 RATE_OF_CHANGE = ["涨幅", "增幅", "增长", "增速", "上涨", "下降", "降幅"]
 # Clauses that set eligibility, define a term or grant, not goals: 对于投资达到30亿元以上的项目, 是指…变化30%以上.
@@ -134,7 +138,7 @@ FREQUENCY_RULE = {"yearly": "every year", "half-yearly": "every half year", "qua
                   "monthly": "every month"}
 # An annual duty named by its noun after a verb (建立年度评估…, 制定年度和阶段性实施计划): yearly, no date.
 ANNUAL_DUTY = r"(?:制定|建立|开展|组织|实行|编制)[^，。；、]{0,2}?年度[^，。；、]{0,5}?(?:评估|考核|自查|总结|计划)"
-DUTY_VERBS = ["报送", "上报", "报告", "通报", "更新", "公开", "公布", "发布", "披露", "开展", "评估", "检查", "考核",
+DUTY_VERBS = ["报送", "上报", "报告", "通报", "反馈", "更新", "公开", "公布", "发布", "披露", "开展", "评估", "检查", "考核",
               "统计", "结算", "清算", "校核", "监测", "分析", "提交", "汇总", "总结", "调度", "核查", "复核", "抽查"]
 
 # Actions done by a date (a deadline), as against states reached by one (a milestone): 2019年上半年，…印发实施方案.
@@ -153,7 +157,8 @@ CONDITION_WORDS = ["若", "如果", "如", "对于", "凡", "对"]
 GOAL_ASSURANCE = ["确保", "力争", "争取"]
 
 # Recurrence words: 每年 -> yearly.
-RECURRENCE = {"每年": "yearly", "每半年": "half-yearly", "每季度": "quarterly", "每个季度": "quarterly", "每月": "monthly", "每个月": "monthly"}
+RECURRENCE = {"每年": "yearly", "每半年": "half-yearly", "每季度": "quarterly", "每个季度": "quarterly", "每月": "monthly", "每个月": "monthly",
+              "次月": "monthly"}
 
 # Five-year plans: "十五五" -> 2026..2030.
 FIVE_YEAR_PLANS = {"一五": (1953, 1957), "二五": (1958, 1962), "三五": (1966, 1970), "四五": (1971, 1975),
