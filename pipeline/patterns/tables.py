@@ -29,7 +29,7 @@ COMPARATOR_SUFFIX = {
 # 万/亿/万亿 are matched separately and kept on the unit: 3.5万亿元 -> 3.5, '万亿元').
 UNITS = [
     "%", "个百分点", "百分点", "个", "项", "家", "元", "倍", "人", "名", "人次", "座", "台", "套", "台（套）", "台(套)",
-    "条", "所", "处", "款", "种", "户", "吨", "千瓦", "千瓦时", "瓦", "标准箱", "斤", "公斤", "立方米",
+    "条", "所", "处", "款", "种", "户", "吨", "千瓦", "千瓦时", "千伏安", "瓦", "标准箱", "斤", "公斤", "立方米",
     "平方米", "平方公里", "公里", "千米", "亩", "张", "件", "份", "篇", "支", "只", "颗", "片", "间",
     "架", "艘", "辆", "GW", "MW", "TB", "PB", "EFLOPS", "PFLOPS", "Gbps", "Mbps",
     "TFLOPS/w", "TFLOPS", "TOPS/w", "TOPS", "dB", "Pa", "pT", "cm3/h", "h", "度",
@@ -43,7 +43,7 @@ DURATION_UNIT = {"个工作日": "工作日", "个月": "月", "天": "日"}
 
 # Cues that a clause reports the past, not a goal: 已发布, 累计, 截至, 同比.
 PAST_CUES = [
-    "已经", "已", "累计", "截至", "截止到", "同比", "比上年", "较上年", "比去年", "去年", "上年同期",
+    "已经", "已", "截至", "截止到", "同比", "比上年", "较上年", "比去年", "去年", "上年同期",
     "前三季度", "前两个月", "共有", "共计", "达到了", "实现了", "完成了", "增长了", "以来",
     "过去", "近年来", "目前", "现有", "当前", "原定", "原计划",
 ]
@@ -52,10 +52,12 @@ PAST_CUES = [
 # "共推出18项举措" describes the document itself.
 PAST_PATTERNS = [r"(?<!\d)1[—\-](?:1[0-2]|[2-9])月", r"共(?:推出|提出|包括|涉及|分为|设置|明确)",
                  r"(?:新增|建成|新建|开展|取得|培育|打造|组织|推广)了",  # 新增了228个项目: what was done
-                 r"(?<![未今此之])(?:[一二三四五六七八九十两多]|\d{1,2})年来"]  # 两年来, 五年来: over the years past
+                 r"(?<![未今此之])(?:[一二三四五六七八九十两多]|\d{1,2})年来",  # 两年来, 五年来: over the years past
+                 # 累计建成…: a running total reached; 累计培育…55个以上 (a goal verb after it) or 累计数量 (a noun) is none
+                 r"累计(?!培育|新增|打造|创建|建设|引进|认定|推动|带动|实现|完成|数量|总量|规模)"]
 # Every character a PAST_PATTERNS match can start with, as a regex class's content (tests/test_patterns.py
 # checks it): facts.py looks for one of them before trying every cue at a position, four times faster.
-PAST_PATTERNS_FIRST = r"1共新建开取培打组推一二三四五六七八九十两多\d"
+PAST_PATTERNS_FIRST = r"1共新建开取培打组推一二三四五六七八九十两多累\d"
 
 # Words after which a number is not a goal: 若干千亿级, 第二批, 都有近十种 (a description).
 NOT_GOAL_BEFORE = ["若干", "第", "每", "以下", "下列", "如下", "上述", "前", "从", "都有", "就有", "只有", "仅有", "还有",
@@ -88,7 +90,7 @@ NOT_GOAL_CLAUSE = MONEY_WORDS + FINANCE_RULE_WORDS + ["给予", "最高", "申�
 
 # Verbs that make a number a goal when no date frames it: 打造300个, 培育1000家.
 GOAL_VERBS = [
-    "打造", "培育", "建设", "建成", "共建", "新建", "推动", "推广", "推出", "选树", "遴选", "形成", "支持", "制修订",
+    "打造", "培育", "建设", "建成", "共建", "新建", "组建", "推动", "推广", "推出", "选树", "遴选", "形成", "支持", "制修订",
     "制定", "突破", "达到", "超过", "力争", "不少于", "不低于", "至少", "新增", "提升至", "提高到",
     "增长", "带动", "实现", "布局", "创建", "认定", "发展", "引育", "引进", "招引", "攻关",
     "降低", "减少", "下降", "缩短", "压减", "选取", "推选", "评选", "联通", "接入", "培训", "开展",
