@@ -353,6 +353,8 @@ def _year_deadline(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
         return False  # 确保2025年底前实现…, 2026年底前基本建成一批…: a goal to reach (a milestone)
     if _SUBMIT.search(clause):
         return True
+    if _goal_reached_by(text, d):
+        return False  # 2021年底前，各省份60%以上的县至少有1家…: a level to reach by then dates the goals after it
     return ctx.is_plan and not _FORECAST_AFTER.match(text, d.end)
 
 
