@@ -1011,7 +1011,8 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         explicit = (_EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3]) or scale
                     or _share_reaching(text, q, clause) or _committed(clause_text))
         horizon = ctx.horizon if line.number >= ctx.horizon_line else None
-        if not explicit and not (horizon and ctx.goal_verbs.search(clause_text)) and not _undated_goal(text, q, ctx):
+        if (not explicit and not (horizon and (ctx.goal_verbs.search(clause_text) or _parallel_goal(text, q, ctx.goal_verbs)))
+                and not _undated_goal(text, q, ctx)):
             continue
         sentence = _sentence(text, Span(q.start, q.end))
         if _named_goal(text, q, clause):
@@ -1027,6 +1028,22 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         facts.append(_target(line, quote, q, horizon.due if horizon else None, horizon.precision if horizon else None,
                              due_from=horizon.due_from if horizon else None))
     return facts
+
+
+def _parallel_goal(text: str, q: Quantity, goal_verbs: re.Pattern) -> bool:
+    """Family: enumerated goals, clause by clause. '城镇新增就业21万人，农村劳动力转移就业240万人，高校毕业生留省就业
+    17万人': a number closing its clause, after clauses that each close on a number of the same unit, the first
+    of them led by a goal verb."""
+    clause = _clause_of(text, q.start)
+    while q.end == clause.end and clause.start >= 2 and text[clause.start - 1] in "，,":
+        previous = _clause_of(text, clause.start - 2)
+        last = next((p for p in reversed(find_quantities(text)) if previous.start <= p.start and p.end <= previous.end), None)
+        if last is None or last.unit != q.unit or last.end != previous.end:
+            return False
+        if goal_verbs.search(text, previous.start, last.start):
+            return True
+        q, clause = last, previous
+    return False
 
 
 def _named_goal(text: str, q: Quantity, clause: Span) -> bool:
