@@ -1019,8 +1019,10 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
             sentence = text[clause.start:q.end]  # 调控目标定为8%，物价涨幅比去年低一些: the past is the next clause's
         if _PAST.search(sentence) or (_dated_report(sentence, ctx.issued_on) and not _FUTURE_STRICT.search(sentence)):
             continue
-        if not ctx.is_plan and not _FUTURE_STRICT.search(text, _sentence_span(text, q.start).start, q.start):
-            continue  # news describes what is; only its own forecasts are goals (the forecast word comes first)
+        if (not ctx.is_plan and not _FUTURE_STRICT.search(text, _sentence_span(text, q.start).start, q.start)
+                and not _GOAL_NAMED_AFTER.match(text, q.end)):
+            continue  # news describes what is; only its own forecasts are goals (the forecast word comes first,
+            # or the number is named a goal: 提出了…比重超45%的目标)
         past_from = _PAST_PARAGRAPH.search(text)
         if past_from and past_from.start() < q.start and not _FUTURE_STRICT.search(sentence):
             continue  # a paragraph that began reporting the past goes on reporting it
@@ -1053,6 +1055,7 @@ def _named_goal(text: str, q: Quantity, clause: Span) -> bool:
 
 
 _GOAL_NAMED = re.compile("|".join(tables.GOAL_NAMING))
+_GOAL_NAMED_AFTER = re.compile(r"的(?:[\u4e00-\u9fff]{0,4}目标|任务)|(?:为|作为)[\u4e00-\u9fff]{0,4}目标")  # …45%的目标, 以…为目标
 
 
 def _committed(clause_text: str) -> bool:
@@ -1307,8 +1310,8 @@ def _threshold(text: str, q: Quantity, clause: Span) -> bool:
     if head.startswith("对") and (not _GOAL_VERB.search(_COMPARATOR_WORDS.sub("", head)) or q.unit.endswith("元")):
         return True  # 对年度财力贡献超过3000万元的…: whom a rule rewards; 对三孩家庭提高10万元: what it grants
     if (_GOAL_VERB.search(text, clause.start, q.start) or text.endswith(("使", "让"), clause.start, q.start)
-            or _share_reaching(text, q, clause)):
-        return False  # 使50%以上的社区实现…: a share to reach
+            or _share_reaching(text, q, clause) or _GOAL_NAMED_AFTER.match(text, q.end)):
+        return False  # 使50%以上的社区实现…: a share to reach; …比重超45%的目标: a level named a goal
     return (bool(_QUALIFIER_OF.match(text, q.end, clause.end))
             or text[clause.start:clause.end].endswith("的"))
 
