@@ -74,7 +74,9 @@ _NAMED_SET = re.compile(r"(?:[新重点基本保障主要]{1,2})?(?:%s)" % "|".j
 _REPORTED = re.compile(r"(?<![为除])了")  # 发布了…: a report
 # A clause that serves, wishes or encourages (为…打下扎实的基础, …是全体中国人的共同愿望, 鼓励支持…进行…): no goal of
 # its own to reach by the date
-_NO_GOAL_OF_ITS_OWN = re.compile(r"^为[^，。；]*(?:打下|奠定|创造|提供)[^，。；]{0,8}(?:基础|条件|支撑|保障)|愿望$|^鼓励")
+_NO_GOAL_OF_ITS_OWN = re.compile(r"^为[^，。；]*(?:打下|奠定|创造|提供)[^，。；]{0,8}(?:基础|条件|支撑|保障)|愿望$|^鼓励"
+                                 r"|^是[^，。；]*(?:时期|阶段|之年|一年|关键期)$"  # “十五五”时期，是…的关键时期: what a period is
+                                 r"|(?:的|以下|如下)(?:意见|通知|方案|办法)$")  # …期间实施…工程的意见: a text's name
 _DONE = re.compile(r"已经?|" + _REPORTED.pattern)  # 累计 (a cumulative goal) is no sign of the past here
 _PUBLISH = re.compile(r"公布|公示|发布|截止|开始|启动|上线|结束|开放")  # a dated publication or opening
 _OPEN_ENDED = ("及以后", "以后", "及以前", "及之后")  # 2027年及以后投产的机组: a condition on a date
