@@ -76,7 +76,8 @@ _REPORTED = re.compile(r"(?<![为除])了")  # 发布了…: a report
 # its own to reach by the date
 _NO_GOAL_OF_ITS_OWN = re.compile(r"^为[^，。；]*(?:打下|奠定|创造|提供)[^，。；]{0,8}(?:基础|条件|支撑|保障)|愿望$|^鼓励"
                                  r"|^是[^，。；]*(?:时期|阶段|之年|一年|关键期)$"  # “十五五”时期，是…的关键时期: what a period is
-                                 r"|(?:的|以下|如下)(?:意见|通知|方案|办法)$")  # …期间实施…工程的意见: a text's name
+                                 r"|(?:的|以下|如下)(?:意见|通知|方案|办法)$"  # …期间实施…工程的意见: a text's name
+                                 r"|^坚持[^，。；]*(?:方针|原则|方向)$")  # 坚持全覆盖、保基本…方针: a principle kept, no state
 _DONE = re.compile(r"已经?|" + _REPORTED.pattern)  # 累计 (a cumulative goal) is no sign of the past here
 _PUBLISH = re.compile(r"公布|公示|发布|截止|开始|启动|上线|结束|开放")  # a dated publication or opening
 _OPEN_ENDED = ("及以后", "以后", "及以前", "及之后")  # 2027年及以后投产的机组: a condition on a date
@@ -445,7 +446,8 @@ _SUBMIT_STRICT = re.compile(r"报送|函送|提交|上报|申报|申请|备案|�
 # A closing call (为…而努力奋斗！, 为…作出新的贡献！, 努力完成全年经济社会发展目标任务, 完成各项任务) names
 # ideals or the whole year's task list, not goals to track.
 _CLOSING = re.compile(r"而(?:努力|不懈|团结|继续)?奋斗|作出(?:新的|更大的?)*贡献"
-                      r"|完成(?:今年|全年|各项|本年度?|年度|新的?)[^，。；]{0,14}(?:任务|目标)")
+                      r"|完成好?(?:今年|全年|各项|本年度?|年度|新的?|党和人民赋予的)[^，。；]{0,14}(?:任务|目标)"
+                      r"|完成祖国统一大业")  # a standing national aim, as a closing states it
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WHOM_THEN_GRANT = re.compile(r"的[，,]|的(?:%s)" % "|".join(tables.GRANT_WORDS))  # …的，可享受…
 _QUALIFIER_OF = re.compile(r"(?:[（(]含[)）])?[^，。；的]{0,2}的")
@@ -941,8 +943,8 @@ def _completions(line: Line, dates: tuple[DateExpr, ...], ctx: ArticleContext) -
         own_date = any(clause.start < d.end and d.start < clause.end
                        and not (d.period and d.role == "plain" and d.due == ctx.horizon.due)
                        for d in dates)  # 完成“十二五”…目标任务 in its last year: the plan's end is the year's
-        if (not cue or find_quantities(body) or own_date
-                or _PAST.search(body) or _REPORTED.search(body) or _CONDITION.match(body)):
+        if (not cue or find_quantities(body) or own_date or _PAST.search(body) or _REPORTED.search(body)
+                or _CONDITION.match(body) or _NO_GOAL_OF_ITS_OWN.search(_strip_connectives(body))):
             continue
         quote = _quote_span(text, clause.start, clause.end)
         facts.append(_make(line, "milestone", quote, due_date=ctx.horizon.due, due_precision=ctx.horizon.precision,

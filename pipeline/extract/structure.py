@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.dates import find_dates
+from pipeline.extract.dates import find_dates, safe_date
 from pipeline.patterns import tables
 from pipeline.read import Line
 
@@ -41,7 +41,10 @@ _AHEAD = re.compile(r"要|将|今年|明年|今后|力争|目标|计划|预期|�
 # The year a report reviews, named in its opening (刚刚过去的1992年): it is delivered the year after
 _YEAR_PAST = re.compile(r"(?:刚刚过去的|刚刚结束的|过去的)((?:19|20)\d{2})年")
 # The year a report sets its goals for: 2006年国民经济和社会发展的主要预期目标是; 2002年是…的一年。做好今年…
-_YEAR_AIMED = re.compile(r"((?:19|20)\d{2})年[^。；，]{0,16}主要预期目标|((?:19|20)\d{2})年是[^。]{0,40}一年。[^。]{0,8}今年")
+_YEAR_AIMED = re.compile(r"((?:19|20)\d{2})年[^。；，]{0,16}主要预期目标|((?:19|20)\d{2})年是[^。]{0,40}一年。[^。]{0,8}今年"
+                         r"|((?:19|20)\d{2})年是[^。，]{0,16}开局之年")  # 2026年是“十五五”开局之年
+# The date a report was delivered, under its title: ——2026年1月27日在福建省第十四届人民代表大会第四次会议上
+_DELIVERED = re.compile(r"^[—\-－\s（(]*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日在[^。]{0,40}会议上")
 REPORT_OPENING_LINES = 12
 
 
@@ -69,8 +72,11 @@ def document_reading(lines: list[Line], issued: dt.date | None) -> Reading | Non
     opening = [line.text for line in lines if line.text.strip()][:3]
     if not opening or genre(opening[0], opening[1:]) != "work_report":
         return None
+    delivered = next((m for line in lines[:REPORT_OPENING_LINES] if (m := _DELIVERED.match(line.text.strip()))), None)
+    if issued is None and delivered:
+        issued = safe_date(int(delivered.group(1)), int(delivered.group(2)), int(delivered.group(3)))
     if issued is None:  # the year it is delivered in: the year its goals are set for, or the one after the year reviewed
-        aimed = [int(m.group(1) or m.group(2)) for line in lines for m in _YEAR_AIMED.finditer(line.text)]
+        aimed = [int(m.group(1) or m.group(2) or m.group(3)) for line in lines for m in _YEAR_AIMED.finditer(line.text)]
         reviewed = [int(m.group(1)) + 1 for line in lines[:REPORT_OPENING_LINES] for m in _YEAR_PAST.finditer(line.text)]
         year = max(aimed or reviewed or [0])
         issued = dt.date(year, 1, 1) if year else None
@@ -157,6 +163,9 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
     tasks_at: dict[int, Section] = {}  # the last tasks part opened at each heading level
     reviewed_at: dict[int, Section] = {}  # the last outermost review part opened at each heading level
     conditions: Section | None = None  # a conditions list opened by a lead-in, while its items go on
+    # a work report's year ahead: from the paragraph stating its year's goals (今年…主要预期目标是) on, its parts with
+    # no stated role are that year's tasks, until a review part (…一鼓作气勇争先 after the goals: the tasks)
+    year_ahead: Section | None = None
     for line in lines:
         text = line.text.strip()
         if not text:
@@ -185,6 +194,10 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
             after_review = reviewed_at.get(level)
             if role is None and genre_name == "work_report" and sibling is None and after_review is not None:
                 role = "tasks"  # 二、坚持实行扩大内需的方针, after 一、1999年国内工作回顾: the next year's work begins
+            if role is None and year_ahead is not None:
+                role = "tasks"  # （一）壮大实体经济，推动高质量发展, after 今年…主要预期目标是: this year's work
+            if role == "review":
+                year_ahead = None
             section = None
             if role:
                 year, year_from = heading_year(phrase)
@@ -215,9 +228,13 @@ def sections(lines: list[Line], issued: dt.date | None, genre_name: str,
         if lead_in and (current is None or current.role == "review"):
             year = (current.year if current and current.role != "review" else None) or period[1] or report_year
             out[line.number] = Section("goals", line.number, year, period[0])
+            if genre_name == "work_report" and year and year == report_year:
+                year_ahead = Section("tasks", line.number, year)
             continue
         if current is not None:
             out[line.number] = current
+        elif year_ahead is not None:
+            out[line.number] = year_ahead
         elif genre_name == "work_report" and not _AHEAD.search(text) and not _names_year_after(text, report_year):
             out[line.number] = Section("review", line.number)  # a report's paragraph that does not look ahead
     return out
