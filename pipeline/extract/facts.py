@@ -414,7 +414,8 @@ _CONDITION_ACT = re.compile("(?:%s)" % "|".join(tables.CONDITION_ACTS))
 _IN_FORCE = re.compile("|".join(map(re.escape, tables.IN_FORCE_WORDS)))
 _EVENT = re.compile("|".join(map(re.escape, tables.EVENT_WORDS)))
 _CONDITION_SOON = re.compile(r"[^，。；]{0,20}的[，,]")
-_MODIFIER = re.compile(r"(?:前|以前|之前)?[^，。；的]{1,4}的[\u4e00-\u9fff]")  # …前到期的存量融资: what it qualifies
+_MODIFIER = re.compile(r"(?:前|以前|之前)?(?![将把])[^，。；的]{1,4}的[\u4e00-\u9fff]")  # …前到期的存量融资: what it qualifies
+# (…前将本园的…计划报…: 将/把 opens an action done by then, not a qualifier)
 _BRACKETED = re.compile(r"[（(][^）)]{0,40}[)）]")
 _VALID_UNTIL = re.compile(r"[^，。；]{0,6}有效")
 # a window alone in its clause (暂定试行期一年，从2024年7月22日至2025年7月21日止): the clause before names what it is
