@@ -1119,8 +1119,8 @@ def _dated_report(sentence: str, issued: dt.date | None = None) -> bool:
 def names_structure(text: str, q: Quantity) -> bool:
     """Family: structure words. A count naming the text's own parts (三个方面, 十条措施), or a set known by its
     count and written in words (八项规定, 八项主张, 五项重点工作): a name, not a number to reach."""
-    if text.startswith(_NOT_GOAL_AFTER, q.end):
-        return True
+    if text.startswith(_NOT_GOAL_AFTER, q.end) or text.endswith(("性指标", "类指标"), 0, q.start):
+        return True  # (其中约束性指标3项: how many of its indicators are of a kind)
     return (q.comparator == "=" and text[q.number_start:q.number_start + 1] in "一二两三四五六七八九十"
             and q.value <= 10 and bool(_NAMED_SET.match(text, q.end)))
 

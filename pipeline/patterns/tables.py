@@ -65,7 +65,8 @@ NOT_GOAL_BEFORE = ["若干", "第", "每", "以下", "下列", "如下", "上述
 
 # Words after a counted unit that make the number a structure word, not a goal: 三个方面, 四部分.
 NOT_GOAL_AFTER = ["方面", "部分", "阶段", "维度", "层次", "环节", "步", "类型", "统一", "高地", "中心”", "”",
-                  "重点任务", "主要任务", "大任务", "大工程", "大行动", "措施", "举措"]  # 十条措施: the text's own parts
+                  "重点任务", "主要任务", "大任务", "大工程", "大行动", "措施", "举措",  # 十条措施: the text's own parts
+                  "分目标", "总目标", "主要指标", "项指标", "个指标"]  # 1个总目标、5个分目标、12项主要指标: its goal system
 # A set known by its count, written in words (八项规定, 两岸关系的八项主张, 五项重点工作, 六项保障措施, 八个字):
 # a name, not a number to reach; the nouns may follow a short qualifier (新, 重点, 基本, 保障).
 NAMED_SET_NOUNS = ["规定", "主张", "原则", "举措", "措施", "行动", "工作", "功能", "问题", "字", "特别行政区"]
