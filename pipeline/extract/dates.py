@@ -118,6 +118,9 @@ RELATIVE_DATE = re.compile(
 )
 # "12月，…将开展…": a month without a year opening a sentence, in a dated text; facts.py decides whether it
 # schedules a task
+# "于6月5日发出《录取通知书》": a month and day with no year after 于/在, with no 前 or 起 (an act dated to that day;
+# facts.py decides whether an action follows)
+YEARLESS_AT = re.compile(rf"(?<=[于在])(?P<m>{_MONTH})月(?P<d>{_DAY})[日号](?!前|以前|之前|起|至|到|—|-|－|~|～)")
 MONTH_OPENING = re.compile(rf"(?:^|(?<=[。；;]))(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<part>上旬|中旬|下旬|底|末))?(?=，|,)")
 # Schedule fields of task lists and notices: 完成时限：2026年6月底前, 时间节点：2026年12月
 _SCHEDULE_LABEL = re.compile(r"(?:完成时限|时间节点|完成时间|办结时限|完成期限|工作时限|时间要求|进度安排|截止时间|截止日期)[为是：:]?\s*$")
@@ -244,6 +247,12 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
             due = later if later and (later - issued).days <= 183 else due  # 6月1日前 in a September one: past
         if due:
             found.append(_month_day_expr(m, due, precision))  # 自7月1日起施行, 请于6月30日前
+    for m in YEARLESS_AT.finditer(text):
+        if any(e.start <= m.start() < e.end for e in found):
+            continue
+        due = safe_date(issued.year, int(m.group("m")), int(m.group("d")))
+        if due and due >= issued:  # in the issue year, still ahead: no guess at a year for one already past
+            found.append(DateExpr(m.start(), m.end(), due, "day", "plain"))
     if "年" in text or "季度" in text:
         for m in PERIOD_OPENING.finditer(text):
             if m.group("q"):

@@ -79,7 +79,7 @@ _NO_GOAL_OF_ITS_OWN = re.compile(r"^为[^，。；]*(?:打下|奠定|创造|提�
                                  r"|(?:的|以下|如下)(?:意见|通知|方案|办法)$"  # …期间实施…工程的意见: a text's name
                                  r"|^坚持[^，。；]*(?:方针|原则|方向)$")  # 坚持全覆盖、保基本…方针: a principle kept, no state
 _DONE = re.compile(r"已经?|" + _REPORTED.pattern)  # 累计 (a cumulative goal) is no sign of the past here
-_PUBLISH = re.compile(r"公布|公示|发布|截止|开始|启动|上线|结束|开放")  # a dated publication or opening
+_PUBLISH = re.compile(r"公布|公示|发布|发出|截止|开始|启动|上线|结束|开放")  # a dated publication or opening (于6月5日发出…通知书)
 _OPEN_ENDED = ("及以后", "以后", "及以前", "及之后")  # 2027年及以后投产的机组: a condition on a date
 _BULLET = re.compile(r"^\s*(?:——|—|·|•|▪|●)")
 _DATE_WORDS = re.compile(r"(?:力争)?(?:到|至|于|在|自|从)?(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:底|末|年底|年末|年初|初)?(?:前|起|之前|以前)?")
