@@ -41,6 +41,7 @@ def safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+_XUN_FIRST_DAY = {"上旬": 1, "中旬": 11, "下旬": 21}
 _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _Y = r"(?P<y>(?:19|20)\d{2})年"
 _BY = (r"(?P<by>(?:[)）](?=以前|之前|前))?"  # （北京时间2019年12月16日16时)前: a bracketed date, then 前
@@ -63,8 +64,8 @@ ABSOLUTE = re.compile(
 )
 
 # "申报时间：2026年7月1日—7月31日": a window; under a submission label its end is a deadline
-DAY_RANGE = re.compile(
-    rf"(?P<y>(?:19|20)\d{{2}})年(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]" + _WEEKDAY +  # 2019年7月10日8:00至8月9日16:00
+DAY_RANGE = re.compile(  # (its start may be a third of a month: 2025年9月下旬至2025年12月20日)
+    rf"(?P<y>(?:19|20)\d{{2}})年(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<xun>上旬|中旬|下旬))" + _WEEKDAY +  # 2019年7月10日8:00至8月9日16:00
     rf"(?:—|-|–|~|～|至|到)(?:(?P<y2>(?:19|20)\d{{2}})年)?(?:(?P<m2>{_MONTH})月)?(?P<d2>{_DAY})[日号]" + _WEEKDAY
 )
 # "2026年5月至6月，组织专家开展评审": a window of months, due at the end of the last
@@ -154,7 +155,7 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
             role = "target" if lead in ("到", "至") else "plain"
             add(DateExpr(m.start(), m.end(), dt.date(b, 12, 31), "year", role, due_from=dt.date(a, 1, 1), period=(a, b)))
     for m in DAY_RANGE.finditer(text):
-        first = safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        first = safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d") or _XUN_FIRST_DAY[m.group("xun")]))
         last = safe_date(int(m.group("y2") or m.group("y")), int(m.group("m2") or m.group("m")), int(m.group("d2")))
         if first and last and first <= last:
             labelled = _WINDOW_LABEL.search(text, 0, m.start())
