@@ -1191,6 +1191,7 @@ _NOT_GOAL_CLAUSE = re.compile("|".join(map(re.escape, tables.NOT_GOAL_CLAUSE)))
 _RATE_OF_CHANGE = re.compile("|".join(map(re.escape, tables.RATE_OF_CHANGE)))
 _MONEY_MEASURES = frozenset(tables.MONEY_MEASURES)
 _ENDS_NOUN = re.compile(r"$|[的，。；、,;）)]")
+_RATIO = re.compile(r"比率|比重")  # 社会物流总费用与GDP比率降低至13.6%: the number measures a ratio, not the money
 
 
 _PERMITTED_CHANGE = re.compile(r"可(?:以)?(?:%s)(?:至|到)?$" % "|".join(tables.CHANGE_VERBS))
@@ -1204,7 +1205,8 @@ def _money_rule(text: str, q: Quantity, clause: Span) -> bool:
     3万人) is still a goal."""
     if q.unit.endswith("元") and ("每" in text[clause.start:q.start] or text.startswith(("/", "左右/"), q.end)):
         return True  # 每50公斤提高5到7元, 3.3万元左右/方: a price per unit
-    if not any(m.group() not in _MONEY_MEASURES or m.start() <= q.end + 1 or _ENDS_NOUN.match(text, m.end())
+    if not any(m.group() not in _MONEY_MEASURES or (m.start() <= q.end + 1 and not _RATIO.search(text, m.end(), q.start))
+               or _ENDS_NOUN.match(text, m.end())
                for m in _NOT_GOAL_CLAUSE.finditer(text, clause.start, clause.end)):
         return False  # (18项行政事业性收费的免征范围: the money noun heads what is counted)
     if (q.unit in ("%", "个百分点", "百分点") and _RATE_OF_CHANGE.search(text, clause.start, q.start)
