@@ -1016,7 +1016,8 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         explicit = (_EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3]) or scale
                     or _share_reaching(text, q, clause) or _committed(clause_text))
         horizon = ctx.horizon if line.number >= ctx.horizon_line else None
-        if (not explicit and not (horizon and (ctx.goal_verbs.search(clause_text) or _parallel_goal(text, q, ctx.goal_verbs)))
+        if (not explicit and not (horizon and (ctx.goal_verbs.search(clause_text) or _parallel_goal(text, q, ctx.goal_verbs)
+                                               or _served(text, q, clause, ctx.goal_verbs)))
                 and not _undated_goal(text, q, ctx)):
             continue
         sentence = _sentence(text, Span(q.start, q.end))
@@ -1035,6 +1036,13 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         facts.append(_target(line, quote, q, horizon.due if horizon else None, horizon.precision if horizon else None,
                              due_from=horizon.due_from if horizon else None))
     return facts
+
+
+def _served(text: str, q: Quantity, clause: Span, goal_verbs: re.Pattern) -> bool:
+    """Family: goals counted by whom they serve. '为10万名残疾人提供基本康复服务': the number after 为 that opens
+    its clause, with the task verb after what it counts."""
+    return text.endswith("为", clause.start, q.start) and q.start - clause.start <= 3 and bool(
+        goal_verbs.search(text, q.end, clause.end))
 
 
 def _parallel_goal(text: str, q: Quantity, goal_verbs: re.Pattern) -> bool:

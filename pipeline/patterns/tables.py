@@ -195,7 +195,8 @@ CONDITIONS_LEAD_IN = r"(?:以下|下列|如下|下述)(?:[^，。；]{0,6})?条�
 # Verbs that make a quantity in a task part a target (实施重大项目1900多个, 开发岗位5000个): actions, not states.
 TASK_VERBS = GOAL_VERBS + ["实施", "开发", "改造", "办好", "完成", "更新", "筹集", "转化", "引进", "建立", "组织", "发行",
                            "举办", "提高", "提升", "扩大", "增加", "新开工", "开工", "改建", "扩建", "安排", "吸纳",
-                           "发放", "落实", "开通", "部署", "招收", "资助", "治理", "修复", "整治", "种植", "造林", "分别"]
+                           "发放", "落实", "开通", "部署", "招收", "资助", "治理", "修复", "整治", "种植", "造林", "分别",
+                           "提供", "配备"]
 # What a document calls itself, read from its title and first lines: its kind and the default reading of it.
 GENRE_WORDS = [
     ("work_report", r"政府工作报告|^各位代表"),
