@@ -1169,6 +1169,8 @@ def _is_goal_number(text: str, q: Quantity) -> bool:
         return False  # 全球共有992个超大规模数据中心, 共计浪费六百三十万元: a total stated (我国将共有…: a goal)
     if text.startswith("级", q.end) or (text.endswith("级", 0, q.end) and text.startswith(("的", "别"), q.end)):
         return False  # 千亿级产业规模, 打造千亿级的…基地: a class of size, not a stated number
+    if text.endswith("级", 0, q.end) and _CJK.match(text, q.end) and not _SCALE_NAMED.match(text, q.end):
+        return False  # 推动…县百亿级产业全覆盖: the class of what is named (形成千亿级产业规模 states a scale)
     if (text.startswith("的", q.end) and (q.unit == "级" or text.endswith(tuple(tables.COMPARATOR_SUFFIX), 0, q.end))
             and not text.endswith(("使", "让"), 0, q.start)
             and (text.endswith("级", 0, q.end) or not _GOAL_VERB_AT.search(text, max(0, q.start - 4), q.start))
@@ -1199,6 +1201,7 @@ _NOT_GOAL_CLAUSE = re.compile("|".join(map(re.escape, tables.NOT_GOAL_CLAUSE)))
 _RATE_OF_CHANGE = re.compile("|".join(map(re.escape, tables.RATE_OF_CHANGE)))
 _MONEY_MEASURES = frozenset(tables.MONEY_MEASURES)
 _ENDS_NOUN = re.compile(r"$|[的，。；、,;）)]")
+_SCALE_NAMED = re.compile(r"[^，。；的]{0,4}规模")
 _RATIO = re.compile(r"比率|比重")  # 社会物流总费用与GDP比率降低至13.6%: the number measures a ratio, not the money
 
 
