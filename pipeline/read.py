@@ -192,7 +192,9 @@ def normalize_line(original: str) -> tuple[str, Sequence[int]]:
     for start, end, replacement in sorted(edits):
         pieces.append(text[cursor:start] + replacement)
         offsets.extend(range(cursor, start))
-        offsets.extend(min(start + i, end - 1) for i in range(len(replacement)))
+        # the replacement's last character stands for the rest of what it replaces (2026-06-08 -> …8日, 二十五 -> 25),
+        # so a span ending on it ends where the original did
+        offsets.extend(min(start + i, end - 1) if i < len(replacement) - 1 else end - 1 for i in range(len(replacement)))
         cursor = end
     pieces.append(text[cursor:])
     offsets.extend(range(cursor, len(text)))
