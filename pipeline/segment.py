@@ -312,6 +312,13 @@ def _plan_period(article: Article, lines: list[Line]) -> None:
             if span:
                 article.period_start, article.period_end = article.issued_on.year, article.issued_on.year + span - 1
                 return
+    # a year's work plan by its title (关于印发《上海市2025年…重点工作安排》的通知, 2026年工作要点): that year's tasks
+    annual = _ANNUAL_PLAN.search(_CITED_BASIS.sub("", article.title.replace(" ", "")))
+    if annual:
+        article.period_start = article.period_end = int(annual.group(1))
+
+
+_ANNUAL_PLAN = re.compile(r"((?:19|20)\d{2})年度?[^《》，。；]{0,30}?(?:工作要点|工作安排|工作计划|任务清单|重点任务|重点工作)")
 
 
 _DISTRIBUTION = re.compile(r"^(?:呈|发|抄送|抄报|打字|校对|印发|送|主送)[：:]")

@@ -145,6 +145,9 @@ class ArticleContext:
         self.role: str | None = None  # the stated part a line is in (structure.Section.role), set by at()
         self.goal_verbs = _GOAL_VERB
         self.completions = False
+        if article and article.period_end and article.period_start == article.period_end:
+            # a year's work plan (2025年…重点工作安排): its items are that year's tasks (family: document structure)
+            self.goal_verbs, self.completions = _TASK_VERB, True
         period = (article.period_start, article.period_end) if article else (None, None)
         if article and period[1] is None and "五" in article.title:
             end, start = structure.heading_year(article.title)  # “十四五”智能制造发展规划: 2021–2025

@@ -65,11 +65,11 @@ NOT_GOAL_BEFORE = ["若干", "第", "每", "以下", "下列", "如下", "上述
 
 # Words after a counted unit that make the number a structure word, not a goal: 三个方面, 四部分.
 NOT_GOAL_AFTER = ["方面", "部分", "阶段", "维度", "层次", "环节", "步", "类型", "统一", "高地", "中心”", "”",
-                  "重点任务", "主要任务", "大任务", "大工程", "大行动", "措施", "举措",  # 十条措施: the text's own parts
+                  "重点任务", "主要任务", "工作任务", "大任务", "大工程", "大行动", "措施", "举措",  # 十条措施: the text's own parts
                   "分目标", "总目标", "主要指标", "项指标", "个指标"]  # 1个总目标、5个分目标、12项主要指标: its goal system
 # A set known by its count, written in words (八项规定, 两岸关系的八项主张, 五项重点工作, 六项保障措施, 八个字):
 # a name, not a number to reach; the nouns may follow a short qualifier (新, 重点, 基本, 保障).
-NAMED_SET_NOUNS = ["规定", "主张", "原则", "举措", "措施", "行动", "工作", "功能", "问题", "字", "特别行政区"]
+NAMED_SET_NOUNS = ["规定", "主张", "原则", "准则", "举措", "措施", "行动", "工作", "功能", "问题", "字", "特别行政区"]
 
 # Clauses that grant or charge money, not goals: 给予最高50万元补贴, 处1万元以上5万元以下罚款, 补贴价格.
 MONEY_WORDS = ["补贴", "奖励", "资助", "补助", "贴息", "算力券", "奖补", "罚款", "罚金", "没收", "价格", "电价",
@@ -196,7 +196,7 @@ CONDITIONS_LEAD_IN = r"(?:以下|下列|如下|下述)(?:[^，。；]{0,6})?条�
 TASK_VERBS = GOAL_VERBS + ["实施", "开发", "改造", "办好", "完成", "更新", "筹集", "转化", "引进", "建立", "组织", "发行",
                            "举办", "提高", "提升", "扩大", "增加", "新开工", "开工", "改建", "扩建", "安排", "吸纳",
                            "发放", "落实", "开通", "部署", "招收", "资助", "治理", "修复", "整治", "种植", "造林", "分别",
-                           "提供", "配备"]
+                           "提供", "配备", "推进"]
 # What a document calls itself, read from its title and first lines: its kind and the default reading of it.
 GENRE_WORDS = [
     ("work_report", r"政府工作报告|^各位代表"),
