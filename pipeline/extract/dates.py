@@ -122,6 +122,8 @@ RELATIVE_DATE = re.compile(
 # "于6月5日发出《录取通知书》": a month and day with no year after 于/在, with no 前 or 起 (an act dated to that day;
 # facts.py decides whether an action follows)
 YEARLESS_AT = re.compile(rf"(?<=[于在])(?P<m>{_MONTH})月(?P<d>{_DAY})[日号](?!前|以前|之前|起|至|到|—|-|－|~|～)")
+# "截止日期由2025年3月31日调整至6月30日": a date moved to a yearless day is due then
+MOVED_TO = re.compile(rf"(?<=(?:调整|延长|推迟|延期|顺延)[至到])(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]")
 MONTH_OPENING = re.compile(rf"(?:^|(?<=[。；;]))(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<part>上旬|中旬|下旬|底|末))?(?=，|,)")
 # Schedule fields of task lists and notices: 完成时限：2026年6月底前, 时间节点：2026年12月
 _SCHEDULE_LABEL = re.compile(r"(?:完成时限|时间节点|完成时间|办结时限|完成期限|工作时限|时间要求|进度安排|截止时间|截止日期)[为是：:]?\s*$")
@@ -254,6 +256,10 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
         due = safe_date(issued.year, int(m.group("m")), int(m.group("d")))
         if due and due >= issued:  # in the issue year, still ahead: no guess at a year for one already past
             found.append(DateExpr(m.start(), m.end(), due, "day", "plain"))
+    for m in MOVED_TO.finditer(text):
+        due = safe_date(issued.year, int(m.group("m")), int(m.group("d")))
+        if due and due >= issued and not any(e.start <= m.start() < e.end for e in found):
+            found.append(DateExpr(m.start(), m.end(), due, "day", "by"))
     if "年" in text or "季度" in text:
         for m in PERIOD_OPENING.finditer(text):
             if m.group("q"):
