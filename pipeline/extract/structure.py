@@ -72,9 +72,9 @@ def document_reading(lines: list[Line], issued: dt.date | None) -> Reading | Non
     opening = [line.text for line in lines if line.text.strip()][:3]
     if not opening or genre(opening[0], opening[1:]) != "work_report":
         return None
-    delivered = next((m for line in lines[:REPORT_OPENING_LINES] if (m := _DELIVERED.match(line.text.strip()))), None)
-    if issued is None and delivered:
-        issued = safe_date(int(delivered.group(1)), int(delivered.group(2)), int(delivered.group(3)))
+    if issued is None:  # the day it was delivered, under its title
+        delivered = next((m for line in lines[:REPORT_OPENING_LINES] if (m := _DELIVERED.match(line.text.strip()))), None)
+        issued = safe_date(int(delivered.group(1)), int(delivered.group(2)), int(delivered.group(3))) if delivered else None
     if issued is None:  # the year it is delivered in: the year its goals are set for, or the one after the year reviewed
         aimed = [int(m.group(1) or m.group(2) or m.group(3)) for line in lines for m in _YEAR_AIMED.finditer(line.text)]
         reviewed = [int(m.group(1)) + 1 for line in lines[:REPORT_OPENING_LINES] for m in _YEAR_PAST.finditer(line.text)]
