@@ -1024,8 +1024,11 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
                 and not _undated_goal(text, q, ctx)):
             continue
         sentence = _sentence(text, Span(q.start, q.end))
-        if _named_goal(text, q, clause):
-            sentence = text[clause.start:q.end]  # 调控目标定为8%，物价涨幅比去年低一些: the past is the next clause's
+        opening = _sentence_span(text, q.start).start
+        if _named_goal(text, q, clause) or _GOALS_LEAD_IN.search(text, opening, min(opening + 16, q.start)):
+            # 调控目标定为8%，物价涨幅比去年低一些: the past is the next clause's; a sentence opened as a list of goals
+            # (主要预期目标是：…，粮食产量1300亿斤以上、力争比去年实现更多增长): each goal's own clause says so
+            sentence = text[clause.start:q.end]
         if _PAST.search(sentence) or (_dated_report(sentence, ctx.issued_on) and not _FUTURE_STRICT.search(sentence)):
             continue
         if (not ctx.is_plan and not _FUTURE_STRICT.search(text, _sentence_span(text, q.start).start, q.start)
@@ -1071,6 +1074,7 @@ def _named_goal(text: str, q: Quantity, clause: Span) -> bool:
 
 
 _GOAL_NAMED = re.compile("|".join(tables.GOAL_NAMING))
+_GOALS_LEAD_IN = re.compile(r"目标(?:是|为|如下)[：:]")  # 主要预期目标是：…, a list of goals
 _GOAL_NAMED_AFTER = re.compile(r"的(?:[\u4e00-\u9fff]{0,4}目标|任务)|(?:为|作为)[\u4e00-\u9fff]{0,4}目标")  # …45%的目标, 以…为目标
 
 
