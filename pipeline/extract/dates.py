@@ -122,6 +122,9 @@ RELATIVE_DATE = re.compile(
 # "于6月5日发出《录取通知书》": a month and day with no year after 于/在, with no 前 or 起 (an act dated to that day;
 # facts.py decides whether an action follows)
 YEARLESS_AT = re.compile(rf"(?<=[于在])(?P<m>{_MONTH})月(?P<d>{_DAY})[日号](?!前|以前|之前|起|至|到|—|-|－|~|～)")
+# "（一）启动部署（4月）。", "（三）现场监管及问题处置（6月—8月）。": a step of a schedule, its months in brackets after its name
+STEP_MONTHS = re.compile(rf"^\s*(?:[（(][一二三四五六七八九十]{{1,3}}[)）]|[一二三四五六七八九十]{{1,3}}、|\d{{1,2}}[.、．])[^，。；（()]{{2,20}}"
+                         rf"[（(](?P<m>{_MONTH})月(?:(?:—|-|–|~|～|至|到)(?P<m2>{_MONTH})月)?[)）]")
 # "截止日期由2025年3月31日调整至6月30日": a date moved to a yearless day is due then
 MOVED_TO = re.compile(rf"(?<=(?:调整|延长|推迟|延期|顺延)[至到])(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]")
 MONTH_OPENING = re.compile(rf"(?:^|(?<=[。；;]))(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号]|(?P<part>上旬|中旬|下旬|底|末))?(?=，|,)")
@@ -256,6 +259,12 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
         due = safe_date(issued.year, int(m.group("m")), int(m.group("d")))
         if due and due >= issued:  # in the issue year, still ahead: no guess at a year for one already past
             found.append(DateExpr(m.start(), m.end(), due, "day", "plain"))
+    step = STEP_MONTHS.match(text)
+    if step:
+        first, last = int(step.group("m")), int(step.group("m2") or step.group("m"))
+        if first <= last and month_end(issued.year, last) >= issued.replace(day=1):
+            found.append(DateExpr(step.start("m") - 1, step.end(), month_end(issued.year, last), "month", "by",
+                                  due_from=dt.date(issued.year, first, 1) if first < last else None))
     for m in MOVED_TO.finditer(text):
         due = safe_date(issued.year, int(m.group("m")), int(m.group("d")))
         if due and due >= issued and not any(e.start <= m.start() < e.end for e in found):
