@@ -240,8 +240,9 @@ class IndicatorTable:
             return None
         cells = [c.strip() for c in text.split("\t")]
         years = [(int(m.group("y")), i) for i, cell in enumerate(cells) if (m := _YEAR_CELL.fullmatch(cell))]
-        if len(years) < 2 and "目标" not in text:
-            return None  # a year alone in a row's cell dates that row (a task table), it heads no columns
+        if not years or (len(years) < 2 and "目标" not in text):
+            return None  # a year alone in a row's cell dates that row (a task table), it heads no columns; a row
+            # with 目标 and a tab but no year cell (重点任务…	年底前) heads none either
         latest, column = max(years)
         if column == 0 and len(years) < len([c for c in cells if c]):
             return None
