@@ -689,7 +689,16 @@ def _deadline_quote(text: str, d: DateExpr) -> Span:
         closing = text.find("）", d.end)
         task = _sentence_span(text, text.rfind("。", 0, opening) if "。" in text[:opening] else opening - 1)
         return _trim(text, Span(task.start, closing if closing != -1 else sentence.end))
+    if "\t" in text:  # a task table's row whose date is a cell of its own (…\t重点任务\t工作措施\t年底前\t责任单位)
+        cell_start, cell_end = text.rfind("\t", 0, d.start) + 1, text.find("\t", d.end)
+        cell_end = len(text) if cell_end == -1 else cell_end
+        if not (text[cell_start:d.start] + text[d.end:cell_end]).strip():
+            number = _ROW_NUMBER.match(text)  # the row's task and measures, then its date (not its 序号)
+            return _trim(text, Span(number.end() if number else 0, cell_end))
     return _trim(text, Span(_clause_start(text, d.start), max(sentence.end, d.end)))
+
+
+_ROW_NUMBER = re.compile(r"\s*\d{1,3}\s*\t")
 
 
 # --- dated goals: 到2027年…, 2026年起… --------------------------------------------------------------
