@@ -293,6 +293,8 @@ def _publishers(text: str) -> list[str]:
 
 # A plan cited as the basis (为贯彻落实《数字山东发展规划（2018-2022年）》，制定本方案): its period is not this text's.
 _CITED_BASIS = re.compile(r"(?:贯彻|落实|根据|依据|按照|对照|衔接)[^《]{0,4}《[^》]*》")
+# A year's work plan named by its title: 上海市2025年…重点工作安排, 2026年工作要点
+_ANNUAL_PLAN = re.compile(r"((?:19|20)\d{2})年度?[^《》，。；]{0,30}?(?:工作要点|工作安排|工作计划|任务清单|重点任务|重点工作)")
 
 
 def _plan_period(article: Article, lines: list[Line]) -> None:
@@ -316,9 +318,6 @@ def _plan_period(article: Article, lines: list[Line]) -> None:
     annual = _ANNUAL_PLAN.search(_CITED_BASIS.sub("", article.title.replace(" ", "")))
     if annual:
         article.period_start = article.period_end = int(annual.group(1))
-
-
-_ANNUAL_PLAN = re.compile(r"((?:19|20)\d{2})年度?[^《》，。；]{0,30}?(?:工作要点|工作安排|工作计划|任务清单|重点任务|重点工作)")
 
 
 _DISTRIBUTION = re.compile(r"^(?:呈|发|抄送|抄报|打字|校对|印发|送|主送)[：:]")

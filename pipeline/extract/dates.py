@@ -49,13 +49,15 @@ _BY = (r"(?P<by>(?:[)）](?=以前|之前|前))?"  # （北京时间2019年12月
 _LEAD = r"(?P<lead>力争到|力争在|力争|到|至|截至|截止到|截止于|截止|自|从|于|在)?"
 _MONTH = r"1[0-2]|0?[1-9]"
 _DAY = r"3[01]|[12]\d|0?[1-9]"
+# a day of the month, its 日 or 号 left out right before 前 (于11月20前报送, as hurried notices write it)
+_DAY_OF = rf"(?P<d>{_DAY})(?:[日号]|(?=(?:以前|之前|前)(?!后)))"
 _WEEKDAY = (r"(?:[（(](?:星期|周)[一二三四五六日天][)）])?"  # 2026年7月31日（星期五）前
             r"(?:(?:上午|下午|中午|晚上)?\d{1,2}(?:[:：]\d{2}|时|点)(?:\d{1,2}分|半)?)?")  # …17:00前, 下午5点前
 
 ABSOLUTE = re.compile(
     r"(?=[力到至截自从于在12])" + _LEAD + _Y +  # the lookahead skips every other character at once
     r"(?:"
-    rf"(?P<m>{_MONTH})月(?:(?P<d>{_DAY})(?:[日号]|(?=(?:以前|之前|前)(?!后)))|(?P<mend>底|末|份)|(?P<xun>上旬|中旬|下旬))?"
+    rf"(?P<m>{_MONTH})月(?:{_DAY_OF}|(?P<mend>底|末|份)|(?P<xun>上旬|中旬|下旬))?"
     r"|(?P<yend>年底|年末|底|末)"
     r"|(?P<early>年初|初)(?![级中步赛审稿选])"  # 2019年初开始执行: the year's first quarter (初级, 初中: a word)
     r"|(?P<half>上半年|下半年)"
@@ -78,8 +80,7 @@ _EVENT_LABEL = re.compile(r"(?:^|[\s、.．)）:：])(?:[\u4e00-\u9fff]{0,4}(?:�
 # A window is a schedule (a deadline at its end) unless it dates an event: 2025年11月3日至5日召开…
 EVENT_AFTER = re.compile(r"[^。；]{0,20}?(?:召开|举办|举行|开幕|闭幕|会议|论坛|博览会|展览|调研|访问)")
 # "请于6月30日前": a month and day with no year, in the year the text was issued
-# (a day written without 日 right before 前, 于11月20前报送, as hurried notices write it, is that day)
-MONTH_DAY_BY = re.compile(rf"(?<![\d年])(?P<m>{_MONTH})月(?:(?P<d>{_DAY})(?:[日号]|(?=(?:以前|之前|前)(?!后)))|(?P<mend>底|末)|(?P<xun>上旬|中旬|下旬))"
+MONTH_DAY_BY = re.compile(rf"(?<![\d年])(?P<m>{_MONTH})月(?:{_DAY_OF}|(?P<mend>底|末)|(?P<xun>上旬|中旬|下旬))"
                           + _WEEKDAY + r"(?:(?P<by>以前|之前|前|(?<=[底末])(?=完成|报送|出台|印发|启动|上线|建成))|(?P<since>起))")
 # "报名时间为9月1日至9月15日", "即日起至8月22日": a window without a year, in the year the text was issued
 YEARLESS_WINDOW = re.compile(rf"(?:(?<![\d年])(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]|(?:起|开始))(?:—|-|–|~|～|至|到)"
@@ -253,22 +254,19 @@ def find_relative_dates(text: str, issued: dt.date | None) -> list[DateExpr]:
             due = later if later and (later - issued).days <= 183 else due  # 6月1日前 in a September one: past
         if due:
             found.append(_month_day_expr(m, due, precision))  # 自7月1日起施行, 请于6月30日前
-    for m in YEARLESS_AT.finditer(text):
-        if any(e.start <= m.start() < e.end for e in found):
-            continue
-        due = safe_date(issued.year, int(m.group("m")), int(m.group("d")))
-        if due and due >= issued:  # in the issue year, still ahead: no guess at a year for one already past
-            found.append(DateExpr(m.start(), m.end(), due, "day", "plain"))
+    for pattern, role in ((YEARLESS_AT, "plain"), (MOVED_TO, "by")):  # 于6月5日发出…, 由…调整至6月30日
+        for m in pattern.finditer(text):
+            if any(e.start <= m.start() < e.end for e in found):
+                continue
+            due = safe_date(issued.year, int(m.group("m")), int(m.group("d")))
+            if due and due >= issued:  # in the issue year, still ahead: no guess at a year for one already past
+                found.append(DateExpr(m.start(), m.end(), due, "day", role))
     step = STEP_MONTHS.match(text)
     if step:
         first, last = int(step.group("m")), int(step.group("m2") or step.group("m"))
         if first <= last and month_end(issued.year, last) >= issued.replace(day=1):
             found.append(DateExpr(step.start("m") - 1, step.end(), month_end(issued.year, last), "month", "by",
                                   due_from=dt.date(issued.year, first, 1) if first < last else None))
-    for m in MOVED_TO.finditer(text):
-        due = safe_date(issued.year, int(m.group("m")), int(m.group("d")))
-        if due and due >= issued and not any(e.start <= m.start() < e.end for e in found):
-            found.append(DateExpr(m.start(), m.end(), due, "day", "by"))
     if "年" in text or "季度" in text:
         for m in PERIOD_OPENING.finditer(text):
             if m.group("q"):

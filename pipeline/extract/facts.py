@@ -1033,15 +1033,15 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
                                                or _served(text, q, clause, ctx.goal_verbs)))
                 and not _undated_goal(text, q, ctx)):
             continue
-        sentence = _sentence(text, Span(q.start, q.end))
-        opening = _sentence_span(text, q.start).start
+        span = _sentence_span(text, q.start)
+        opening, sentence = span.start, text[span.start:max(span.end, q.end)]
         if _named_goal(text, q, clause) or _GOALS_LEAD_IN.search(text, opening, min(opening + 16, q.start)):
             # 调控目标定为8%，物价涨幅比去年低一些: the past is the next clause's; a sentence opened as a list of goals
             # (主要预期目标是：…，粮食产量1300亿斤以上、力争比去年实现更多增长): each goal's own clause says so
             sentence = text[clause.start:q.end]
         if _PAST.search(sentence) or (_dated_report(sentence, ctx.issued_on) and not _FUTURE_STRICT.search(sentence)):
             continue
-        if (not ctx.is_plan and not _FUTURE_STRICT.search(text, _sentence_span(text, q.start).start, q.start)
+        if (not ctx.is_plan and not _FUTURE_STRICT.search(text, opening, q.start)
                 and not _GOAL_NAMED_AFTER.match(text, q.end)):
             continue  # news describes what is; only its own forecasts are goals (the forecast word comes first,
             # or the number is named a goal: 提出了…比重超45%的目标)
