@@ -118,6 +118,8 @@ class Evaluation:
     extras: list[tuple]
     dated: Score  # deadlines and milestones with the kind ignored: is the date found on the right line
     by_family: dict[str, tuple[int, int]]  # family (kind/due_basis) -> (facts predicted, of them right)
+    target_dues: tuple[int, int]  # required targets found, of them with the labelled due (a target's key has no due)
+    wrong_dues: list[tuple]  # (key, labelled due, predicted dues) of those without it
 
 
 def _score(required: set, optional: set, predicted: set) -> Score:
@@ -132,10 +134,18 @@ def evaluate(gold: list[dict], predicted: list[dict]) -> Evaluation:
             (optional if fact.get("unsure") else required).add(key)
     optional -= required
     families: dict[tuple, str] = {}  # a predicted key -> the family of the first fact with it
+    dues: dict[tuple, set] = collections.defaultdict(set)  # a predicted target's key -> the dues given it
     for fact in predicted:
         key = predicted_key(fact)
         if key is not None:
             families.setdefault(key, family(fact))
+            if fact["kind"] == "target":
+                dues[key].add(_due_text(fact.get("due_date"), fact.get("due_precision")))
+    # a target matched on its value may still carry a wrong date (a heading's “十五五” read as 十五, 2001—2005)
+    labelled_dues = {gold_key(f): (str(f["due"]) if f.get("due") else None) for f in gold
+                     if f["kind"] == "target" and not f.get("unsure") and gold_key(f) in dues}
+    wrong_dues = sorted((key, due, sorted(map(str, dues[key]))) for key, due in labelled_dues.items()
+                        if due not in dues[key])
     predicted_keys = set(families)
     by_family: dict[str, tuple[int, int]] = {}
     for key, name in families.items():
@@ -151,7 +161,8 @@ def evaluate(gold: list[dict], predicted: list[dict]) -> Evaluation:
     by_document = {doc: _score({k for k in scored(required) if k[1] == doc}, {k for k in scored(optional) if k[1] == doc},
                                {k for k in scored(predicted_keys) if k[1] == doc}) for doc in documents}
     return Evaluation(by_kind, overall, by_document, sorted(required - predicted_keys),
-                      sorted(predicted_keys - required - optional), dated, dict(sorted(by_family.items())))
+                      sorted(predicted_keys - required - optional), dated, dict(sorted(by_family.items())),
+                      (len(labelled_dues), len(labelled_dues) - len(wrong_dues)), wrong_dues)
 
 
 def family(fact: dict) -> str:
@@ -215,6 +226,8 @@ def report(name: str, result: Evaluation, show_misses: int = 0) -> str:
     lines.append(f"dated, deadline/milestone kind ignored: recall {result.dated.recall:.3f}  "
                  f"precision {result.dated.precision:.3f}")
     lines.append(f"score: f1 {o.f1:.3f} recall {o.recall:.3f} precision {o.precision:.3f} (deadline, target, milestone)")
+    found, right = result.target_dues
+    lines.append(f"targets found with the labelled due: {right} of {found}")
     lines.append("per document (f1, gold, predicted):")
     for doc, s in result.by_document.items():
         lines.append(f"  {s.f1:.3f} {s.gold:>4} {s.predicted:>4}  {doc}")
@@ -222,6 +235,8 @@ def report(name: str, result: Evaluation, show_misses: int = 0) -> str:
         lines.append(f"MISS  {key}")
     for key in result.extras[:show_misses]:
         lines.append(f"EXTRA {key}")
+    for key, due, given in result.wrong_dues[:show_misses]:
+        lines.append(f"DUE   {key} labelled {due}, given {', '.join(given)}")
     return "\n".join(lines)
 
 

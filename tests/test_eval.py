@@ -49,6 +49,21 @@ def test_scoring_counts_unsure_labels_for_precision_only():
     assert result.extras == [("milestone", "a.txt", 3, "2027")]
 
 
+def test_a_target_found_with_another_date_is_reported():
+    """A target matches on its value, as the shared scorer matches it; its date is checked apart, so a
+    heading's “十五五” read as 十五 (2001—2005) shows."""
+    gold = [{"seed": "a.txt", "line": 4, "kind": "target", "value": 14, "unit": "%", "due": "2030"},
+            {"seed": "a.txt", "line": 5, "kind": "target", "value": 5, "unit": "%", "due": "2030"}]
+    predicted = [{"source_file": "a.txt", "line": 4, "kind": "target", "value": 14, "unit": "%",
+                  "due_date": "2005-12-31", "due_precision": "year"},
+                 {"source_file": "a.txt", "line": 5, "kind": "target", "value": 5, "unit": "%",
+                  "due_date": "2030-12-31", "due_precision": "year"}]
+    result = evaluate(gold, predicted)
+    assert result.overall.f1 == 1.0
+    assert result.target_dues == (2, 1)
+    assert result.wrong_dues == [(("target", "a.txt", 4, 14.0), "2030", ["2005"])]
+
+
 @pytest.mark.skipif(not SHARED_SCORER.exists(), reason="../shared/tools/score.py is not beside this checkout")
 def test_evaluate_matches_the_shared_scorer(tmp_path):
     """Same database, same labels: the project's F1 line equals the shared scorer's."""
