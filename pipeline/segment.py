@@ -18,13 +18,13 @@ from pipeline.read import Document, Line
 TOC_HEADINGS = {"目录", "本期要目", "要目", "本期目录"}
 _TOC_ENTRY = re.compile(r"^(?:[-*•]\s*)?(?:(?P<lead>\d{1,3})\s+)?(?P<title>.+?)(?:\s*(?:[.…·]{2,}|\t| {2,})\s*(?P<page>\d{1,3}))?\s*$")
 _NOISE = re.compile(r"[\s《》“”\"'()（）|｜·:：\-—_*#.…、，,!！?？\[\]【】]")
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号")
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s?[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号")
 # DOC_NUMBER's tail: searching for it first spares the backtracking DOC_NUMBER does at every Chinese character
 # of a text that has no document number (most of them)
 _DOC_NUMBER_TAIL = re.compile(DOC_NUMBER.pattern.removeprefix(r"[\u4e00-\u9fff]{1,12}"))
 # Per-line patterns below are tried only on lines holding a word each needs (日, 来源, 解读): most lines have none
 STANDALONE_DATE = re.compile(r"^[(（]?\s*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日\s*[)）]?$")
-PLAN_YEARS = re.compile(r"(?P<n>[一二三四五六七八九十]|\d{1,2})年行动(?:计划|方案)")
+PLAN_YEARS = re.compile(r"(?P<n>[一二三四五六七八九十]|(?<!\d)\d{1,2})年行动(?:计划|方案)")  # not 2026年行动计划's 26
 INTERPRETATION_HEADING = re.compile(r"^(?:#+\s*)?(?:政策)?解读\s*[|｜:：丨]")
 # A preamble naming the text it opens (…，制定本意见。 …，现提出如下实施意见：), read when it stands as the title
 SELF_NAMED = re.compile(r"(?:制定|制订|出台|提出)(?:本|如下|以下)[\u4e00-\u9fff]{0,4}?(?:意见|办法|方案|规划|计划|细则|规定|纲要|要点)[。：:]?$")
@@ -245,6 +245,9 @@ def _first_content_line(lines: list[Line]) -> int:
 def _heading_text(lines: list[Line], index: int, toc_title: str) -> str:
     """The heading as the body writes it, joined when it breaks over lines; falls back to the TOC."""
     first = lines[index].text.strip().lstrip("#").strip()
+    if not toc_title and DOC_NUMBER.fullmatch(first):
+        # 丰政办发〔2026〕4号 printed above the title, as a government's own copy sets it: the title is the next line
+        first = next((t for line in lines[index + 1:index + 3] if (t := line.text.strip())), first)
     target = compact(toc_title)
     title, k = first, index + 1
     while target and len(compact(title)) < len(target) and k < min(index + 4, len(lines)):
@@ -293,8 +296,10 @@ def _publishers(text: str) -> list[str]:
 
 # A plan cited as the basis (为贯彻落实《数字山东发展规划（2018-2022年）》，制定本方案): its period is not this text's.
 _CITED_BASIS = re.compile(r"(?:贯彻|落实|根据|依据|按照|对照|衔接)[^《]{0,4}《[^》]*》")
-# A year's work plan named by its title: 上海市2025年…重点工作安排, 2026年工作要点
-_ANNUAL_PLAN = re.compile(r"((?:19|20)\d{2})年度?[^《》，。；]{0,30}?(?:工作要点|工作安排|工作计划|任务清单|重点任务|重点工作)")
+# A year's work plan named by its title: 上海市2025年…重点工作安排, 2026年工作要点,
+# or a year's action plan (山东省2026年新能源高水平消纳行动方案; not 2030年前碳达峰行动方案, a deadline's plan)
+_ANNUAL_PLAN = re.compile(r"((?:19|20)\d{2})年度?(?![前底末])[^《》，。；]{0,30}?"
+                          r"(?:工作要点|工作安排|工作计划|任务清单|重点任务|重点工作|行动计划|行动方案)")
 
 
 def _plan_period(article: Article, lines: list[Line]) -> None:

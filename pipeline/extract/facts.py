@@ -957,7 +957,8 @@ def _completions(line: Line, dates: tuple[DateExpr, ...], ctx: ArticleContext) -
         own_date = any(clause.start < d.end and d.start < clause.end
                        and not (d.period and d.role == "plain" and d.due == ctx.horizon.due)
                        for d in dates)  # 完成“十二五”…目标任务 in its last year: the plan's end is the year's
-        if (not cue or find_quantities(body) or own_date or _PAST.search(body) or _REPORTED.search(body)
+        counted = [q for q in find_quantities(body) if not names_structure(body, q)]  # 三年行动任务 is a name
+        if (not cue or counted or own_date or _PAST.search(body) or _REPORTED.search(body)
                 or _CONDITION.match(body) or _NO_GOAL_OF_ITS_OWN.search(_strip_connectives(body))):
             continue
         quote = _quote_span(text, clause.start, clause.end)

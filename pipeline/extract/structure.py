@@ -32,7 +32,10 @@ _CONDITIONS = re.compile(tables.CONDITIONS_SECTION)
 _CONDITIONS_LEAD_IN = re.compile(tables.CONDITIONS_LEAD_IN)
 # The items of a list under a lead-in (1. 2. / （1） / ① / 一是): a conditions list reaches as far as they go.
 _LIST_ITEM = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳]|[一二三四五六七八九十]是)")
-_PERIOD = re.compile("“?(%s)”?" % "|".join(tables.FIVE_YEAR_PLANS))
+# A five-year plan a heading names: the longest name first (“十五五” is not 十五, 2001—2005), and a name below
+# 十一 only in quotes (十五、加强组织领导 is the fifteenth part)
+_PERIOD = re.compile("“(%s)”|(%s)" % ("|".join(sorted(tables.FIVE_YEAR_PLANS, key=len, reverse=True)),
+                                      "|".join(p for p in sorted(tables.FIVE_YEAR_PLANS, key=len, reverse=True) if len(p) == 3)))
 _GENRES = [(name, re.compile(pattern)) for name, pattern in tables.GENRE_WORDS]
 _TITLE_MARKS = re.compile(r"[\s《》“”\"]")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")  # a year named, its digits as group 1
@@ -136,7 +139,7 @@ def heading_year(phrase: str) -> tuple[int | None, int | None]:
     a range (2024—2026年) -> its end."""
     period = _PERIOD.search(phrase)
     if period:
-        start, end = tables.FIVE_YEAR_PLANS[period.group(1)]
+        start, end = tables.FIVE_YEAR_PLANS[period.group(1) or period.group(2)]
         return end, start
     years = [d for d in find_dates(phrase) if d.due]
     if years:
