@@ -773,7 +773,10 @@ def _dated_goals(line: Line, dates: list[DateExpr], ctx: ArticleContext,
                 for q in in_clause:
                     covered.add(q.start)
                     quote = _quantity_quote(text, q)
-                    facts.append(_target(line, quote, q, due, precision, due_from=d.due_from))
+                    # a carried date does not reach a sentence that names its own year (今年…计划增长百分之八)
+                    own = _issue_year_goal(text, q.start, ctx, named_only=True) if d.role == "carried" else None
+                    facts.append(_target(line, quote, q, own.due if own else due, own.precision if own else precision,
+                                         due_from=None if own else d.due_from))
                 first = False
                 continue
             core = _strip_connectives(body_text)
@@ -1029,7 +1032,7 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
             continue
         explicit = (_EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3]) or scale
                     or _share_reaching(text, q, clause) or _committed(clause_text))
-        horizon = ctx.horizon if line.number >= ctx.horizon_line else None
+        horizon = _issue_year_goal(text, q.start, ctx) or (ctx.horizon if line.number >= ctx.horizon_line else None)
         if (not explicit and not (horizon and (ctx.goal_verbs.search(clause_text) or _parallel_goal(text, q, ctx.goal_verbs)
                                                or _served(text, q, clause, ctx.goal_verbs)))
                 and not _undated_goal(text, q, ctx)):
@@ -1053,6 +1056,23 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         facts.append(_target(line, quote, q, horizon.due if horizon else None, horizon.precision if horizon else None,
                              due_from=horizon.due_from if horizon else None))
     return facts
+
+
+# The year a sentence names by the day it was written: 今年 (not 今年以来, the past), 全年 (the whole of it)
+_THIS_YEAR = re.compile(r"今年(?!以来)|全年")
+
+
+def _issue_year_goal(text: str, pos: int, ctx: ArticleContext, named_only: bool = False) -> Horizon | None:
+    """Family: a goal dated by the issue year. '今年国民生产总值计划增长百分之八' in a 1993 report,
+    '确保全年新增规上企业40户' in a 2023 package: due the end of the year the text was issued, whatever
+    later date the article states elsewhere; 全年 only where the article's own horizon is no later year
+    (in a three-year plan 全年 may be any of them), and not at all under a carried goal date (named_only)."""
+    if not ctx.issued_on:
+        return None
+    found = _THIS_YEAR.search(text, _sentence_span(text, pos).start, pos)
+    if not found or (found.group(0) == "全年" and (named_only or (ctx.horizon and ctx.horizon.due.year != ctx.issued_on.year))):
+        return None
+    return Horizon(dt.date(ctx.issued_on.year, 12, 31), "year")
 
 
 def _served(text: str, q: Quantity, clause: Span, goal_verbs: re.Pattern) -> bool:
