@@ -1032,7 +1032,8 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
             continue
         explicit = (_EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3]) or scale
                     or _share_reaching(text, q, clause) or _committed(clause_text))
-        horizon = _issue_year_goal(text, q.start, ctx) or (ctx.horizon if line.number >= ctx.horizon_line else None)
+        horizon = (_issue_year_goal(text, q.start, ctx) or _year_ahead_opening(text, q.start, dates, ctx)
+                   or (ctx.horizon if line.number >= ctx.horizon_line else None))
         if (not explicit and not (horizon and (ctx.goal_verbs.search(clause_text) or _parallel_goal(text, q, ctx.goal_verbs)
                                                or _served(text, q, clause, ctx.goal_verbs)))
                 and not _undated_goal(text, q, ctx)):
@@ -1073,6 +1074,15 @@ def _issue_year_goal(text: str, pos: int, ctx: ArticleContext, named_only: bool 
     if not found or (found.group(0) == "全年" and (named_only or (ctx.horizon and ctx.horizon.due.year != ctx.issued_on.year))):
         return None
     return Horizon(dt.date(ctx.issued_on.year, 12, 31), "year")
+
+
+def _year_ahead_opening(text: str, pos: int, dates: tuple[DateExpr, ...], ctx: ArticleContext) -> Horizon | None:
+    """Family: a sentence that opens with a year after the text's issue date states that year's figures
+    ('2026年广东电力市场规模约6800亿千瓦时' in a notice of late 2025): due that year."""
+    opening = _sentence_span(text, pos).start
+    d = next((d for d in dates if opening <= d.start <= opening + 1 and d.role == "plain" and d.precision == "year"
+              and d.due and _ahead(d, ctx) and d.end <= pos), None)
+    return Horizon(d.due, "year") if d else None
 
 
 def _served(text: str, q: Quantity, clause: Span, goal_verbs: re.Pattern) -> bool:
