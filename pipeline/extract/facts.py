@@ -326,6 +326,7 @@ def extract_line(line: Line, ctx: ArticleContext, carried: DateExpr | None = Non
     facts += goal_facts
     facts += _trailing_year_goals(line, dates, covered)
     facts += _relatives(line, dates)
+    facts += _goals_named_by_date(line, dates, ctx, covered)
     facts += _context_targets(line, dates, ctx, covered)
     if not goal_facts and not carried:
         facts += _plan_milestones(line, ctx)
@@ -619,6 +620,8 @@ def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[F
             continue
         if d.role == "by" and not d.recurrence and _goal_reached_by(text, d):
             continue  # 2025年12月底前完成交付率90%以上, …前全面完成…任务: a goal to reach by then, not a duty
+        if _names_goal(text, d):
+            continue  # 如期实现2030年前碳达峰目标: a goal known by its date (a milestone), not a duty
         clause = _deadline_quote(text, d)
         if d.recurrence:
             facts.append(_make(line, "deadline", clause, recurrence=d.recurrence, recurrence_rule=d.recurrence_rule,
@@ -626,6 +629,35 @@ def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[F
         elif d.precision in ("day", "month", "quarter") or action or _year_deadline(text, d, ctx):
             facts.append(_make(line, "deadline", clause, due_date=d.due, due_precision=d.precision, due_from=d.due_from,
                                due_basis="explicit"))
+    return facts
+
+
+# A goal known by its date: 实现 (如期实现, 助力实现) … the date … 目标 in one clause
+_ACHIEVE_BEFORE = re.compile(r"(?:实现|达成|完成)$")
+_GOAL_NAME_AFTER = re.compile(r"[^，。；、]{0,20}?目标(?:任务)?(?=[，。；、]|$)")
+
+
+def _names_goal(text: str, d: DateExpr) -> bool:
+    """'如期实现2030年前碳达峰目标', '助力实现2025年初步建成全国统一电力市场目标': the date is part of the name of
+    a goal to achieve; the goal is a milestone due then (not a plan's name: 完成“十四五”规划目标任务 sums up a
+    plan, as a closing does)."""
+    return (not d.recurrence and d.due is not None and not d.period and bool(_ACHIEVE_BEFORE.search(text, max(0, d.start - 2), d.start))
+            and bool(_GOAL_NAME_AFTER.match(text, d.end)))
+
+
+def _goals_named_by_date(line: Line, dates: tuple[DateExpr, ...], ctx: ArticleContext, covered: set[int]) -> list[Fact]:
+    """Family: goals named by their date (see _names_goal): a milestone each, quoted from the achieving verb;
+    not one already past when the text was issued (…实现了2020年…目标)."""
+    text = line.text
+    facts = []
+    for d in dates:
+        if (not _names_goal(text, d) or any(d.start <= c < d.end for c in covered) or _before_issue(d, ctx)
+                or _PAST.search(text, _clause_start(text, d.start), _clause_of(text, d.start).end)):
+            continue
+        end = _GOAL_NAME_AFTER.match(text, d.end).end()
+        quote = _trim(text, Span(_clause_start(text, d.start), end))
+        facts.append(_make(line, "milestone", quote, due_date=d.due, due_precision=d.precision, due_from=d.due_from,
+                           due_basis="explicit", metric=_metric_text(text[d.end:end])))
     return facts
 
 
