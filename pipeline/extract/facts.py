@@ -988,7 +988,8 @@ def _completions(line: Line, dates: tuple[DateExpr, ...], ctx: ArticleContext) -
     facts = []
     for clause in spans(text, CLAUSE_END):
         body = clause.text(text)
-        cue = _COMPLETION.search(body)
+        # not a cue inside a quoted name (深化…“全覆盖两提升”行动: the campaign's name, not a completion)
+        cue = next((m for m in _COMPLETION.finditer(body) if body.count("“", 0, m.start()) <= body.count("”", 0, m.start())), None)
         own_date = any(clause.start < d.end and d.start < clause.end
                        and not (d.period and d.role == "plain" and d.due == ctx.horizon.due)
                        for d in dates)  # 完成“十二五”…目标任务 in its last year: the plan's end is the year's
