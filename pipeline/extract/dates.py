@@ -102,6 +102,9 @@ PLAN_PERIOD = re.compile(r"(?P<a>(?:19|20)\d{2})(?:年)?(?:—|-|–|~|～|至|�
 FIVE_YEAR = re.compile(r"(?:[“\"](?P<quoted>[一二三四五六七八九十]{1,2}五)[”\"]|(?P<plan>十[一二三四五六]五)|第(?P<nth>[一二三四五六七八九十]{1,3})个五年计划)"
                        r"(?P<tail>期间|末|时期|初)?")
 _WINDOW_START = re.compile(r"(?:起|开始|\)|）)$")  # 起至 / 起到: the expression's own lead is 至 or 到
+# 从12月15日开始，到2026年3月15日结束: a window's end after a comma, when the clause says it ends there
+_WINDOW_START_CLAUSE = re.compile(r"(?:起|开始)[，,]$")
+_WINDOW_END = re.compile(r"(?:结束|为止|止)")
 _NOT_LATER = re.compile(r"不(?:迟|晚)于?$")
 # Family: comparison bases. A date a quantity is measured against (比“十一五”末提高0.55个百分点, 较2020年下降,
 # 与2015年相比, 是“十一五”末的5.1倍) is a past reference point, never the date a goal is due.
@@ -197,7 +200,9 @@ def find_dates(text: str) -> tuple[DateExpr, ...]:
     for expr in found:
         if expr.role == "plain" and expr.precision and _schedule_field(text, expr):
             expr.role = "by"  # 完成时限：2026年12月, or a date alone in a task table's cell
-        elif expr.role == "target" and expr.precision and _WINDOW_START.search(text, 0, expr.start):
+        elif expr.role == "target" and expr.precision and (
+                _WINDOW_START.search(text, 0, expr.start)
+                or (_WINDOW_START_CLAUSE.search(text, 0, expr.start) and _WINDOW_END.match(text, expr.end))):
             expr.role = "by"  # 自2024年8月15日起至2024年12月31日, 即日起至…: a window's end
         elif expr.role in ("plain", "target") and expr.precision and _NOT_LATER.search(text, 0, expr.start):
             expr.role = "by"  # 不迟于2026年9月30日

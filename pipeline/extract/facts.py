@@ -119,17 +119,6 @@ class ArticleContext:
         self.article = article
         self.horizon: Horizon | None = None
         self.horizon_line = 0  # a goal date stated in the text reaches only the lines from its own on
-        if article and article.period_end:
-            self.horizon = Horizon(dt.date(article.period_end, 12, 31), "year",
-                                   dt.date(article.period_start, 1, 1) if article.period_start else None)
-        else:  # the first goal date stated, not one a clause reports as reached (已由…上升到1952年的…)
-            for line in lines:
-                first = next((d for d in find_dates(line.text) if d.role == "target" and d.due
-                              and not _PAST.search(line.text, _clause_start(line.text, d.start), d.start)), None)
-                if first:
-                    self.horizon = Horizon(first.due, first.precision, first.due_from)
-                    self.horizon_line = line.number
-                    break
         self.issued_on = article.issued_on if article else None
         if self.issued_on is None and article and article.doc_number:
             # 粤能电力〔2025〕82号 with no date line: the text was issued in 2025, on 1 January at the earliest
@@ -154,6 +143,21 @@ class ArticleContext:
             period = (start, end) if end and (not self.issued_on or end >= self.issued_on.year) else period
         self.sections = document.sections if document else structure.sections(lines, self.issued_on, self.genre, period)
         self._views: dict[structure.Section, ArticleContext] = {}
+        if article and article.period_end:
+            self.horizon = Horizon(dt.date(article.period_end, 12, 31), "year",
+                                   dt.date(article.period_start, 1, 1) if article.period_start else None)
+        else:  # the first goal date stated, not one a clause reports as reached (已由…上升到1952年的…)
+            for line in lines:
+                first = next((d for d in find_dates(line.text) if d.role == "target" and d.due
+                              and not _PAST.search(line.text, _clause_start(line.text, d.start), d.start)), None)
+                if first:
+                    self.horizon = Horizon(first.due, first.precision, first.due_from)
+                    self.horizon_line = line.number
+                    break
+            if period[1] and article and not re.search(r"[，。；]", article.title):
+                # the five-year plan a title names (关于《…“十五五”规划（草案）》征询公众意见的公告) dates the goals from
+                # the first goal date stated on (before it: what the plan builds on), or throughout
+                self.horizon = Horizon(dt.date(period[1], 12, 31), "year", dt.date(period[0], 1, 1) if period[0] else None)
 
     def at(self, line_number: int) -> ArticleContext:
         """The context of one line: the article's, read as its stated part says (family: document
@@ -224,20 +228,36 @@ _CELL_VALUE = re.compile(r"^(?P<pre>[≥≤><]|不低于|不少于|超过|达到
                          r"(?P<unit>%|(?:(?!以上|以下|左右)[\u4e00-\u9fff]){1,4})?(?P<post>以上|以下|左右)?$")
 
 
+# A header's goal column with no year (指标名称 单位 属性 目标值): the plan's end dates it; its unit and name
+# columns (单位, 指标名称) say what the value counts
+_GOAL_COLUMN = re.compile(r"(?:规划)?(?:目标值|目标|预期值|预期目标)(?:[（(][^）)]{0,6}[)）])?")
+_UNIT_COLUMN = re.compile(r"(?:计量)?单位")
+_NAME_COLUMN = re.compile(r"指标(?:名称)?|主要指标")
+# A goal cell that names the quota a higher level sets (完成市下达指标, 完成省下达目标任务): a milestone
+_ASSIGNED_QUOTA = re.compile(r"(?:完成|达到)[^\t]{0,4}下达的?(?:指标|目标|任务)[^\t]{0,4}")
+
+
 @dataclass
 class IndicatorTable:
     """A plan's indicator table: a header row of years, the rows below it indicators. Every year column
     ahead of the base holds goals due that year (a schedule: 1996年 1997年 1998年); the base is a year
     before the text was issued, or, with no issue date, the earliest column. A header of years only, under
-    a header whose last cell spans them (分年度招生任务), heads the last columns of the rows."""
+    a header whose last cell spans them (分年度招生任务), heads the last columns of the rows. A header with a
+    goal column and no year (…单位 属性 目标值) in a plan with a period holds goals due at its end; columns
+    count from the row's end there, as rows under a merged category cell are a cell short."""
     header_line: int
     columns: tuple[tuple[int, dt.date], ...]  # (column, due); a negative column counts from the row's end
+    unit_column: int | None = None  # negative: from the row's end
+    name_column: int | None = None
+    due_from: dt.date | None = None
 
     @classmethod
     def of(cls, line: Line, ctx: ArticleContext) -> IndicatorTable | None:
         text = line.text
-        if "\t" not in text or "年" not in text:
+        if "\t" not in text:
             return None
+        if "年" not in text:
+            return cls._undated(text, line, ctx)
         cells = [c.strip() for c in text.split("\t")]
         years = [(int(m.group("y")), i) for i, cell in enumerate(cells) if (m := _YEAR_CELL.fullmatch(cell))]
         if not years or (len(years) < 2 and "目标" not in text):
@@ -253,24 +273,45 @@ class IndicatorTable:
         sub_header = len(years) == len([c for c in cells if c])  # 1996年 1997年 1998年 under 分年度…
         return cls(line.number, tuple((i - len(cells) if sub_header else i, dt.date(y, 12, 31)) for y, i in ahead))
 
+    @classmethod
+    def _undated(cls, text: str, line: Line, ctx: ArticleContext) -> IndicatorTable | None:
+        horizon = ctx.horizon if ctx.horizon and line.number >= ctx.horizon_line else None
+        cells = [c.strip() for c in text.split("\t")]
+        goal = [i for i, cell in enumerate(cells) if _GOAL_COLUMN.fullmatch(cell)]
+        names = [i for i, cell in enumerate(cells) if _NAME_COLUMN.fullmatch(cell)]
+        if not horizon or len(goal) != 1 or not names or len(cells) < 3:
+            return None
+        back = lambda i: i - len(cells)  # noqa: E731
+        unit = next((back(i) for i, cell in enumerate(cells) if _UNIT_COLUMN.fullmatch(cell)), None)
+        return cls(line.number, ((back(goal[0]), horizon.due),), unit, back(names[0]), horizon.due_from)
+
     def row_targets(self, line: Line) -> list[Fact]:
         cells = line.text.split("\t")
-        name = next((c.strip() for c in cells if re.search(r"[\u4e00-\u9fff]", c)), "")
+        cell = lambda column: cells[column].strip() if column is not None and -len(cells) <= column < len(cells) else ""  # noqa: E731
+        name = cell(self.name_column) or next((c.strip() for c in cells if re.search(r"[\u4e00-\u9fff]", c)), "")
         facts = []
         for column, due in self.columns:
             index = column if column >= 0 else len(cells) + column
-            if not name or not 0 <= index < len(cells) or (m := _CELL_VALUE.match(cells[index].strip())) is None:
+            if not name or not 0 <= index < len(cells):
                 continue
             start = sum(len(c) + 1 for c in cells[:index])
             first = line.text.find(name)
-            unit = m.group("unit") or ((u := _UNIT_IN_NAME.search(name)) and u.group("unit")) or None
+            if (m := _CELL_VALUE.match(cells[index].strip())) is None:
+                if self.name_column is not None and _ASSIGNED_QUOTA.fullmatch(cells[index].strip()):
+                    facts.append(_make(line, "milestone", Span(first, start + len(cells[index].rstrip())), due_date=due,
+                                       due_precision="year", due_from=self.due_from, due_basis="context",
+                                       metric=_metric_text(_UNIT_IN_NAME.sub("", name))))
+                continue
+            unit = (m.group("unit") or cell(self.unit_column) or ((u := _UNIT_IN_NAME.search(name)) and u.group("unit"))
+                    or None)
             comparator = comparator_for(m.group("pre") if m.group("pre") in tables.COMPARATOR_PREFIX else None,
                                         m.group("post"))
             if m.group("pre") in ("<", ">"):
                 comparator = m.group("pre")
             value_max = float(m.group("num2")) if m.group("num2") else None
             facts.append(_make(line, "target", Span(first, start + len(cells[index].rstrip())), due_date=due,
-                               due_precision="year", due_basis="explicit", value=float(m.group("num")),
+                               due_precision="year", due_from=self.due_from,
+                               due_basis="explicit" if self.name_column is None else "context", value=float(m.group("num")),
                                value_max=value_max, unit=unit, comparator=comparator,
                                metric=_metric_text(_UNIT_IN_NAME.sub("", name))))
         return facts
