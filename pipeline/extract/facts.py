@@ -673,17 +673,19 @@ def _deadlines(line: Line, dates: list[DateExpr], ctx: ArticleContext) -> list[F
     return facts
 
 
-# A goal known by its date: 实现 (如期实现, 助力实现) … the date … 目标 in one clause
-_ACHIEVE_BEFORE = re.compile(r"(?:实现|达成|完成)$")
+# A goal known by its date: 实现 (如期实现, 助力实现) … the date … 目标 in one clause, or 以 the date …为目标
+_ACHIEVE_BEFORE = re.compile(r"(?:实现|达成|完成|以)$")
 _GOAL_NAME_AFTER = re.compile(r"[^，。；、]{0,20}?目标(?:任务)?(?=[，。；、]|$)")
 
 
 def _names_goal(text: str, d: DateExpr) -> bool:
-    """'如期实现2030年前碳达峰目标', '助力实现2025年初步建成全国统一电力市场目标': the date is part of the name of
-    a goal to achieve; the goal is a milestone due then (not a plan's name: 完成“十四五”规划目标任务 sums up a
-    plan, as a closing does)."""
-    return (not d.recurrence and d.due is not None and not d.period and bool(_ACHIEVE_BEFORE.search(text, max(0, d.start - 2), d.start))
-            and bool(_GOAL_NAME_AFTER.match(text, d.end)))
+    """'如期实现2030年前碳达峰目标', '助力实现2025年初步建成全国统一电力市场目标', '以2030年前实现碳达峰为目标':
+    the date is part of the name of a goal to achieve; the goal is a milestone due then (not a plan's name:
+    完成“十四五”规划目标任务 sums up a plan, as a closing does)."""
+    before = _ACHIEVE_BEFORE.search(text, max(0, d.start - 2), d.start)
+    after = _GOAL_NAME_AFTER.match(text, d.end)
+    return (not d.recurrence and d.due is not None and not d.period and before is not None and after is not None
+            and (before.group(0) == "以") == text.endswith("为目标", 0, after.end()))
 
 
 def _goals_named_by_date(line: Line, dates: tuple[DateExpr, ...], ctx: ArticleContext, covered: set[int]) -> list[Fact]:
