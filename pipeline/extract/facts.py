@@ -707,6 +707,9 @@ def _goals_named_by_date(line: Line, dates: tuple[DateExpr, ...], ctx: ArticleCo
 _DRAFTS = re.compile(r"[，,\s]*(?:研究)?(?:%s)" % "|".join(tables.DRAFTING_VERBS))
 
 
+_GOAL_THEN_REACHED = re.compile(r"[^，。；、]{0,20}?目标(?:任务)?(?:如期|全面|顺利|圆满|基本)?(?:实现|完成|达成)")
+
+
 def _goal_reached_by(text: str, d: DateExpr) -> bool:
     """A state or a quantity reached by a date (…前全面完成…任务, …前完成交付率90%以上): a milestone or a
     target; the clause after the date decides."""
@@ -715,6 +718,8 @@ def _goal_reached_by(text: str, d: DateExpr) -> bool:
     body = text[start:after.end]
     if _SUBMIT_STRICT.search(body) or _DRAFTS.match(body):
         return False  # …前完成…报送: still a submission; …前制定…全面推行…的实施方案: a document to deliver
+    if _GOAL_THEN_REACHED.match(body):
+        return True  # 2030年前碳达峰目标如期实现: a goal named, then reached
     return bool(_GOAL_STATE.search(body)) or any(
         (q.comparator != "=" or (_GOAL_VERB.search(text, start, q.start) and _is_goal_number(text, q)))
         and not _is_duration(q)  # 一九八五年底前建成投产八千万吨: an amount to reach by then (“三项制度”: a name)
