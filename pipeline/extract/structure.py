@@ -135,11 +135,11 @@ def _role(phrase: str) -> str | None:
 
 
 def heading_year(phrase: str) -> tuple[int | None, int | None]:
-    """The year a part's heading dates it by: 2026年重点工作 -> 2026; “十四五”时期主要目标 -> 2025 from 2021;
-    a range (2024—2026年) -> its end."""
-    period = _PERIOD.search(phrase)
-    if period:
-        start, end = tables.FIVE_YEAR_PLANS[period.group(1) or period.group(2)]
+    """The year a part's heading dates it by: 2026年重点工作 -> 2026; “十四五”时期主要目标 -> 2025 from 2021
+    (the later plan where it names two); a range (2024—2026年) -> its end."""
+    periods = [tables.FIVE_YEAR_PLANS[m.group(1) or m.group(2)] for m in _PERIOD.finditer(phrase)]
+    if periods:  # “十三五”时期发展成就和“十四五”时期主要目标任务 looks ahead to 2025
+        start, end = max(periods, key=lambda p: p[1])
         return end, start
     years = [d for d in find_dates(phrase) if d.due]
     if years:
