@@ -111,8 +111,9 @@ def judged_samples() -> list[dict]:
     for tsv in sorted((EVAL_DIR / "precision").rglob("*.tsv")):
         with open(tsv, encoding="utf-8") as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
-                if row.get("verdict") in ("yes", "no"):
-                    verdicts[(row["file"], int(row["line"]), row["kind"], row["quote"])] = int(row["verdict"] == "yes")
+                if row.get("verdict") in ("yes", "no"):  # some audits drew from a build of realcorpus/, not its docs/
+                    source = row["file"].removeprefix("docs/")
+                    verdicts[(source, int(row["line"]), row["kind"], row["quote"])] = int(row["verdict"] == "yes")
     rows = []
     for source in sorted({key[0] for key in verdicts}):
         for row in document_facts(REALCORPUS / source, REALCORPUS):
