@@ -80,7 +80,23 @@ def segment(doc: Document) -> list[Article]:
 
 
 # "来源：央视网《新闻联播》2025年11月24日 …": a news item's dateline, under its headline
-DATELINE = re.compile(r"^(?:来源|发布时间|发布日期|成文日期|时间)[:：][^。]{0,40}?((?:19|20)\d{2})(?:年|-|/|\.)(\d{1,2})(?:月|-|/|\.)(\d{1,2})")
+DATELINE = re.compile(r"^(?:来源|发布时间|发布日期|发表时间|发文日期|印发日期|成文日期|时间)[:：][^。]{0,40}?((?:19|20)\d{2})(?:年|-|/|\.)(\d{1,2})(?:月|-|/|\.)(\d{1,2})")
+# A feed's date line as news pages keep it (Tue, 08 Feb 2022 08:00:05 GMT): day, English month, year (reading
+# drops the space between the year's digits and the time's)
+RFC_DATELINE = re.compile(r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), ?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                          r"((?:19|20)\d{2}) ?\d{2}:\d{2}(?::\d{2})? ?(?:GMT|UTC|[+-]\d{4})$")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _dateline_date(lines: list[Line]) -> dt.date | None:
+    """The date a page's own date line gives (发布时间：2025-09-04, or a feed's Tue, 08 Feb 2022 08:00:05 GMT)."""
+    for line in lines[:4]:
+        text = line.text.strip()
+        if m := DATELINE.match(text):
+            return safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if m := RFC_DATELINE.match(text):
+            return safe_date(int(m.group(3)), _MONTHS.index(m.group(2)) + 1, int(m.group(1)))
+    return None
 
 
 def _dateline_headings(lines: list[Line]) -> list[tuple[int, str]]:
@@ -267,10 +283,8 @@ def _describe(article: Article, lines: list[Line]) -> Article:
     if issued:
         article.issued_on, article.issued_precision = issued, "day"
     article.kind = _kind(article)  # a dateline dates the text but says nothing of its kind
-    dateline = next((m for line in lines[:4] if (m := DATELINE.match(line.text.strip()))), None)
-    if issued is None and dateline:
-        article.issued_on = safe_date(int(dateline.group(1)), int(dateline.group(2)), int(dateline.group(3)))
-        article.issued_precision = "day" if article.issued_on else None
+    if issued is None and (dated := _dateline_date(lines)):
+        article.issued_on, article.issued_precision = dated, "day"
     _plan_period(article, lines)
     mentions = [article.title]
     if article.doc_number:

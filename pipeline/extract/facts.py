@@ -917,14 +917,14 @@ def _report_after(text: str, d: DateExpr, scope_end: int) -> int:
 
 
 def _past_period(text: str, d: DateExpr, ctx: ArticleContext) -> bool:
-    """'"十四五"期间，…' looks back unless the article is a plan issued before the period's end, or
-    the sentence says what will be (预计, 将, 力争)."""
+    """'"十四五"期间，…' looks back unless the article is a plan issued before the period's end, news
+    written before its last year, or the sentence says what will be (预计, 将, 力争)."""
     if not (d.period and text.endswith("期间", 0, d.end)):
         return False
     if ctx.issued_on and ctx.issued_on.year > d.period[1]:
         return True
-    if ctx.article and ctx.is_plan:
-        return False
+    if ctx.article and (ctx.is_plan or (ctx.issued_on and ctx.issued_on.year < d.period[1])):
+        return False  # a plan, or news written before the period's last year: what it relays lies ahead
     return not _FUTURE_STRICT.search(text[d.end:_sentence_span(text, d.start).end])  # news: only a forecast
 
 
