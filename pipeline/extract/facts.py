@@ -52,7 +52,7 @@ HEADING_MAX = 120
 CARRY_PARAGRAPHS = 2  # how many paragraphs after a goal date's paragraph it still reaches
 _EXPLICIT_COMPARATOR = re.compile("|".join(map(re.escape, list(tables.COMPARATOR_SUFFIX) + [
     k for k, v in tables.COMPARATOR_PREFIX.items() if v != "="])))
-_COMPARATOR_BEFORE_VERB = re.compile("(%s)[\u4e00-\u9fff]{1,3}$" % "|".join(tables.COMPARATOR_BEFORE_VERB))
+_COMPARATOR_BEFORE_VERB = re.compile("(%s)[\u4e00-\u9fff]{1,4}$" % "|".join(tables.COMPARATOR_BEFORE_VERB))
 _GOAL_VERB_AT = re.compile("(%s)$" % "|".join(map(re.escape, tables.GOAL_VERBS)))
 _LEADING_NOISE = re.compile(r"^[\s、，,：:（(）)\-—*#\d.一二三四五六七八九十]*(?:是|要|并|和|及|等)?")
 _ACTION = re.compile("|".join(map(re.escape, tables.ACTION_VERBS)))
@@ -1104,15 +1104,18 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
     if any(d.role in ("plain", "past") and d.precision and not _ahead(d, ctx) for d in dates) and not _FUTURE.search(text):
         return []  # a dated report of what happened
     for q in find_quantities(text):
-        if q.start in covered or _is_duration(q) or not _is_goal_number(text, q):
+        if q.start in covered or _is_duration(q):
             continue
         clause = _clause_of(text, q.start)
+        how_often = _minimum_frequency(text, q, clause)
+        if not how_often and not _is_goal_number(text, q):
+            continue  # (每季度至少联系1次: a count of times, not 一次 as an article)
         clause_text = text[clause.start:q.start]
         scale = ctx.is_plan and _SCALE_BEFORE.search(text, clause.start, q.start)
-        if rules_only and not scale:
+        if rules_only and not scale and not how_often:
             continue
         explicit = (_EXPLICIT_COMPARATOR.search(text[max(clause.start, q.start - 6):q.end + 3]) or scale
-                    or _share_reaching(text, q, clause) or _committed(clause_text))
+                    or _share_reaching(text, q, clause) or _committed(clause_text) or how_often)
         horizon = (_issue_year_goal(text, q.start, ctx) or _year_ahead_opening(text, q.start, dates, ctx)
                    or (ctx.horizon if line.number >= ctx.horizon_line else None))
         if (not explicit and not (horizon and (ctx.goal_verbs.search(clause_text) or _parallel_goal(text, q, ctx.goal_verbs)
@@ -1135,9 +1138,31 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         if past_from and past_from.start() < q.start and not _FUTURE_STRICT.search(sentence):
             continue  # a paragraph that began reporting the past goes on reporting it
         quote = _quantity_quote(text, q)
+        if how_often:  # a quota per period holds every period: no due date, a recurrence
+            facts.append(_target(line, quote, q, None, None, recurrence=tables.RECURRENCE.get(how_often.group(1).replace("年度", "年"))))
+            continue
         facts.append(_target(line, quote, q, horizon.due if horizon else None, horizon.precision if horizon else None,
                              due_from=horizon.due_from if horizon else None))
     return facts
+
+
+# Family: a minimum frequency. 每半年不少于一次, 每季度至少主动联系1次, 每年度不少于2次: a count of times each period,
+# a quota to meet (a rules text's inspection duty as much as a plan's), not a duration or an article
+_MINIMUM_FREQUENCY = re.compile(r"(每年度?|每半年|每个?季度|每个?月)[^，。；]{0,20}?(?P<least>(?:至少|不少于|不低于|最少)[^，。；、\d]{0,6})?$")
+
+
+def _minimum_frequency(text: str, q: Quantity, clause: Span) -> re.Match | None:
+    """(不少于一次: the bound may be the number's own); not inside a condition (未对…每年至少进行一次…的, 对每月通行次数
+    在30次及以上的…: whom a rule or a penalty applies to)."""
+    m = _MINIMUM_FREQUENCY.search(text, clause.start, q.start) if q.unit == "次" else None
+    if not m or not (m.group("least") or q.comparator == ">="):
+        return None
+    if _QUOTA_IN_CONDITION.search(text, clause.start, q.start) or "的" in text[q.end:clause.end]:
+        return None
+    return m
+
+
+_QUOTA_IN_CONDITION = re.compile(r"(?:^|[，,；;。])\s*(?:对于?|凡|未|如|若)|未(?=对|按|每)")
 
 
 # The year a sentence names by the day it was written: 今年 (not 今年以来, the past), 全年 (the whole of it)
@@ -1237,7 +1262,7 @@ def _comparator(text: str, q: Quantity) -> str:
     scale = _SCALE_BEFORE.search(text, _clause_start(text, q.start), q.start)
     if scale and scale.group(1) in tables.SCALE_COMPARATOR:
         return tables.SCALE_COMPARATOR[scale.group(1)]  # 上限4200亿千瓦时: at most
-    m = _COMPARATOR_BEFORE_VERB.search(text, max(_clause_start(text, q.start), q.start - 6), q.start)
+    m = _COMPARATOR_BEFORE_VERB.search(text, max(_clause_start(text, q.start), q.start - 7), q.start)
     return tables.COMPARATOR_BEFORE_VERB[m.group(1)] if m else q.comparator
 
 
@@ -1578,10 +1603,11 @@ def _metric(text: str, quote: Span, q: Quantity) -> str:
 
 
 def _target(line: Line, quote: Span, q: Quantity, due: dt.date | None, precision: str | None,
-            due_from: dt.date | None = None, basis: str = "context", metric: str | None = None) -> Fact:
+            due_from: dt.date | None = None, basis: str = "context", metric: str | None = None,
+            recurrence: str | None = None) -> Fact:
     return _make(line, "target", quote, due_date=due, due_precision=precision, due_from=due_from, due_basis=basis,
                  value=q.value, value_max=q.value_max, unit=q.unit, comparator=_comparator(line.text, q),
-                 metric=metric or _metric(line.text, quote, q))
+                 recurrence=recurrence, metric=metric or _metric(line.text, quote, q))
 
 
 _ROW_NUMBER = re.compile(r"\d{1,3}\t+")
