@@ -271,7 +271,8 @@ class IndicatorTable:
         base = None if ctx.issued_on else min(years)[0]
         ahead = [(y, i) for y, i in years if (y >= ctx.issued_on.year if ctx.issued_on else y != base)]
         sub_header = len(years) == len([c for c in cells if c])  # 1996年 1997年 1998年 under 分年度…
-        return cls(line.number, tuple((i - len(cells) if sub_header else i, dt.date(y, 12, 31)) for y, i in ahead))
+        unit = next((i for i, cell in enumerate(cells) if _UNIT_COLUMN.fullmatch(cell)), None)  # (…指标名称 单位 2025年 2030年)
+        return cls(line.number, tuple((i - len(cells) if sub_header else i, dt.date(y, 12, 31)) for y, i in ahead), unit)
 
     @classmethod
     def _undated(cls, text: str, line: Line, ctx: ArticleContext) -> IndicatorTable | None:
