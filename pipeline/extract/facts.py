@@ -1132,7 +1132,7 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
         if _PAST.search(sentence) or (_dated_report(sentence, ctx.issued_on) and not _FUTURE_STRICT.search(sentence)):
             continue
         if (not ctx.is_plan and not _FUTURE_STRICT.search(text, opening, q.start)
-                and not _GOAL_NAMED_AFTER.match(text, q.end)):
+                and not _GOAL_NAMED_AFTER.match(text, q.end) and not _RELAYS_PLAN.search(text, opening, q.start)):
             continue  # news describes what is; only its own forecasts are goals (the forecast word comes first,
             # or the number is named a goal: 提出了…比重超45%的目标)
         past_from = _PAST_PARAGRAPH.search(text)
@@ -1190,6 +1190,11 @@ def _year_ahead_opening(text: str, pos: int, dates: tuple[DateExpr, ...], ctx: A
     d = next((d for d in dates if opening <= d.start <= opening + 1 and d.role == "plain" and d.precision == "year"
               and d.due and _ahead(d, ctx) and d.end <= pos), None)
     return Horizon(d.due, "year") if d else None
+
+
+# Family: news relaying a plan. A sentence that names the plan it reports (此次方案提出，…; 根据报告，…; 规划明确，…)
+# states the plan's goals, as the plan does, with no forecast word of its own
+_RELAYS_PLAN = re.compile(r"根据(?:工作)?(?:报告|计划|规划|方案|部署)|(?:报告|计划|规划|方案|意见)(?:提出|明确|指出|要求)")
 
 
 def _served(text: str, q: Quantity, clause: Span, goal_verbs: re.Pattern) -> bool:
