@@ -1119,7 +1119,9 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
                     or _share_reaching(text, q, clause) or _committed(clause_text) or how_often)
         horizon = (_issue_year_goal(text, q.start, ctx) or _year_ahead_opening(text, q.start, dates, ctx)
                    or (ctx.horizon if line.number >= ctx.horizon_line else None))
-        if (not explicit and not (horizon and (ctx.goal_verbs.search(clause_text) or _parallel_goal(text, q, ctx.goal_verbs)
+        # (the verb may be the quantity's own lead: 亩均税收达到37万元)
+        if (not explicit and not (horizon and (ctx.goal_verbs.search(text, clause.start, q.number_start)
+                                               or _parallel_goal(text, q, ctx.goal_verbs)
                                                or _served(text, q, clause, ctx.goal_verbs)))
                 and not _undated_goal(text, q, ctx)):
             continue
