@@ -779,9 +779,6 @@ def _deadline_quote(text: str, d: DateExpr) -> Span:
     return _trim(text, Span(_clause_start(text, d.start), max(sentence.end, d.end)))
 
 
-_ROW_NUMBER = re.compile(r"\s*\d{1,3}\s*\t")
-
-
 # --- dated goals: 到2027年…, 2026年起… --------------------------------------------------------------
 
 def _window_start(d: DateExpr, dates: list[DateExpr]) -> bool:
@@ -1142,7 +1139,7 @@ def _context_targets(line: Line, dates: list[DateExpr], ctx: ArticleContext, cov
             continue  # a paragraph that began reporting the past goes on reporting it
         quote = _quantity_quote(text, q)
         if how_often:  # a quota per period holds every period: no due date, a recurrence
-            facts.append(_target(line, quote, q, None, None, recurrence=tables.RECURRENCE.get(how_often.group(1).replace("年度", "年"))))
+            facts.append(_target(line, quote, q, None, None, recurrence=tables.FREQUENCY[how_often.group(1)]))
             continue
         facts.append(_target(line, quote, q, horizon.due if horizon else None, horizon.precision if horizon else None,
                              due_from=horizon.due_from if horizon else None))
@@ -1618,7 +1615,7 @@ def _target(line: Line, quote: Span, q: Quantity, due: dt.date | None, precision
                  recurrence=recurrence, metric=metric or _metric(line.text, quote, q))
 
 
-_ROW_NUMBER = re.compile(r"\d{1,3}\t+")
+_ROW_NUMBER = re.compile(r"\d{1,3}\t+")  # a table row's number cell (_make, _deadline_quote)
 
 
 def _make(line: Line, kind: str, span: Span, **values) -> Fact:

@@ -34,8 +34,8 @@ _CONDITIONS_LEAD_IN = re.compile(tables.CONDITIONS_LEAD_IN)
 _LIST_ITEM = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳]|[一二三四五六七八九十]是)")
 # A five-year plan a heading names: the longest name first (“十五五” is not 十五, 2001—2005), and a name below
 # 十一 only in quotes (十五、加强组织领导 is the fifteenth part)
-_PERIOD = re.compile("“(%s)”|(%s)" % ("|".join(sorted(tables.FIVE_YEAR_PLANS, key=len, reverse=True)),
-                                      "|".join(p for p in sorted(tables.FIVE_YEAR_PLANS, key=len, reverse=True) if len(p) == 3)))
+_PLAN_NAMES = sorted(tables.FIVE_YEAR_PLANS, key=len, reverse=True)
+_PERIOD = re.compile("“(%s)”|(%s)" % ("|".join(_PLAN_NAMES), "|".join(p for p in _PLAN_NAMES if len(p) == 3)))
 _GENRES = [(name, re.compile(pattern)) for name, pattern in tables.GENRE_WORDS]
 _TITLE_MARKS = re.compile(r"[\s《》“”\"]")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")  # a year named, its digits as group 1
